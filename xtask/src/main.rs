@@ -1,0 +1,346 @@
+//! Build, demo, test and benchmark orchestration for nps-widget: `cargo xtask <command>`.
+//!
+//! Every command installs what it needs on a fresh machine of this project's kind (the wasm
+//! target, the exactly matching `wasm-bindgen-cli`, the npm tools, Chromium and chromedriver),
+//! so the README's two commands are all a newcomer runs:
+//!
+//! ```text
+//! cargo xtask demo   # build pkg/ and the `nps` binary, then serve the demo on 127.0.0.1:8080
+//! cargo xtask test   # fmt, clippy (host + wasm32), native tests, browser tests, e2e, size budget
+//! ```
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+mod bench;
+mod size;
+mod sys;
+
+use sys::{cmd, root, run, Failed};
+
+/// The brotli total a visitor downloads to see the prompt must stay under this (issue 2).
+const SIZE_BUDGET_BROTLI: u64 = 64 * 1024;
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  build    build pkg/ (wasm, glue, loader, types) and print the size report
+  demo     build pkg/ and the `nps` binary, then run `nps serve` on 127.0.0.1:8080 (db: nps.sqlite)
+  test     every check: fmt, clippy (host + wasm32), native tests, browser tests, e2e, size budget
+  bench    size report, load time of the prompt in headless Chromium, `nps score` rows per second
+  size     print the size report of the current pkg/";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build_pkg().and_then(|()| size::report_and_check(SIZE_BUDGET_BROTLI)),
+        Some("demo") => demo(),
+        Some("test") => test(),
+        Some("bench") => bench::run_all(),
+        Some("size") => size::report_and_check(SIZE_BUDGET_BROTLI),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failed(msg)) => {
+            eprintln!("xtask: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The version of a crate as resolved in Cargo.lock.
+fn locked_version(name: &str) -> Result<String, Failed> {
+    let lock = fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| Failed(format!("cannot read Cargo.lock: {e}")))?;
+    let needle = format!("name = \"{name}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .ok_or_else(|| Failed(format!("{name} is not in Cargo.lock")))?
+        + needle.len();
+    let len = lock[start..].find('"').unwrap_or(0);
+    Ok(lock[start..start + len].to_string())
+}
+
+fn ensure_wasm_target() -> Result<(), Failed> {
+    let installed = sys::output(Command::new("rustup").args(["target", "list", "--installed"]))?;
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        run(cmd("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// wasm-bindgen-cli must be the exact version of the wasm-bindgen crate in Cargo.lock.
+fn ensure_wasm_bindgen() -> Result<(), Failed> {
+    let want = locked_version("wasm-bindgen")?;
+    let have = sys::output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) != Some(want.as_str()) {
+        // Not `--locked`: its lock file pins a crate the registry no longer serves (TOOLCHAIN.md).
+        run(cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &want]))?;
+    }
+    Ok(())
+}
+
+/// npm tools (binaryen's wasm-opt, Playwright, sql.js) live in www/node_modules.
+fn ensure_npm() -> Result<(), Failed> {
+    let www = root().join("www");
+    let stamp = www.join("node_modules/.package-lock.json");
+    let lock = www.join("package-lock.json");
+    let fresh = match (fs::metadata(&stamp), fs::metadata(&lock)) {
+        (Ok(s), Ok(l)) => match (s.modified(), l.modified()) {
+            (Ok(s), Ok(l)) => s >= l,
+            _ => false,
+        },
+        _ => false,
+    };
+    if !fresh {
+        run(cmd("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&www))?;
+    }
+    Ok(())
+}
+
+/// Chromium + chromedriver from Debian; installed with apt-get when running as root.
+fn ensure_chromium() -> Result<(), Failed> {
+    let present =
+        Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
+    if present {
+        return Ok(());
+    }
+    let uid = sys::output(Command::new("id").arg("-u")).unwrap_or_default();
+    if uid.trim() != "0" {
+        return Err(Failed(
+            "Chromium and chromedriver are missing: run `sudo apt-get install -y chromium chromium-driver` \
+             (Debian packages; they provide /usr/bin/chromium and /usr/bin/chromedriver), then rerun"
+                .into(),
+        ));
+    }
+    run(cmd("apt-get").arg("update").arg("-qq"))?;
+    run(cmd("apt-get")
+        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Build pkg/: release wasm → wasm-bindgen (web) → wasm-opt -Oz → loader, ES entry, types.
+fn build_pkg() -> Result<(), Failed> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_npm()?;
+    let root = root();
+    run(cmd("cargo").args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "nps-widget",
+        "--lib",
+    ]))?;
+    let pkg = root.join("pkg");
+    let _ = fs::remove_dir_all(&pkg);
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join("release/nps_widget.wasm");
+    run(cmd("wasm-bindgen")
+        .args(["--target", "web", "--out-dir"])
+        .arg(&pkg)
+        .arg(&wasm))?;
+    let bg = pkg.join("nps_widget_bg.wasm");
+    let t = Instant::now();
+    run(cmd(root.join("www/node_modules/.bin/wasm-opt"))
+        .args([
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
+    println!(
+        "xtask: wasm-opt -Oz took {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let src = root.join("www/pkg-src");
+    let entries =
+        fs::read_dir(&src).map_err(|e| Failed(format!("cannot read {}: {e}", src.display())))?;
+    for entry in entries.flatten() {
+        let to = pkg.join(entry.file_name());
+        fs::copy(entry.path(), &to).map_err(|e| {
+            Failed(format!(
+                "cannot copy {} to pkg/: {e}",
+                entry.path().display()
+            ))
+        })?;
+    }
+    println!("xtask: pkg/ built at {}", pkg.display());
+    Ok(())
+}
+
+fn build_server() -> Result<PathBuf, Failed> {
+    run(cmd("cargo").args(["build", "--release", "-p", "nps-server"]))?;
+    Ok(target_dir().join("release/nps"))
+}
+
+fn demo() -> Result<(), Failed> {
+    build_pkg()?;
+    size::report_and_check(SIZE_BUDGET_BROTLI)?;
+    let nps = build_server()?;
+    let root = root();
+    println!();
+    println!("  nps-widget demo: open http://127.0.0.1:8080/");
+    println!("  checkout host page: http://127.0.0.1:8080/www/checkout.html");
+    println!(
+        "  responses are stored in {}",
+        root.join("nps.sqlite").display()
+    );
+    println!("  (Ctrl+C stops the server)");
+    println!();
+    run(cmd(nps)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:8080",
+            "--db",
+            "nps.sqlite",
+            "--static",
+            ".",
+        ])
+        .arg("--allow-any-origin")
+        .current_dir(&root))
+}
+
+/// Every check. Steps that don't depend on each other all run; the summary line counts them.
+fn test() -> Result<(), Failed> {
+    let started = Instant::now();
+    let mut results: Vec<(&str, Result<(), Failed>, f64)> = Vec::new();
+    let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result<(), Failed>| {
+        println!("\n==> xtask test: {name}");
+        let t = Instant::now();
+        let r = f();
+        let secs = t.elapsed().as_secs_f64();
+        match &r {
+            Ok(()) => println!("<== {name}: ok ({secs:.0} s)"),
+            Err(Failed(m)) => println!("<== {name}: FAILED ({secs:.0} s): {m}"),
+        }
+        let ok = r.is_ok();
+        results.push((name, r, secs));
+        ok
+    };
+
+    let tools = step(
+        "install tools (wasm target, wasm-bindgen-cli, npm, chromium)",
+        &mut || {
+            ensure_wasm_target()?;
+            ensure_wasm_bindgen()?;
+            ensure_npm()?;
+            ensure_chromium()
+        },
+    );
+    step("cargo fmt --check", &mut || {
+        run(cmd("cargo").args(["fmt", "--all", "--check"]))
+    });
+    step("clippy (host)", &mut || {
+        run(cmd("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    });
+    step("clippy (wasm32)", &mut || {
+        run(cmd("cargo").args([
+            "clippy",
+            "-p",
+            "nps-widget",
+            "-p",
+            "nps-core",
+            "--all-targets",
+            "--target",
+            WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    });
+    step("rustdoc (warnings are errors)", &mut || {
+        run(cmd("cargo")
+            .args(["doc", "--no-deps", "-p", "nps-core", "-p", "nps-server"])
+            .env("RUSTDOCFLAGS", "-Dwarnings"))
+    });
+    step(
+        "native tests (unit, property, doc, server integration)",
+        &mut || run(cmd("cargo").args(["test", "--workspace"])),
+    );
+    if tools {
+        step(
+            "browser tests (wasm-bindgen-test, headless Chromium)",
+            &mut || {
+                run(cmd("cargo")
+                    .args(["test", "--target", WASM_TARGET, "-p", "nps-widget"])
+                    .env("CHROMEDRIVER", "/usr/bin/chromedriver"))
+            },
+        );
+        let built = step("build pkg/ + size budget", &mut || {
+            build_pkg()?;
+            size::report_and_check(SIZE_BUDGET_BROTLI)
+        });
+        if built {
+            step(
+                "end-to-end (Playwright, real nps serve + SQLite)",
+                &mut || {
+                    let nps = build_server()?;
+                    run(cmd("npx")
+                        .args(["playwright", "test"])
+                        .env("NPS_BIN", &nps)
+                        .current_dir(root().join("www")))
+                },
+            );
+        }
+    }
+
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.1.is_err())
+        .map(|r| r.0)
+        .collect();
+    println!(
+        "\nxtask test summary ({:.0} s):",
+        started.elapsed().as_secs_f64()
+    );
+    for (name, r, secs) in &results {
+        println!(
+            "  {:<6} {name} ({secs:.0} s)",
+            if r.is_ok() { "ok" } else { "FAILED" }
+        );
+    }
+    println!(
+        "xtask: {} passed, {} failed",
+        results.len() - failed.len(),
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failed(format!("failed: {}", failed.join(", "))))
+    }
+}

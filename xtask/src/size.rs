@@ -1,0 +1,73 @@
+//! The size report: raw, gzip -9 and brotli -q 11 bytes of every file a visitor downloads to see
+//! the prompt, measured on pkg/ after wasm-opt (never on target/).
+
+use crate::sys::{cmd, output, root, Failed};
+
+/// What a visitor downloads, in load order: the loader, the glue, the wasm.
+pub const VISITOR_FILES: [&str; 3] = ["nps-widget.js", "nps_widget.js", "nps_widget_bg.wasm"];
+
+pub struct Row {
+    pub file: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+/// Compress with Node's zlib (gzip level 9, brotli quality 11), the same settings a CDN uses.
+pub fn measure() -> Result<Vec<Row>, Failed> {
+    let pkg = root().join("pkg");
+    let mut rows = Vec::new();
+    for f in VISITOR_FILES {
+        let path = pkg.join(f);
+        if !path.exists() {
+            return Err(Failed(format!(
+                "{} is missing: run `cargo xtask build` first",
+                path.display()
+            )));
+        }
+        let out = output(cmd("node").arg(root().join("xtask/size.mjs")).arg(&path))?;
+        let nums: Vec<u64> = out
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let [raw, gzip, brotli] = nums[..] else {
+            return Err(Failed(format!(
+                "unexpected output of xtask/size.mjs: {out:?}"
+            )));
+        };
+        rows.push(Row {
+            file: f.to_string(),
+            raw,
+            gzip,
+            brotli,
+        });
+    }
+    Ok(rows)
+}
+
+pub fn report_and_check(budget_brotli: u64) -> Result<(), Failed> {
+    let rows = measure()?;
+    println!("\nsize report (bytes a visitor downloads to see the prompt)");
+    println!(
+        "{:<22} {:>9} {:>9} {:>9}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for r in &rows {
+        println!("{:<22} {:>9} {:>9} {:>9}", r.file, r.raw, r.gzip, r.brotli);
+        raw += r.raw;
+        gz += r.gzip;
+        br += r.brotli;
+    }
+    println!("{:<22} {:>9} {:>9} {:>9}", "total", raw, gz, br);
+    println!(
+        "budget: brotli total <= {budget_brotli} B; used {br} B ({:.1} %)\n",
+        100.0 * br as f64 / budget_brotli as f64
+    );
+    if br > budget_brotli {
+        return Err(Failed(format!(
+            "size budget exceeded: brotli total {br} B > {budget_brotli} B; see the report above for the file that grew"
+        )));
+    }
+    Ok(())
+}
