@@ -1,0 +1,395 @@
+//! Time helpers without a clock: RFC 3339 formatting and parsing, and UUIDv7 ids.
+//!
+//! The crate never reads the clock itself. Callers pass Unix time in milliseconds
+//! (`Date.now()` in the browser, `SystemTime` natively), which keeps every function here
+//! deterministic and testable.
+
+const MS_PER_SEC: u64 = 1000;
+const SECS_PER_DAY: u64 = 86_400;
+
+/// Days since 1970-01-01 for a proleptic Gregorian civil date (year >= 1970 only).
+fn days_from_civil(year: u32, month: u32, day: u32) -> u64 {
+    // Shift the year so that it starts in March: the leap day is then the last day.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12; // March = 0
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    // 719_468 = days from 0000-03-01 to 1970-01-01.
+    u64::from(era) * 146_097 + u64::from(doe) - 719_468
+}
+
+/// Civil date (year, month, day) of a day count since 1970-01-01.
+fn civil_from_days(days: u64) -> (u64, u32, u32) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Whether `year` is a leap year in the Gregorian calendar.
+pub(crate) fn is_leap_year(year: u32) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+}
+
+/// Number of days in `month` (1..=12) of `year`.
+pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Unix milliseconds of a UTC civil date-time (year >= 1970, fields already validated).
+pub(crate) fn unix_ms_from_parts(
+    year: u32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+) -> u64 {
+    let days = days_from_civil(year, month, day);
+    let secs =
+        days * SECS_PER_DAY + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
+    secs * MS_PER_SEC
+}
+
+fn push_digits(out: &mut String, value: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut v = value;
+    let mut i = buf.len();
+    while v > 0 {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    let start = i.min(buf.len() - width.min(buf.len()));
+    for &b in &buf[start..] {
+        out.push(char::from(b));
+    }
+}
+
+/// Formats Unix milliseconds as an RFC 3339 UTC timestamp with whole seconds.
+///
+/// Milliseconds are truncated, so the result parses back to `ms - ms % 1000`.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::rfc3339_from_unix_ms;
+/// assert_eq!(rfc3339_from_unix_ms(1_795_341_600_000), "2026-11-22T10:00:00Z");
+/// assert_eq!(rfc3339_from_unix_ms(0), "1970-01-01T00:00:00Z");
+/// ```
+pub fn rfc3339_from_unix_ms(ms: u64) -> String {
+    let secs = ms / MS_PER_SEC;
+    let (year, month, day) = civil_from_days(secs / SECS_PER_DAY);
+    let rem = secs % SECS_PER_DAY;
+    let mut out = String::with_capacity(20);
+    push_digits(&mut out, year, 4);
+    out.push('-');
+    push_digits(&mut out, u64::from(month), 2);
+    out.push('-');
+    push_digits(&mut out, u64::from(day), 2);
+    out.push('T');
+    push_digits(&mut out, rem / 3600, 2);
+    out.push(':');
+    push_digits(&mut out, rem % 3600 / 60, 2);
+    out.push(':');
+    push_digits(&mut out, rem % 60, 2);
+    out.push('Z');
+    out
+}
+
+/// A cursor over ASCII bytes used by the small hand-written parsers of this module.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(s: &'a str) -> Self {
+        Cursor {
+            bytes: s.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn eat_any(&mut self, a: u8, b: u8) -> Option<()> {
+        self.eat(a).or_else(|| self.eat(b))
+    }
+
+    /// Exactly `n` ASCII digits as a number.
+    fn digits(&mut self, n: usize) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let b = self.peek()?;
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + u32::from(b - b'0');
+            self.pos += 1;
+        }
+        Some(v)
+    }
+
+    fn done(&self) -> bool {
+        self.pos == self.bytes.len()
+    }
+}
+
+/// Parses an RFC 3339 timestamp into Unix milliseconds.
+///
+/// Accepts `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds (any number of digits,
+/// truncated to milliseconds), and `Z` or a `±hh:mm` offset. `T` and `Z` may be lowercase,
+/// as RFC 3339 allows. Leap seconds (`:60`) are not accepted, matching JavaScript's `Date`.
+///
+/// # Errors
+///
+/// Returns `None` for anything that is not a valid RFC 3339 date-time (bad field, impossible
+/// date such as `2025-02-29`, missing offset) or that lies before 1970-01-01T00:00:00Z.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::unix_ms_from_rfc3339;
+/// assert_eq!(unix_ms_from_rfc3339("2026-11-22T10:00:00Z"), Some(1_795_341_600_000));
+/// assert_eq!(unix_ms_from_rfc3339("2026-11-22T13:00:00.250+03:00"), Some(1_795_341_600_250));
+/// assert_eq!(unix_ms_from_rfc3339("2026-11-22 10:00"), None);
+/// ```
+pub fn unix_ms_from_rfc3339(s: &str) -> Option<u64> {
+    let mut c = Cursor::new(s);
+    let year = c.digits(4)?;
+    c.eat(b'-')?;
+    let month = c.digits(2)?;
+    c.eat(b'-')?;
+    let day = c.digits(2)?;
+    c.eat_any(b'T', b't')?;
+    let hour = c.digits(2)?;
+    c.eat(b':')?;
+    let minute = c.digits(2)?;
+    c.eat(b':')?;
+    let second = c.digits(2)?;
+    if year < 1970
+        || !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let mut millis = 0u64;
+    if c.eat(b'.').is_some() {
+        let mut count = 0;
+        while let Some(b) = c.peek().filter(u8::is_ascii_digit) {
+            if count < 3 {
+                millis = millis * 10 + u64::from(b - b'0');
+            }
+            count += 1;
+            c.pos += 1;
+        }
+        if count == 0 {
+            return None;
+        }
+        for _ in count..3 {
+            millis *= 10;
+        }
+    }
+    let local = unix_ms_from_parts(year, month, day, hour, minute, second) + millis;
+    if c.eat_any(b'Z', b'z').is_some() {
+        return c.done().then_some(local);
+    }
+    let sign = c.peek()?;
+    if sign != b'+' && sign != b'-' {
+        return None;
+    }
+    c.pos += 1;
+    let off_h = c.digits(2)?;
+    c.eat(b':')?;
+    let off_m = c.digits(2)?;
+    if off_h > 23 || off_m > 59 || !c.done() {
+        return None;
+    }
+    let offset = (u64::from(off_h) * 3600 + u64::from(off_m) * 60) * MS_PER_SEC;
+    // local = utc + offset for "+hh:mm", so utc = local - offset.
+    if sign == b'+' {
+        local.checked_sub(offset)
+    } else {
+        Some(local + offset)
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Builds an RFC 9562 version 7 UUID from a Unix millisecond timestamp and 10 random bytes.
+///
+/// Layout: 48 bits of big-endian milliseconds, the version nibble `7`, 12 random bits, the
+/// variant bits `10`, 62 random bits. Ids made in later milliseconds sort after earlier ones,
+/// both as bytes and as the lowercase hyphenated strings this returns. Only the low 48 bits of
+/// `unix_ms` are used (enough until the year 10889).
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::uuid_v7;
+/// let id = uuid_v7(1_795_341_600_000, [0xff; 10]);
+/// assert_eq!(id, "01a202b2-c500-7fff-bfff-ffffffffffff");
+/// assert_eq!(id.len(), 36);
+/// ```
+pub fn uuid_v7(unix_ms: u64, random: [u8; 10]) -> String {
+    let mut bytes = [0u8; 16];
+    let ms = unix_ms.to_be_bytes();
+    bytes[..6].copy_from_slice(&ms[2..]);
+    bytes[6] = 0x70 | (random[0] & 0x0f);
+    bytes[7] = random[1];
+    bytes[8] = 0x80 | (random[2] & 0x3f);
+    bytes[9..].copy_from_slice(&random[3..]);
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOV_22_2026_10H: u64 = 1_795_341_600_000;
+
+    #[test]
+    fn known_dates_format() {
+        assert_eq!(rfc3339_from_unix_ms(0), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339_from_unix_ms(NOV_22_2026_10H),
+            "2026-11-22T10:00:00Z"
+        );
+        assert_eq!(
+            rfc3339_from_unix_ms(NOV_22_2026_10H - 19_000 - 1),
+            "2026-11-22T09:59:40Z"
+        );
+        assert_eq!(
+            rfc3339_from_unix_ms(951_782_400_000),
+            "2000-02-29T00:00:00Z"
+        );
+        assert_eq!(
+            rfc3339_from_unix_ms(253_402_300_799_000),
+            "9999-12-31T23:59:59Z"
+        );
+    }
+
+    #[test]
+    fn known_dates_parse() {
+        assert_eq!(unix_ms_from_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            unix_ms_from_rfc3339("2026-11-22T10:00:00Z"),
+            Some(NOV_22_2026_10H)
+        );
+        assert_eq!(
+            unix_ms_from_rfc3339("2026-11-22t10:00:00z"),
+            Some(NOV_22_2026_10H)
+        );
+        assert_eq!(
+            unix_ms_from_rfc3339("2026-11-22T05:00:00-05:00"),
+            Some(NOV_22_2026_10H)
+        );
+        assert_eq!(
+            unix_ms_from_rfc3339("2026-11-22T10:00:00.5Z"),
+            Some(NOV_22_2026_10H + 500)
+        );
+        assert_eq!(
+            unix_ms_from_rfc3339("2026-11-22T10:00:00.123456789Z"),
+            Some(NOV_22_2026_10H + 123)
+        );
+        assert_eq!(unix_ms_from_rfc3339("1970-01-01T00:30:00+01:00"), None);
+    }
+
+    #[test]
+    fn leap_years() {
+        assert!(is_leap_year(2000));
+        assert!(is_leap_year(2024));
+        assert!(!is_leap_year(1900));
+        assert!(!is_leap_year(2026));
+        assert!(unix_ms_from_rfc3339("2024-02-29T00:00:00Z").is_some());
+        assert!(unix_ms_from_rfc3339("2000-02-29T00:00:00Z").is_some());
+        assert_eq!(unix_ms_from_rfc3339("2026-02-29T00:00:00Z"), None);
+        assert_eq!(unix_ms_from_rfc3339("2100-02-29T00:00:00Z"), None);
+        // 2024-02-28 + 1 day is the 29th, + 2 days is March 1st.
+        let feb28 = unix_ms_from_rfc3339("2024-02-28T12:00:00Z").unwrap_or(0);
+        assert_eq!(
+            rfc3339_from_unix_ms(feb28 + 86_400_000),
+            "2024-02-29T12:00:00Z"
+        );
+        assert_eq!(
+            rfc3339_from_unix_ms(feb28 + 2 * 86_400_000),
+            "2024-03-01T12:00:00Z"
+        );
+        assert_eq!(
+            rfc3339_from_unix_ms(unix_ms_from_rfc3339("2023-12-31T23:59:59Z").unwrap_or(0) + 1000),
+            "2024-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        for bad in [
+            "",
+            "2026-11-22",
+            "2026-11-22T10:00:00",
+            "2026-11-22T10:00Z",
+            "2026-11-22 10:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-00-01T00:00:00Z",
+            "2026-11-00T00:00:00Z",
+            "2026-11-31T00:00:00Z",
+            "2026-11-22T24:00:00Z",
+            "2026-11-22T10:60:00Z",
+            "2026-11-22T10:00:60Z",
+            "2026-11-22T10:00:00.Z",
+            "2026-11-22T10:00:00+0300",
+            "2026-11-22T10:00:00+24:00",
+            "2026-11-22T10:00:00Zjunk",
+            "1969-12-31T23:59:59Z",
+            "+2026-11-22T10:00:00Z",
+            "２026-11-22T10:00:00Z",
+        ] {
+            assert_eq!(unix_ms_from_rfc3339(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn uuid_layout() {
+        let id = uuid_v7(NOV_22_2026_10H, [0; 10]);
+        assert_eq!(id, "01a202b2-c500-7000-8000-000000000000");
+        let id = uuid_v7(0x0123_4567_89ab, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(id, "01234567-89ab-7102-8304-05060708090a");
+    }
+}

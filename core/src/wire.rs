@@ -1,0 +1,634 @@
+//! The wire format an endpoint receives (CONTRACT §4): a [`Batch`] of [`Response`]s.
+//!
+//! The types derive serde so the server and tests can use `serde_json`; the crate itself never
+//! depends on a JSON library. [`Response::json_len`] computes the exact compact-JSON size
+//! without serialising, so the queue can keep bodies under [`MAX_BODY_BYTES`] cheaply.
+
+use core::fmt;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The `schema` value of every batch of this format version.
+pub const SCHEMA: &str = "nps.batch/1";
+/// Most responses in one batch.
+pub const MAX_RESPONSES: usize = 50;
+/// Largest request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest comment, in Unicode scalar values (Rust `char`s).
+pub const MAX_COMMENT_CHARS: usize = 2000;
+/// Longest response id, in chars.
+pub const MAX_ID_CHARS: usize = 64;
+/// Longest touchpoint, in chars.
+pub const MAX_TOUCHPOINT_CHARS: usize = 100;
+/// Bytes of a body kept free for the batch envelope (`schema`, `batch_id`, `sent_at`).
+pub const ENVELOPE_RESERVE_BYTES: usize = 200;
+
+/// A property value: a string, a number or a boolean (JSON `null`, arrays and objects are not
+/// allowed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PropertyValue {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A finite number.
+    Number(f64),
+    /// A string.
+    String(String),
+}
+
+/// Extra properties of a response, sorted by key.
+pub type Properties = BTreeMap<String, PropertyValue>;
+
+/// One answer as sent to the endpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// UUID made once, when the answer is given; kept through every retry (dedupe key).
+    pub id: String,
+    /// 0..=10.
+    pub score: u8,
+    /// Free-text follow-up, at most [`MAX_COMMENT_CHARS`] chars; absent when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Journey step (`checkout`, `delivery`…).
+    pub touchpoint: String,
+    /// Locale the prompt was shown in.
+    #[serde(default)]
+    pub locale: String,
+    /// RFC 3339 UTC, e.g. `"2026-11-22T09:59:41Z"`.
+    pub answered_at: String,
+    /// URL of the page the answer was given on.
+    #[serde(default)]
+    pub page: String,
+    /// Extra properties (order id…).
+    #[serde(default)]
+    pub properties: Properties,
+}
+
+/// A request body: up to [`MAX_RESPONSES`] responses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// Always [`SCHEMA`] for this version.
+    pub schema: String,
+    /// UUID of this delivery attempt.
+    pub batch_id: String,
+    /// RFC 3339 UTC time of sending.
+    pub sent_at: String,
+    /// The responses.
+    pub responses: Vec<Response>,
+}
+
+/// A field of a response or batch that breaks the wire format.
+///
+/// `field` is a path such as `responses[3].score` (empty for the response as a whole).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireError {
+    /// Path of the offending field.
+    pub field: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl WireError {
+    fn new(field: &str, message: String) -> WireError {
+        WireError {
+            field: field.to_owned(),
+            message,
+        }
+    }
+
+    fn within(mut self, prefix: &str) -> WireError {
+        self.field = if self.field.is_empty() {
+            prefix.to_owned()
+        } else {
+            let mut f = String::with_capacity(prefix.len() + 1 + self.field.len());
+            f.push_str(prefix);
+            f.push('.');
+            f.push_str(&self.field);
+            f
+        };
+        self
+    }
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.field.is_empty() {
+            f.write_str(&self.field)?;
+            f.write_str(": ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for WireError {}
+
+fn check_text(field: &str, value: &str, max: usize) -> Result<(), WireError> {
+    if value.is_empty() {
+        return Err(WireError::new(field, "must not be empty".to_owned()));
+    }
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(WireError::new(
+            field,
+            format!("must be at most {max} characters, got {chars}"),
+        ));
+    }
+    Ok(())
+}
+
+impl Response {
+    /// Checks the response against the wire format.
+    ///
+    /// # Errors
+    ///
+    /// [`WireError`] naming the first offending field: `score` outside 0..=10; `id` empty or
+    /// longer than 64 chars; `touchpoint` empty or longer than 100 chars; `comment` longer than
+    /// 2000 chars; `answered_at` not RFC 3339; a property number that is not finite; or the
+    /// whole response longer than `MAX_BODY_BYTES - 200` bytes of JSON.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use nps_core::Response;
+    /// let mut r = Response {
+    ///     id: "0193a5c4-0000-7000-8000-000000000000".into(),
+    ///     score: 9,
+    ///     comment: None,
+    ///     touchpoint: "checkout".into(),
+    ///     locale: "en".into(),
+    ///     answered_at: "2026-11-22T09:59:41Z".into(),
+    ///     page: String::new(),
+    ///     properties: Default::default(),
+    /// };
+    /// assert!(r.validate().is_ok());
+    /// r.score = 11;
+    /// assert_eq!(
+    ///     r.validate().unwrap_err().to_string(),
+    ///     "score: must be an integer from 0 to 10, got 11"
+    /// );
+    /// ```
+    pub fn validate(&self) -> Result<(), WireError> {
+        if self.score > 10 {
+            return Err(WireError::new(
+                "score",
+                format!("must be an integer from 0 to 10, got {}", self.score),
+            ));
+        }
+        check_text("id", &self.id, MAX_ID_CHARS)?;
+        check_text("touchpoint", &self.touchpoint, MAX_TOUCHPOINT_CHARS)?;
+        if let Some(c) = &self.comment {
+            let chars = c.chars().count();
+            if chars > MAX_COMMENT_CHARS {
+                return Err(WireError::new(
+                    "comment",
+                    format!("must be at most {MAX_COMMENT_CHARS} characters, got {chars}"),
+                ));
+            }
+        }
+        if crate::time::unix_ms_from_rfc3339(&self.answered_at).is_none() {
+            return Err(WireError::new(
+                "answered_at",
+                format!(
+                    "must be an RFC 3339 date-time such as 2026-11-22T09:59:41Z, got {:?}",
+                    self.answered_at
+                ),
+            ));
+        }
+        for (key, value) in &self.properties {
+            if let PropertyValue::Number(x) = value {
+                if !x.is_finite() {
+                    return Err(WireError::new(
+                        "properties",
+                        format!("{key:?} must be a finite number, got {x}"),
+                    ));
+                }
+            }
+        }
+        let len = self.json_len();
+        let max = MAX_BODY_BYTES - ENVELOPE_RESERVE_BYTES;
+        if len > max {
+            return Err(WireError::new(
+                "",
+                format!(
+                    "response is {len} bytes of JSON, at most {max} fit in a batch; \
+                     shorten the comment or the properties"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Exact byte length of this response serialised as compact JSON, as `serde_json` writes
+    /// it (strings escaped the same way, numbers in shortest round-trip form, non-finite numbers
+    /// as `null`). `JSON.stringify` escapes strings identically; it writes integral property
+    /// numbers without `.0` and uses exponents only from 1e21, so for property numbers its
+    /// length can differ by a few bytes (the batch envelope reserve absorbs that).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use nps_core::Response;
+    /// let r = Response {
+    ///     id: "a".into(), score: 10, comment: Some("\"ok\"".into()),
+    ///     touchpoint: "t".into(), locale: String::new(),
+    ///     answered_at: "2026-11-22T09:59:41Z".into(), page: String::new(),
+    ///     properties: Default::default(),
+    /// };
+    /// let json = r#"{"id":"a","score":10,"comment":"\"ok\"","touchpoint":"t","locale":"","answered_at":"2026-11-22T09:59:41Z","page":"","properties":{}}"#;
+    /// assert_eq!(r.json_len(), json.len());
+    /// ```
+    pub fn json_len(&self) -> usize {
+        // {"id":…,"score":…,"touchpoint":…,"locale":…,"answered_at":…,"page":…,"properties":…}
+        const FIXED: usize =
+            r#"{"id":,"score":,"touchpoint":,"locale":,"answered_at":,"page":,"properties":}"#
+                .len();
+        let mut len = FIXED
+            + json_str_len(&self.id)
+            + decimal_len(u64::from(self.score))
+            + json_str_len(&self.touchpoint)
+            + json_str_len(&self.locale)
+            + json_str_len(&self.answered_at)
+            + json_str_len(&self.page)
+            + properties_json_len(&self.properties);
+        if let Some(c) = &self.comment {
+            len += r#","comment":"#.len() + json_str_len(c);
+        }
+        len
+    }
+}
+
+impl Batch {
+    /// A batch of the current [`SCHEMA`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let b = nps_core::Batch::new("id".into(), "2026-11-22T10:00:00Z".into(), Vec::new());
+    /// assert_eq!(b.schema, "nps.batch/1");
+    /// ```
+    pub fn new(batch_id: String, sent_at: String, responses: Vec<Response>) -> Batch {
+        Batch {
+            schema: SCHEMA.to_owned(),
+            batch_id,
+            sent_at,
+            responses,
+        }
+    }
+
+    /// Checks the batch: `schema` is [`SCHEMA`], it holds 1..=50 responses, each valid.
+    ///
+    /// # Errors
+    ///
+    /// [`WireError`] naming the first offending field, with a path such as
+    /// `responses[3].score`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let b = nps_core::Batch::new("id".into(), "2026-11-22T10:00:00Z".into(), Vec::new());
+    /// assert_eq!(
+    ///     b.validate().unwrap_err().to_string(),
+    ///     "responses: must hold 1 to 50 responses, got 0"
+    /// );
+    /// ```
+    pub fn validate(&self) -> Result<(), WireError> {
+        if self.schema != SCHEMA {
+            return Err(WireError::new(
+                "schema",
+                format!("must be {SCHEMA:?}, got {:?}", self.schema),
+            ));
+        }
+        let n = self.responses.len();
+        if n == 0 || n > MAX_RESPONSES {
+            return Err(WireError::new(
+                "responses",
+                format!("must hold 1 to {MAX_RESPONSES} responses, got {n}"),
+            ));
+        }
+        for (i, r) in self.responses.iter().enumerate() {
+            r.validate()
+                .map_err(|e| e.within(&format!("responses[{i}]")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Bytes of `s` as a JSON string literal, quotes included, escaped as `serde_json` does:
+/// `\"`, `\\`, `\b \t \n \f \r`, other control characters as `\u00XX`, everything else raw.
+pub(crate) fn json_str_len(s: &str) -> usize {
+    2 + s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | 0x09 | 0x0a | 0x0c | 0x0d => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
+fn decimal_len(mut v: u64) -> usize {
+    let mut len = 1;
+    while v >= 10 {
+        v /= 10;
+        len += 1;
+    }
+    len
+}
+
+fn properties_json_len(props: &Properties) -> usize {
+    let mut len = 2; // {}
+    for (i, (k, v)) in props.iter().enumerate() {
+        if i > 0 {
+            len += 1; // ,
+        }
+        len += json_str_len(k) + 1; // "k":
+        len += match v {
+            PropertyValue::Bool(true) => 4,
+            PropertyValue::Bool(false) => 5,
+            PropertyValue::Number(x) => f64_json_len(*x),
+            PropertyValue::String(s) => json_str_len(s),
+        };
+    }
+    len
+}
+
+/// A fixed buffer to format a float into without allocating.
+struct StackBuf {
+    bytes: [u8; 40],
+    len: usize,
+}
+
+impl fmt::Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Bytes `serde_json` writes for `x`: `null` when not finite, otherwise the shortest
+/// round-tripping digits laid out as `1.0`, `1000000000000000.0`, `0.00001`, `1e+16`,
+/// `1.5e-7` (serde_json 1.0.154, as pinned in Cargo.lock; checked by a property test).
+pub(crate) fn f64_json_len(x: f64) -> usize {
+    use fmt::Write;
+    if !x.is_finite() {
+        return 4;
+    }
+    let sign = usize::from(x.is_sign_negative());
+    if x == 0.0 {
+        return sign + 3; // 0.0
+    }
+    // `{:e}` gives the same shortest digits ryu finds, as `d.ddde±x`.
+    let mut buf = StackBuf {
+        bytes: [0; 40],
+        len: 0,
+    };
+    if write!(buf, "{:e}", x.abs()).is_err() {
+        return 4;
+    }
+    let text = &buf.bytes[..buf.len];
+    let Some(e_pos) = text.iter().position(|&b| b == b'e') else {
+        return 4;
+    };
+    let digits = text[..e_pos].iter().filter(|b| b.is_ascii_digit()).count() as i32;
+    let exp_text = &text[e_pos + 1..];
+    let (neg, exp_digits) = match exp_text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, exp_text),
+    };
+    let mut e: i32 = 0;
+    for &b in exp_digits {
+        e = e * 10 + i32::from(b - b'0');
+    }
+    if neg {
+        e = -e;
+    }
+    // Value = digits × 10^k with k = e − (digits − 1); kk = position of the decimal point.
+    let k = e - (digits - 1);
+    let kk = e + 1;
+    let body = if (0..=16).contains(&kk) && k >= 0 {
+        kk + 2 // 1234000.0
+    } else if 0 < kk && kk <= 16 {
+        digits + 1 // 12.34
+    } else if -5 < kk && kk <= 0 {
+        2 - kk + digits // 0.001234
+    } else {
+        let exp = kk - 1;
+        let exp_len = 1 + decimal_len(u64::from(exp.unsigned_abs())) as i32; // sign always written
+        let mantissa = if digits == 1 { 1 } else { digits + 1 };
+        mantissa + 1 + exp_len // 1e+21, 1.234e-7
+    };
+    sign + body as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn response(id: &str, score: u8) -> Response {
+        Response {
+            id: id.to_owned(),
+            score,
+            comment: None,
+            touchpoint: "checkout".to_owned(),
+            locale: "en".to_owned(),
+            answered_at: "2026-11-22T09:59:41Z".to_owned(),
+            page: "https://shop.example.com/orders/17".to_owned(),
+            properties: Properties::new(),
+        }
+    }
+
+    fn err(r: &Response) -> String {
+        r.validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn valid_response_passes() {
+        let mut r = response("0193a5c4-0000-7000-8000-000000000000", 9);
+        r.comment = Some("Fast delivery".into());
+        r.properties
+            .insert("order_id".into(), PropertyValue::String("A-17".into()));
+        assert_eq!(r.validate(), Ok(()));
+        r.comment = Some("ж".repeat(MAX_COMMENT_CHARS));
+        assert_eq!(r.validate(), Ok(()));
+        r.comment = Some(String::new());
+        assert_eq!(r.validate(), Ok(()));
+    }
+
+    #[test]
+    fn response_error_messages() {
+        assert_eq!(
+            err(&response("a", 11)),
+            "score: must be an integer from 0 to 10, got 11"
+        );
+        assert_eq!(err(&response("", 1)), "id: must not be empty");
+        assert_eq!(
+            err(&response(&"x".repeat(65), 1)),
+            "id: must be at most 64 characters, got 65"
+        );
+        let mut r = response("a", 1);
+        r.touchpoint = String::new();
+        assert_eq!(err(&r), "touchpoint: must not be empty");
+        r.touchpoint = "t".repeat(101);
+        assert_eq!(
+            err(&r),
+            "touchpoint: must be at most 100 characters, got 101"
+        );
+        r.touchpoint = "t".repeat(100);
+        assert_eq!(err(&r), "");
+        r.comment = Some("😀".repeat(2001));
+        assert_eq!(
+            err(&r),
+            "comment: must be at most 2000 characters, got 2001"
+        );
+        r.comment = None;
+        r.answered_at = "yesterday".into();
+        assert_eq!(
+            err(&r),
+            "answered_at: must be an RFC 3339 date-time such as 2026-11-22T09:59:41Z, got \"yesterday\""
+        );
+        r.answered_at = "2026-11-22T09:59:41Z".into();
+        r.properties
+            .insert("x".into(), PropertyValue::Number(f64::NAN));
+        assert_eq!(
+            err(&r),
+            "properties: \"x\" must be a finite number, got NaN"
+        );
+        r.properties.clear();
+        r.page = "p".repeat(MAX_BODY_BYTES);
+        let len = r.json_len();
+        assert_eq!(
+            err(&r),
+            format!(
+                "response is {len} bytes of JSON, at most 65336 fit in a batch; \
+                 shorten the comment or the properties"
+            )
+        );
+    }
+
+    #[test]
+    fn batch_validation() {
+        let mut b = Batch::new(
+            "b".into(),
+            "2026-11-22T10:00:00Z".into(),
+            vec![response("a", 1); 3],
+        );
+        assert_eq!(b.validate(), Ok(()));
+        b.responses[2].score = 11;
+        assert_eq!(
+            b.validate()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            "responses[2].score: must be an integer from 0 to 10, got 11"
+        );
+        let e = b.validate().err();
+        assert_eq!(e.map(|e| e.field), Some("responses[2].score".to_owned()));
+        b.responses[2].score = 1;
+        b.responses[1].page = "p".repeat(MAX_BODY_BYTES);
+        assert_eq!(
+            b.validate().err().map(|e| e.field),
+            Some("responses[1]".to_owned())
+        );
+        b.responses = vec![response("a", 1); 51];
+        assert_eq!(
+            b.validate()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            "responses: must hold 1 to 50 responses, got 51"
+        );
+        b.responses.truncate(50);
+        assert_eq!(b.validate(), Ok(()));
+        b.schema = "nps.batch/2".into();
+        assert_eq!(
+            b.validate()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            "schema: must be \"nps.batch/1\", got \"nps.batch/2\""
+        );
+    }
+
+    #[test]
+    fn serde_shape_matches_contract() {
+        let mut r = response("0193a5c4", 9);
+        r.comment = Some("Fast delivery".into());
+        r.locale = "ru".into();
+        r.properties
+            .insert("order_id".into(), PropertyValue::String("A-17".into()));
+        r.properties.insert("n".into(), PropertyValue::Number(2.0));
+        r.properties.insert("vip".into(), PropertyValue::Bool(true));
+        let b = Batch::new("0193a5c4-b".into(), "2026-11-22T10:00:00Z".into(), vec![r]);
+        let json = serde_json::to_string(&b).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"schema":"nps.batch/1","batch_id":"0193a5c4-b","sent_at":"2026-11-22T10:00:00Z","responses":[{"id":"0193a5c4","score":9,"comment":"Fast delivery","touchpoint":"checkout","locale":"ru","answered_at":"2026-11-22T09:59:41Z","page":"https://shop.example.com/orders/17","properties":{"n":2.0,"order_id":"A-17","vip":true}}]}"#
+        );
+        let back: Result<Batch, _> = serde_json::from_str(&json);
+        assert_eq!(back.ok(), Some(b));
+        // Optional fields may be absent.
+        let minimal =
+            r#"{"id":"x","score":0,"touchpoint":"t","answered_at":"2026-11-22T09:59:41Z"}"#;
+        let r: Result<Response, _> = serde_json::from_str(minimal);
+        let r = r.ok();
+        assert_eq!(r.as_ref().map(|r| r.comment.is_none()), Some(true));
+        assert_eq!(r.as_ref().map(|r| r.properties.len()), Some(0));
+        // null and nested values are not property values.
+        for bad in [r#"{"a":null}"#, r#"{"a":[1]}"#, r#"{"a":{"b":1}}"#] {
+            let p: Result<Properties, _> = serde_json::from_str(bad);
+            assert!(p.is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn json_len_matches_serde_json_examples() {
+        let mut r = response("id-\"\\\u{1}\u{1f}\u{7f}", 10);
+        r.comment = Some("line\nbreak\ttab\r\u{8}\u{c} ж 😀 \u{2028}".into());
+        for (i, x) in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            0.1,
+            1e15,
+            1e16,
+            1e17,
+            1.5e16,
+            123_456_789_012_345_680.0,
+            1e21,
+            1e-5,
+            1e-6,
+            1.234e-7,
+            0.000_123_4,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::NAN,
+            f64::INFINITY,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            r.properties
+                .insert(format!("k{i}"), PropertyValue::Number(x));
+        }
+        r.properties.insert("b".into(), PropertyValue::Bool(false));
+        assert_eq!(
+            r.json_len(),
+            serde_json::to_string(&r).unwrap_or_default().len()
+        );
+        for x in [1.0, 1e16, 1e17, 1e21, 1e-7, 0.001, 123.456, -1e300] {
+            assert_eq!(
+                f64_json_len(x),
+                serde_json::to_string(&x).unwrap_or_default().len(),
+                "{x}"
+            );
+        }
+    }
+}
