@@ -1,0 +1,62 @@
+//! `nps`: the reference receiver (`nps serve`) and the scoring CLI (`nps score`) of nps-widget.
+//!
+//! ```text
+//! nps serve [--addr 127.0.0.1:8080] [--db nps.sqlite] [--static DIR]
+//!           [--allow-origin ORIGIN]... [--allow-any-origin]
+//! nps score FILE [--by touchpoint|day|week|month] [--json]
+//! ```
+//!
+//! Exit codes: 0 success; 1 `serve` could not start (port in use, database not writable…);
+//! 2 usage error or `score` input error (missing file, no `score` column, empty file…).
+
+mod args;
+mod cal;
+mod db;
+mod score;
+mod serve;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use args::{Command, USAGE};
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args::parse(argv.iter().map(String::as_str)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("nps: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Command::Version => {
+            println!("nps {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Command::Serve(a) => match serve::run(&a) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("nps serve: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Score(a) => match score::run(&a) {
+            Ok(out) => {
+                let mut stdout = std::io::stdout().lock();
+                // A closed pipe (`nps score big.csv | head`) is not an error worth reporting.
+                let _ = stdout.write_all(out.as_bytes());
+                let _ = stdout.flush();
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("nps score: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

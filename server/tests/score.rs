@@ -1,0 +1,305 @@
+//! `nps score` end to end: the real binary on real files.
+
+mod common;
+
+use common::{assert_close, expected_numbers, nps, nps_stdin};
+use serde_json::Value;
+
+fn write(dir: &tempfile::TempDir, name: &str, data: &[u8]) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, data).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn score_json(args: &[&str]) -> Value {
+    let mut all = vec!["score"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let out = nps(&all);
+    assert!(
+        out.status.success(),
+        "nps {all:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn score_err(args: &[&str]) -> String {
+    let mut all = vec!["score"];
+    all.extend_from_slice(args);
+    let out = nps(&all);
+    assert_eq!(out.status.code(), Some(2), "nps {all:?} should fail with 2");
+    assert!(out.stdout.is_empty());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn json_shape_and_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "r.csv", b"score\n10\n9\n9\n8\n7\n6\n0\n3\n10\n");
+    let v = score_json(&[&f]);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut want = vec![
+        "n",
+        "promoters",
+        "passives",
+        "detractors",
+        "nps",
+        "se",
+        "ci95",
+        "invalid",
+        "invalid_lines",
+    ];
+    want.sort_unstable();
+    assert_eq!(keys, want, "no `groups` without --by");
+    assert_eq!(
+        (&v["n"], &v["promoters"], &v["passives"], &v["detractors"]),
+        (
+            &Value::from(9),
+            &Value::from(4),
+            &Value::from(2),
+            &Value::from(3)
+        )
+    );
+    let (nps, se, ci) = expected_numbers(4.0, 3.0, 9.0);
+    assert_close(&v["nps"], nps, "nps");
+    assert_close(&v["se"], se, "se");
+    assert_close(&v["ci95"][0], ci[0], "ci95[0]");
+    assert_close(&v["ci95"][1], ci[1], "ci95[1]");
+    assert_eq!(v["invalid"], 0);
+    assert_eq!(v["invalid_lines"], serde_json::json!([]));
+}
+
+#[test]
+fn bom_crlf_quotes_case_and_column_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = "\u{feff}Comment,Answered_At,SCORE,TouchPoint\r\n\
+                \"Fast, friendly\",2026-11-22T09:00:00Z,10,checkout\r\n\
+                \"line one\r\nline \"\"two\"\", still\",2026-11-22T09:01:00Z, 9 ,checkout\r\n\
+                ,2026-11-22T09:02:00Z,\"3\",delivery\r\n";
+    let f = write(&dir, "export.csv", data.as_bytes());
+    let v = score_json(&[&f, "--by", "touchpoint"]);
+    assert_eq!(v["n"], 3);
+    assert_eq!(v["invalid"], 0);
+    assert_eq!(v["groups"]["checkout"]["promoters"], 2);
+    assert_eq!(v["groups"]["delivery"]["detractors"], 1);
+}
+
+#[test]
+fn invalid_rows_are_counted_with_physical_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    // line 1 header; 2 ok; 3-4 one quoted record (ok); 5 "11"; 6 blank; 7 "9.5";
+    // 8-9 a quoted record with an invalid score; 10 empty score; 11 ok
+    let data = "comment,score\r\n\
+                a,9\r\n\
+                \"multi\r\nline\",8\r\n\
+                b,11\r\n\
+                \r\n\
+                c,9.5\r\n\
+                \"x\r\ny\",ten\r\n\
+                d,\r\n\
+                e,0\r\n";
+    let f = write(&dir, "r.csv", data.as_bytes());
+    let v = score_json(&[&f]);
+    assert_eq!(v["n"], 3);
+    assert_eq!(v["invalid"], 4);
+    assert_eq!(v["invalid_lines"], serde_json::json!([5, 7, 8, 10]));
+
+    let text = nps(&["score", &f]);
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(
+            "invalid: 4 rows not counted (score not an integer 0..10), lines 5, 7, 8, 10"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn only_the_first_ten_invalid_lines_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = String::from("score\n");
+    for i in 0..30 {
+        data.push_str(if i % 2 == 0 { "x\n" } else { "5\n" });
+    }
+    let f = write(&dir, "r.csv", data.as_bytes());
+    let v = score_json(&[&f]);
+    assert_eq!(v["invalid"], 15);
+    assert_eq!(
+        v["invalid_lines"],
+        serde_json::json!([2, 4, 6, 8, 10, 12, 14, 16, 18, 20])
+    );
+}
+
+#[test]
+fn group_by_day_week_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = "score,answered_at\n\
+                10,2026-11-22T23:30:00Z\n\
+                0,2026-11-22T23:30:00-05:00\n\
+                9,2026-11-23T08:00:00Z\n\
+                7,2026-12-01T08:00:00Z\n\
+                oops,2026-12-01T09:00:00Z\n";
+    let f = write(&dir, "r.csv", data.as_bytes());
+    let day = score_json(&[&f, "--by", "day"]);
+    let days: Vec<&str> = day["groups"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(days, ["2026-11-22", "2026-11-23", "2026-12-01"]);
+    assert_eq!(
+        day["groups"]["2026-11-23"]["n"], 2,
+        "-05:00 moves into the next UTC day"
+    );
+    assert_eq!(day["groups"]["2026-12-01"]["invalid"], 1);
+    assert_eq!(
+        day["groups"]["2026-12-01"]["invalid_lines"],
+        serde_json::json!([6])
+    );
+
+    let week = score_json(&[&f, "--by", "week"]);
+    let weeks: Vec<(&String, &Value)> = week["groups"].as_object().unwrap().iter().collect();
+    assert_eq!(weeks.len(), 3);
+    assert_eq!(weeks[0].0, "2026-W47");
+    assert_eq!(weeks[0].1["n"], 1);
+    assert_eq!(weeks[1].0, "2026-W48");
+    assert_eq!(weeks[1].1["n"], 2);
+    assert_eq!(weeks[2].0, "2026-W49");
+
+    let month = score_json(&[&f, "--by", "month"]);
+    assert_eq!(month["groups"]["2026-11"]["n"], 3);
+    assert_eq!(month["groups"]["2026-12"]["n"], 1);
+    assert_eq!(month["groups"]["2026-12"]["invalid"], 1);
+    assert_eq!(month["n"], 4);
+
+    // Group shape = top-level shape without `groups`.
+    let g = month["groups"]["2026-11"].as_object().unwrap();
+    let mut keys: Vec<&str> = g.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "ci95",
+            "detractors",
+            "invalid",
+            "invalid_lines",
+            "n",
+            "nps",
+            "passives",
+            "promoters",
+            "se"
+        ]
+    );
+
+    let text = nps(&["score", &f, "--by", "week"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("by week:"), "{text}");
+    assert!(
+        text.lines().any(|l| l.trim_start().starts_with("2026-W48")),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_array_and_ndjson() {
+    let dir = tempfile::tempdir().unwrap();
+    let array = b"[\n  {\"score\": 10, \"touchpoint\": \"checkout\"},\n  {\"score\": \"9\", \"touchpoint\": \"checkout\"},\n  {\"score\": 11, \"touchpoint\": \"delivery\"},\n  {\"score\": 2, \"touchpoint\": \"delivery\"}\n]\n";
+    let f = write(&dir, "r.json", array);
+    let v = score_json(&[&f, "--by", "touchpoint"]);
+    assert_eq!(v["n"], 3);
+    assert_eq!(v["invalid_lines"], serde_json::json!([4]));
+    assert_eq!(v["groups"]["checkout"]["promoters"], 2);
+    assert_eq!(v["groups"]["delivery"]["invalid"], 1);
+
+    let nd = b"{\"score\":10,\"answered_at\":\"2026-11-22T09:00:00Z\"}\n{\"score\":null}\n\n{\"score\":6,\"answered_at\":\"2026-11-23T09:00:00Z\"}\n";
+    for name in ["r.ndjson", "r.jsonl", "r-no-extension"] {
+        let f = write(&dir, name, nd);
+        let v = score_json(&[&f, "--by", "day"]);
+        assert_eq!(v["n"], 2, "{name}");
+        assert_eq!(v["invalid_lines"], serde_json::json!([2]), "{name}");
+        assert_eq!(v["nps"], 0.0, "{name}");
+        assert_eq!(v["groups"]["2026-11-22"]["n"], 1, "{name}");
+    }
+}
+
+#[test]
+fn stdin_dash() {
+    let out = nps_stdin(&["score", "-", "--json"], b"score\n9\n10\n");
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["nps"], 100.0);
+}
+
+#[test]
+fn human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(&dir, "r.csv", b"score\n10\n9\n8\n0\n");
+    let out = nps(&["score", &f]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(&format!("{f}: 4 responses scored\n")),
+        "{text}"
+    );
+    assert!(text.contains("NPS +25.0  (95% CI "), "{text}");
+    assert!(text.contains("band: needs-work"), "{text}");
+
+    let empty = write(&dir, "header-only.csv", b"score\n");
+    let out = nps(&["score", &empty]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("NPS n/a (no valid scores)"));
+}
+
+#[test]
+fn errors_name_the_file_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.csv");
+    let err = score_err(&[missing.to_str().unwrap()]);
+    assert!(
+        err.starts_with(&format!(
+            "nps score: cannot read {}: no such file;",
+            missing.display()
+        )),
+        "{err}"
+    );
+
+    let empty = write(&dir, "empty.csv", b"");
+    let err = score_err(&[&empty]);
+    assert!(
+        err.starts_with(&format!("nps score: {empty} is empty;")),
+        "{err}"
+    );
+
+    let blank = write(&dir, "blank.json", b"  \n");
+    let err = score_err(&[&blank]);
+    assert!(err.contains("is empty;"), "{err}");
+
+    let no_score = write(&dir, "x.csv", b"id,rating\n1,9\n");
+    let err = score_err(&[&no_score]);
+    assert!(
+        err.contains("has no `score` column (header: id, rating)"),
+        "{err}"
+    );
+
+    let no_tp = write(&dir, "y.csv", b"score\n9\n");
+    let err = score_err(&[&no_tp, "--by", "touchpoint"]);
+    assert!(
+        err.contains("has no `touchpoint` column, which --by touchpoint needs"),
+        "{err}"
+    );
+
+    let bad_json = write(&dir, "z.json", b"[{\"score\": 9},\n {\"score\": 9 oops}]");
+    let err = score_err(&[&bad_json]);
+    assert!(err.contains("z.json: malformed JSON at line 2"), "{err}");
+
+    let err = score_err(&[&no_tp, "--by", "year"]);
+    assert!(
+        err.contains("--by must be touchpoint, day, week or month"),
+        "{err}"
+    );
+    let err = score_err(&[]);
+    assert!(err.contains("needs a FILE"), "{err}");
+}

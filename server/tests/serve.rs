@@ -1,0 +1,647 @@
+//! `nps serve` end to end: the real binary on a free port, a temp SQLite file, real HTTP.
+
+mod common;
+
+use common::{assert_close, batch, expected_numbers, nps, request, Server};
+use serde_json::Value;
+
+fn db_count(path: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM responses", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn ready_line_names_address_and_db() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nps.sqlite");
+    let server = Server::start(&db, &[]);
+    assert_eq!(
+        server.ready_line,
+        format!(
+            "nps serve: listening on http://{} (db: {})",
+            server.addr,
+            db.display()
+        )
+    );
+    let health = server.get("/healthz");
+    assert_eq!((health.status, health.text().as_str()), (200, "ok"));
+}
+
+#[test]
+fn accepts_batch_and_counts_duplicates_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nps.sqlite");
+    let server = Server::start(&db, &[]);
+    let body = batch(
+        "b-1",
+        &[
+            ("r1", 9, "checkout", "2026-11-22T09:59:41Z"),
+            ("r2", 3, "checkout", "2026-11-22T09:59:42Z"),
+            ("r1", 9, "checkout", "2026-11-22T09:59:41Z"),
+        ],
+    );
+    let first = server.post_json("/v1/responses", &body);
+    assert_eq!(first.status, 200, "{}", first.text());
+    assert_eq!(
+        first.json(),
+        serde_json::json!({"accepted": 2, "duplicates": 1})
+    );
+
+    // The same batch again (a retry): nothing new is stored.
+    let again = server.post_json("/v1/responses", &body);
+    assert_eq!(again.status, 200);
+    assert_eq!(
+        again.json(),
+        serde_json::json!({"accepted": 0, "duplicates": 3})
+    );
+
+    // Check the file with a second reader while the server runs (rollback journal: no WAL).
+    assert_eq!(db_count(&db), 2);
+    assert!(!dir.path().join("nps.sqlite-wal").exists());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (score, comment, touchpoint, props, batch_id, received_at): (
+        i64,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+    ) = conn
+        .query_row(
+            "SELECT score, comment, touchpoint, properties, batch_id, received_at \
+             FROM responses WHERE id = 'r1'",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!((score, comment, touchpoint.as_str()), (9, None, "checkout"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&props).unwrap(),
+        serde_json::json!({"order_id": "A-r1", "items": 2, "vip": false})
+    );
+    assert_eq!(props, r#"{"items":2,"order_id":"A-r1","vip":false}"#);
+    assert_eq!(batch_id, "b-1");
+    assert!(
+        nps_core::time::unix_ms_from_rfc3339(&received_at).is_some(),
+        "received_at {received_at:?} is RFC 3339"
+    );
+}
+
+#[test]
+fn concurrent_retries_store_each_response_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nps.sqlite");
+    let server = Server::start(&db, &[]);
+    let ids: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
+    let rows: Vec<(&str, u8, &str, &str)> = ids
+        .iter()
+        .map(|id| (id.as_str(), 10, "checkout", "2026-11-22T09:00:00Z"))
+        .collect();
+    let body = batch("b-c", &rows);
+    let accepted: u64 = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    let r = server.post_json("/v1/responses", &body);
+                    assert_eq!(r.status, 200, "{}", r.text());
+                    let v = r.json();
+                    assert_eq!(
+                        v["accepted"].as_u64().unwrap() + v["duplicates"].as_u64().unwrap(),
+                        20
+                    );
+                    v["accepted"].as_u64().unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    assert_eq!(accepted, 20);
+    assert_eq!(db_count(&db), 20);
+}
+
+fn assert_400(server: &Server, body: &str, field: &str) {
+    let r = server.post_json("/v1/responses", body);
+    assert_eq!(r.status, 400, "{body} -> {}", r.text());
+    assert!(r
+        .header("content-type")
+        .is_some_and(|ct| ct.starts_with("application/json")));
+    let v = r.json();
+    assert_eq!(v["field"], field, "{body} -> {v}");
+    let msg = v["error"].as_str().unwrap();
+    assert!(!msg.is_empty());
+}
+
+#[test]
+fn malformed_bodies_get_400_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nps.sqlite");
+    let server = Server::start(&db, &[]);
+    let good = batch("b", &[("r1", 9, "checkout", "2026-11-22T09:59:41Z")]);
+
+    assert_400(&server, "{\"schema\": \"nps.batch/1\", ", "body");
+    assert_400(&server, "not json at all", "body");
+    assert_400(
+        &server,
+        &good.replace("nps.batch/1", "nps.batch/2"),
+        "schema",
+    );
+    assert_400(
+        &server,
+        &good.replace("\"score\":9", "\"score\":11"),
+        "responses[0].score",
+    );
+    assert_400(
+        &server,
+        &good.replace("\"score\":9", "\"score\":-1"),
+        "responses[0].score",
+    );
+    assert_400(
+        &server,
+        &good.replace("\"id\":\"r1\",", ""),
+        "responses[0].id",
+    );
+    assert_400(
+        &server,
+        &good.replace("\"id\":\"r1\"", "\"id\":\"\""),
+        "responses[0].id",
+    );
+    assert_400(
+        &server,
+        &good.replace("2026-11-22T09:59:41Z", "yesterday"),
+        "responses[0].answered_at",
+    );
+    assert_400(
+        &server,
+        r#"{"schema":"nps.batch/1","batch_id":"b","sent_at":"2026-11-22T10:00:00Z","responses":[]}"#,
+        "responses",
+    );
+
+    let r = server.post_json(
+        "/v1/responses",
+        &good.replace("\"score\":9", "\"score\":11"),
+    );
+    assert_eq!(
+        r.json()["error"],
+        "responses[0].score: must be an integer from 0 to 10, got 11"
+    );
+
+    // Wrong content type: 415 with a JSON error.
+    let r = request(
+        &server.addr,
+        "POST",
+        "/v1/responses",
+        &[("Content-Type", "text/plain")],
+        good.as_bytes(),
+    );
+    assert_eq!(r.status, 415, "{}", r.text());
+    assert_eq!(
+        r.json()["error"],
+        "Content-Type must be application/json, got \"text/plain\""
+    );
+
+    assert_eq!(db_count(&db), 0, "nothing of a refused body is stored");
+}
+
+#[test]
+fn body_over_one_mib_gets_413_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("nps.sqlite"), &[]);
+    let mut body = batch("b", &[("r1", 9, "checkout", "2026-11-22T09:59:41Z")]).into_bytes();
+    body.pop(); // drop the final `}`
+    body.extend(std::iter::repeat_n(b' ', 1024 * 1024));
+    body.push(b'}');
+    let r = request(
+        &server.addr,
+        "POST",
+        "/v1/responses",
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    assert_eq!(r.status, 413, "{}", r.text());
+    let err = r.json()["error"].as_str().unwrap().to_string();
+    assert!(err.contains("1048576"), "{err}");
+
+    // Just under the limit is read and parsed (then accepted: whitespace is valid JSON).
+    let mut body = batch("b", &[("r1", 9, "checkout", "2026-11-22T09:59:41Z")]).into_bytes();
+    let pad = 1024 * 1024 - body.len();
+    body.splice(1..1, std::iter::repeat_n(b' ', pad));
+    assert_eq!(body.len(), 1024 * 1024);
+    let r = request(
+        &server.addr,
+        "POST",
+        "/v1/responses",
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+fn preflight(server: &Server, origin: &str) -> common::HttpResponse {
+    request(
+        &server.addr,
+        "OPTIONS",
+        "/v1/responses",
+        &[
+            ("Origin", origin),
+            ("Access-Control-Request-Method", "POST"),
+            ("Access-Control-Request-Headers", "content-type"),
+        ],
+        b"",
+    )
+}
+
+#[test]
+fn cors_only_for_configured_origins() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &dir.path().join("nps.sqlite"),
+        &["--allow-origin", "https://shop.example.com"],
+    );
+    let ok = preflight(&server, "https://shop.example.com");
+    assert!((200..300).contains(&ok.status), "{ok:?}");
+    assert_eq!(
+        ok.header("access-control-allow-origin"),
+        Some("https://shop.example.com")
+    );
+    let methods = ok.header("access-control-allow-methods").unwrap_or("");
+    assert!(methods.contains("POST"), "{methods}");
+    let allowed = ok
+        .header("access-control-allow-headers")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    assert!(allowed.contains("content-type"), "{allowed}");
+
+    let evil = preflight(&server, "https://evil.example.net");
+    assert_eq!(evil.header("access-control-allow-origin"), None);
+
+    // The actual POST from the allowed origin carries the header too.
+    let body = batch("b", &[("r1", 9, "checkout", "2026-11-22T09:59:41Z")]);
+    let r = request(
+        &server.addr,
+        "POST",
+        "/v1/responses",
+        &[
+            ("Content-Type", "application/json"),
+            ("Origin", "https://shop.example.com"),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://shop.example.com")
+    );
+}
+
+#[test]
+fn cors_off_by_default_and_any_origin_for_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = Server::start(&dir.path().join("a.sqlite"), &[]);
+    let r = preflight(&closed, "https://shop.example.com");
+    assert_eq!(r.header("access-control-allow-origin"), None);
+
+    let open = Server::start(&dir.path().join("b.sqlite"), &["--allow-any-origin"]);
+    for origin in ["https://anything.example", "http://localhost:5173"] {
+        let r = preflight(&open, origin);
+        assert!((200..300).contains(&r.status), "{r:?}");
+        assert_eq!(r.header("access-control-allow-origin"), Some(origin));
+    }
+}
+
+#[test]
+fn summary_numbers_filters_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("nps.sqlite"), &[]);
+    let empty = server.get("/v1/summary").json();
+    assert_eq!(empty["n"], 0);
+    assert_eq!(empty["nps"], Value::Null);
+    assert_eq!(empty["ci95"], Value::Null);
+    assert_eq!(empty["band"], Value::Null);
+
+    let body = batch(
+        "b",
+        &[
+            ("1", 10, "checkout", "2026-11-20T10:00:00Z"),
+            ("2", 10, "checkout", "2026-11-21T10:00:00Z"),
+            ("3", 9, "checkout", "2026-11-22T10:00:00Z"),
+            ("4", 8, "checkout", "2026-11-22T23:59:59Z"),
+            ("5", 7, "delivery", "2026-11-22T10:00:00Z"),
+            ("6", 6, "delivery", "2026-11-23T00:00:00Z"),
+            ("7", 0, "delivery", "2026-11-23T10:00:00Z"),
+            ("8", 3, "checkout", "2026-11-24T10:00:00+05:00"),
+        ],
+    );
+    assert_eq!(server.post_json("/v1/responses", &body).status, 200);
+
+    let all = server.get("/v1/summary").json();
+    assert_eq!(
+        (
+            &all["n"],
+            &all["promoters"],
+            &all["passives"],
+            &all["detractors"]
+        ),
+        (
+            &Value::from(8),
+            &Value::from(3),
+            &Value::from(2),
+            &Value::from(3)
+        )
+    );
+    let (nps, se, ci) = expected_numbers(3.0, 3.0, 8.0);
+    assert_close(&all["nps"], nps, "nps");
+    assert_close(&all["se"], se, "se");
+    assert_close(&all["ci95"][0], ci[0], "ci95[0]");
+    assert_close(&all["ci95"][1], ci[1], "ci95[1]");
+    assert_eq!(all["band"], "critical");
+
+    let checkout = server.get("/v1/summary?touchpoint=checkout").json();
+    assert_eq!(checkout["n"], 5);
+    let (nps, _, _) = expected_numbers(3.0, 1.0, 5.0);
+    assert_close(&checkout["nps"], nps, "checkout nps");
+    assert_eq!(checkout["band"], "fair"); // 40
+
+    // Dates: `to` covers its whole day; timestamps are instants (offsets honoured).
+    let day = server
+        .get("/v1/summary?from=2026-11-22&to=2026-11-22")
+        .json();
+    assert_eq!(day["n"], 3, "{day}");
+    let window = server
+        .get("/v1/summary?from=2026-11-21T10:00:00Z&to=2026-11-23T00:00:00Z")
+        .json();
+    assert_eq!(window["n"], 5, "{window}");
+    let shifted = server
+        .get("/v1/summary?from=2026-11-24T05:00:00Z&to=2026-11-24T05:00:00Z")
+        .json();
+    assert_eq!(shifted["n"], 1, "10:00+05:00 is 05:00Z: {shifted}");
+    let both = server
+        .get("/v1/summary?touchpoint=delivery&from=2026-11-23&to=")
+        .json();
+    assert_eq!(both["n"], 2, "{both}");
+
+    let bad = server.get("/v1/summary?from=last-week");
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["field"], "from");
+    let bad = server.get("/v1/summary?to=2026-02-30");
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.json()["field"], "to");
+}
+
+#[test]
+fn csv_export_round_trips_through_nps_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("nps.sqlite"), &[]);
+    let mut body: Value = serde_json::from_str(&batch(
+        "b",
+        &[
+            ("1", 10, "checkout", "2026-11-20T10:00:00Z"),
+            ("2", 2, "check,out \"quoted\"", "2026-11-21T10:00:00Z"),
+            ("3", 8, "checkout", "2026-11-22T10:00:00Z"),
+            ("4", 9, "delivery", "2026-11-22T11:00:00Z"),
+        ],
+    ))
+    .unwrap();
+    body["responses"][0]["comment"] = "Fast, friendly \"service\"\nwould buy again".into();
+    body["responses"][1]["comment"] = "Слишком долго\r\n, очень".into();
+    body["responses"][2]["comment"] = "".into();
+    let r = server.post_json("/v1/responses", &body.to_string());
+    assert_eq!(r.json()["accepted"], 4);
+
+    let csv = server.get("/v1/responses.csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv
+        .header("content-type")
+        .is_some_and(|ct| ct.starts_with("text/csv")));
+    let text = csv.text();
+    assert!(text.starts_with("id,score,comment,touchpoint,locale,answered_at,page,properties\r\n"));
+
+    // Every field survives: read it back with a CSV parser.
+    let mut rdr = csv::Reader::from_reader(csv.body.as_slice());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(&rows[0][2], "Fast, friendly \"service\"\nwould buy again");
+    assert_eq!(&rows[1][2], "Слишком долго\r\n, очень");
+    assert_eq!(&rows[1][3], "check,out \"quoted\"");
+    assert_eq!(&rows[3][7], r#"{"items":2,"order_id":"A-4","vip":false}"#);
+
+    let file = dir.path().join("export.csv");
+    std::fs::write(&file, &csv.body).unwrap();
+    let out = nps(&[
+        "score",
+        file.to_str().unwrap(),
+        "--json",
+        "--by",
+        "touchpoint",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scored: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary = server.get("/v1/summary").json();
+    for key in [
+        "n",
+        "promoters",
+        "passives",
+        "detractors",
+        "nps",
+        "se",
+        "ci95",
+    ] {
+        assert_eq!(scored[key], summary[key], "{key}");
+    }
+    assert_eq!(scored["invalid"], 0);
+    assert_eq!(scored["groups"]["checkout"]["n"], 2);
+    assert_eq!(scored["groups"]["check,out \"quoted\""]["n"], 1);
+    assert_eq!(scored["groups"]["delivery"]["n"], 1);
+
+    // The export takes the summary's filters.
+    let some = server.get("/v1/responses.csv?touchpoint=checkout&from=2026-11-21");
+    assert_eq!(some.status, 200);
+    let mut rdr = csv::Reader::from_reader(some.body.as_slice());
+    let ids: Vec<String> = rdr.records().map(|r| r.unwrap()[0].to_string()).collect();
+    assert_eq!(ids, ["3"]);
+    assert_eq!(server.get("/v1/responses.csv?to=soon").status, 400);
+}
+
+#[test]
+fn restart_keeps_data_and_sigterm_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nps.sqlite");
+    let body = batch(
+        "b",
+        &[
+            ("1", 10, "checkout", "2026-11-20T10:00:00Z"),
+            ("2", 4, "checkout", "2026-11-21T10:00:00Z"),
+        ],
+    );
+    let first = Server::start(&db, &[]);
+    assert_eq!(
+        first.post_json("/v1/responses", &body).json()["accepted"],
+        2
+    );
+    let before = first.get("/v1/summary").json();
+    let status = first.terminate();
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+
+    let second = Server::start(&db, &[]);
+    assert_eq!(second.get("/v1/summary").json(), before);
+    let again = second.post_json("/v1/responses", &body).json();
+    assert_eq!(again, serde_json::json!({"accepted": 0, "duplicates": 2}));
+}
+
+#[test]
+fn serves_static_files_with_wasm_and_js_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(
+        site.join("index.html"),
+        "<!doctype html><title>demo</title>",
+    )
+    .unwrap();
+    std::fs::write(site.join("pkg/nps_widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(site.join("pkg/nps-widget.js"), "export {};").unwrap();
+    let server = Server::start(
+        &dir.path().join("nps.sqlite"),
+        &["--static", site.to_str().unwrap()],
+    );
+
+    let index = server.get("/");
+    assert_eq!(index.status, 200);
+    assert!(index.text().contains("<title>demo</title>"));
+    assert!(index
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
+
+    let wasm = server.get("/pkg/nps_widget_bg.wasm");
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    assert_eq!(wasm.body, b"\0asm\x01\0\0\0");
+
+    let js = server.get("/pkg/nps-widget.js");
+    assert_eq!(js.status, 200);
+    assert!(js.header("content-type").unwrap().contains("javascript"));
+
+    assert_eq!(server.get("/pkg/missing.js").status, 404);
+    assert_eq!(server.get("/v1/responses").status, 405);
+}
+
+#[test]
+fn default_static_dir_does_not_publish_the_database_or_dotfiles() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "demo").unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".git/config"), "secret").unwrap();
+    // Like `cd site && nps serve`: --static . and the db inside it.
+    let mut child = std::process::Command::new(common::NPS)
+        .current_dir(dir.path())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    assert!(line.ends_with("(db: nps.sqlite)\n"), "{line}");
+    let get = |p: &str| request(&addr, "GET", p, &[], b"").status;
+    let statuses = [
+        get("/"),
+        get("/nps.sqlite"),
+        get("/%6eps.sqlite"),
+        get("/.git/config"),
+    ];
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(statuses, [200, 404, 404, 404]);
+    assert!(dir.path().join("nps.sqlite").exists());
+}
+
+#[test]
+fn startup_errors_name_the_input_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nps.sqlite");
+
+    // Port in use: occupy one with a plain listener.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = nps(&["serve", "--addr", &addr, "--db", db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "nps serve: cannot listen on {addr}: the address is already in use"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("--addr"), "{err}");
+
+    // Database in a directory that does not exist.
+    let bad_db = dir.path().join("no-such-dir").join("nps.sqlite");
+    let out = nps(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        bad_db.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("nps serve: cannot open database "), "{err}");
+    assert!(err.contains("no-such-dir"), "{err}");
+    assert!(err.contains("--db PATH"), "{err}");
+
+    // The database path is a directory.
+    let out = nps(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--db PATH"));
+
+    // Static directory missing.
+    let out = nps(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+        "--static",
+        "/definitely/not/here",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/definitely/not/here") && err.contains("--static DIR"),
+        "{err}"
+    );
+
+    // Usage error: exit 2.
+    let out = nps(&["serve", "--port", "80"]);
+    assert_eq!(out.status.code(), Some(2));
+}
