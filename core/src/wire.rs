@@ -1,8 +1,8 @@
 //! The wire format an endpoint receives (CONTRACT §4): a [`Batch`] of [`Response`]s.
 //!
 //! The types derive serde so the server and tests can use `serde_json`; the crate itself never
-//! depends on a JSON library. [`Response::json_len`] computes the exact compact-JSON size
-//! without serialising, so the queue can keep bodies under [`MAX_BODY_BYTES`] cheaply.
+//! depends on a JSON library. [`Response::json_len`] computes the compact-JSON size (exact, or
+//! an upper bound where a property holds a fractional number) without serialising, so the queue can keep bodies under [`MAX_BODY_BYTES`] cheaply.
 
 use core::fmt;
 use serde::{Deserialize, Serialize};
@@ -199,7 +199,10 @@ impl Response {
                 if !x.is_finite() {
                     return Err(WireError::new(
                         "properties",
-                        format!("{key:?} must be a finite number, got {x}"),
+                        format!(
+                            "{key:?} must be a finite number, got {}",
+                            if x.is_nan() { "NaN" } else { "an infinity" }
+                        ),
                     ));
                 }
             }
@@ -218,11 +221,12 @@ impl Response {
         Ok(())
     }
 
-    /// Exact byte length of this response serialised as compact JSON, as `serde_json` writes
-    /// it (strings escaped the same way, numbers in shortest round-trip form, non-finite numbers
-    /// as `null`). `JSON.stringify` escapes strings identically; it writes integral property
-    /// numbers without `.0` and uses exponents only from 1e21, so for property numbers its
-    /// length can differ by a few bytes (the batch envelope reserve absorbs that).
+    /// Byte length of this response serialised as compact JSON, as `serde_json` writes it
+    /// (strings escaped the same way, non-finite numbers as `null`). Exact, except that a
+    /// property number with a fraction or of 1e16 and above counts as 24 bytes, the most any
+    /// number takes: an upper bound, so a batch sized with it always fits. `JSON.stringify`
+    /// escapes strings identically and writes integral numbers without `.0`, so the body the
+    /// browser sends is never longer than this predicts.
     ///
     /// # Example
     ///
@@ -352,75 +356,23 @@ fn properties_json_len(props: &Properties) -> usize {
     len
 }
 
-/// A fixed buffer to format a float into without allocating.
-struct StackBuf {
-    bytes: [u8; 40],
-    len: usize,
-}
+/// The longest number `serde_json` or `JSON.stringify` writes: `-1.2345678901234567e-308`.
+pub(crate) const MAX_NUMBER_JSON_LEN: usize = 24;
 
-impl fmt::Write for StackBuf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let dst = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-/// Bytes `serde_json` writes for `x`: `null` when not finite, otherwise the shortest
-/// round-tripping digits laid out as `1.0`, `1000000000000000.0`, `0.00001`, `1e+16`,
-/// `1.5e-7` (serde_json 1.0.154, as pinned in Cargo.lock; checked by a property test).
+/// Bytes `serde_json` writes for `x`, without formatting it (float formatting would cost the
+/// widget's wasm ~8 KB): exact for `null` (not finite) and for integral values below 1e16
+/// (`-12.0`); [`MAX_NUMBER_JSON_LEN`], an upper bound, for any other number.
 pub(crate) fn f64_json_len(x: f64) -> usize {
-    use fmt::Write;
     if !x.is_finite() {
-        return 4;
+        return 4; // null
     }
     let sign = usize::from(x.is_sign_negative());
-    if x == 0.0 {
-        return sign + 3; // 0.0
-    }
-    // `{:e}` gives the same shortest digits ryu finds, as `d.ddde±x`.
-    let mut buf = StackBuf {
-        bytes: [0; 40],
-        len: 0,
-    };
-    if write!(buf, "{:e}", x.abs()).is_err() {
-        return 4;
-    }
-    let text = &buf.bytes[..buf.len];
-    let Some(e_pos) = text.iter().position(|&b| b == b'e') else {
-        return 4;
-    };
-    let digits = text[..e_pos].iter().filter(|b| b.is_ascii_digit()).count() as i32;
-    let exp_text = &text[e_pos + 1..];
-    let (neg, exp_digits) = match exp_text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, exp_text),
-    };
-    let mut e: i32 = 0;
-    for &b in exp_digits {
-        e = e * 10 + i32::from(b - b'0');
-    }
-    if neg {
-        e = -e;
-    }
-    // Value = digits × 10^k with k = e − (digits − 1); kk = position of the decimal point.
-    let k = e - (digits - 1);
-    let kk = e + 1;
-    let body = if (0..=16).contains(&kk) && k >= 0 {
-        kk + 2 // 1234000.0
-    } else if 0 < kk && kk <= 16 {
-        digits + 1 // 12.34
-    } else if -5 < kk && kk <= 0 {
-        2 - kk + digits // 0.001234
+    let a = x.abs();
+    if a < 1e16 && a.fract() == 0.0 {
+        sign + decimal_len(a as u64) + 2 // 12.0
     } else {
-        let exp = kk - 1;
-        let exp_len = 1 + decimal_len(u64::from(exp.unsigned_abs())) as i32; // sign always written
-        let mantissa = if digits == 1 { 1 } else { digits + 1 };
-        mantissa + 1 + exp_len // 1e+21, 1.234e-7
-    };
-    sign + body as usize
+        MAX_NUMBER_JSON_LEN
+    }
 }
 
 #[cfg(test)]
@@ -619,16 +571,34 @@ mod tests {
                 .insert(format!("k{i}"), PropertyValue::Number(x));
         }
         r.properties.insert("b".into(), PropertyValue::Bool(false));
+        assert!(r.json_len() >= serde_json::to_string(&r).unwrap_or_default().len());
+        r.properties.retain(
+            |_, v| !matches!(v, PropertyValue::Number(x) if x.fract() != 0.0 || x.abs() >= 1e16),
+        );
         assert_eq!(
             r.json_len(),
             serde_json::to_string(&r).unwrap_or_default().len()
         );
-        for x in [1.0, 1e16, 1e17, 1e21, 1e-7, 0.001, 123.456, -1e300] {
+        for x in [
+            1.0,
+            -1.0,
+            0.0,
+            -0.0,
+            9_999_999_999_999_998.0,
+            123.0,
+            -1e15,
+            f64::NAN,
+        ] {
             assert_eq!(
                 f64_json_len(x),
                 serde_json::to_string(&x).unwrap_or_default().len(),
                 "{x}"
             );
+        }
+        for x in [0.1, 1e16, 1e21, -1e300, 1.234e-7, f64::MIN_POSITIVE, 5e-324] {
+            let written = serde_json::to_string(&x).unwrap_or_default().len();
+            assert!(f64_json_len(x) >= written, "{x}");
+            assert_eq!(f64_json_len(x), MAX_NUMBER_JSON_LEN, "{x}");
         }
     }
 }

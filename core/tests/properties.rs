@@ -144,7 +144,11 @@ prop_compose! {
 
 proptest! {
     #[test]
-    fn json_len_equals_serde_json(r in response()) {
+    fn json_len_equals_serde_json(mut r in response()) {
+        // Exact for strings, booleans and integral numbers below 1e16 ...
+        r.properties.retain(|_, v| {
+            !matches!(v, PropertyValue::Number(x) if x.fract() != 0.0 || x.abs() >= 1e16)
+        });
         let json = serde_json::to_string(&r).unwrap_or_default();
         prop_assert_eq!(r.json_len(), json.len(), "{}", json);
     }
@@ -158,7 +162,11 @@ proptest! {
         };
         r.properties.insert(String::new(), PropertyValue::Number(x));
         let json = serde_json::to_string(&r).unwrap_or_default();
-        prop_assert_eq!(r.json_len(), json.len(), "{}", json);
+        // ... and never less than what is written, for any number.
+        prop_assert!(r.json_len() >= json.len(), "{} < {}", r.json_len(), json);
+        if x.fract() == 0.0 && x.abs() < 1e16 || !x.is_finite() {
+            prop_assert_eq!(r.json_len(), json.len(), "{}", json);
+        }
     }
 
     #[test]
