@@ -1,0 +1,94 @@
+// Demo page logic (index.html): a live panel fed by NpsWidget.stats(), refreshed on load and on
+// every 'response' event, plus where batches go and how many answers wait to be sent.
+// External file on purpose: the demo runs under a CSP without 'unsafe-inline'.
+'use strict';
+(function () {
+  const $ = (id) => document.getElementById(id);
+
+  /** One decimal at most: 33.333 → "33.3", 0 → "0", -100 → "-100". */
+  function fmt(x) {
+    const r = Math.round(x * 10) / 10;
+    if (r === 0) return '0'; // also -0
+    return Number.isInteger(r) ? String(r) : r.toFixed(1);
+  }
+
+  /** Health band of the contract: critical < 5 ≤ needs-work ≤ 30 < fair < 50 ≤ good < 80 ≤ excellent. */
+  function band(nps) {
+    if (nps < 5) return 'critical';
+    if (nps <= 30) return 'needs-work';
+    if (nps < 50) return 'fair';
+    if (nps < 80) return 'good';
+    return 'excellent';
+  }
+
+  function render(s) {
+    $('stat-n').textContent = String(s.n);
+    $('stat-promoters').textContent = String(s.promoters);
+    $('stat-passives').textContent = String(s.passives);
+    $('stat-detractors').textContent = String(s.detractors);
+    const bandEl = $('stat-band');
+    if (s.n === 0 || s.nps === null) {
+      $('stat-nps').textContent = '—';
+      $('stat-ci').textContent = '—';
+      bandEl.textContent = 'no answers yet';
+      bandEl.className = 'band';
+    } else {
+      $('stat-nps').textContent = fmt(s.nps);
+      $('stat-ci').textContent = `[${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]`;
+      const b = band(s.nps);
+      bandEl.textContent = b.replace('-', ' ');
+      bandEl.className = `band ${b}`;
+    }
+    // CSSOM writes are allowed under style-src 'self' (style="" attributes are not).
+    const share = (k) => (s.n === 0 ? '0%' : `${(100 * s[k]) / s.n}%`);
+    $('bar-promoters').style.width = share('promoters');
+    $('bar-passives').style.width = share('passives');
+    $('bar-detractors').style.width = share('detractors');
+  }
+
+  function problem(message) {
+    const el = $('widget-problem');
+    el.textContent = message;
+    el.hidden = false;
+  }
+
+  function start() {
+    const tag = document.querySelector('script[src$="nps-widget.js"]');
+    const endpoint = tag && tag.dataset.endpoint;
+    $('endpoint').textContent = endpoint || 'nowhere: local-only (no data-endpoint)';
+
+    const w = window.NpsWidget;
+    if (!w) {
+      problem('The widget did not load: build pkg/ with `cargo xtask build`.');
+      return;
+    }
+    const refreshPending = () => {
+      $('pending').textContent = String(w.pending());
+    };
+    const refresh = () => {
+      render(w.stats());
+      refreshPending();
+    };
+    // hide() first: show() leaves a prompt that is already mounted (e.g. the inline thank-you) as it is.
+    $('show-survey').addEventListener('click', () => {
+      w.hide();
+      w.show(null, { force: true });
+    });
+    $('flush-now').addEventListener('click', () => {
+      w.flush().then(refreshPending, refreshPending);
+    });
+    w.ready.then(
+      () => {
+        refresh();
+        w.on('response', refresh);
+        w.on('sent', refreshPending);
+        w.on('error', refreshPending);
+        setInterval(refreshPending, 1000);
+      },
+      (err) => problem(`The widget failed to start: ${err && err.message ? err.message : err}`),
+    );
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

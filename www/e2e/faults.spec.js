@@ -1,0 +1,158 @@
+// Delivery faults made with page.route: 5xx / 429 answers, a permanent refusal, a reload while a
+// batch is in flight, and two tabs sharing one queue.
+'use strict';
+const { test, expect } = require('./fixtures');
+const { HostPage } = require('./pages/host-page');
+const { expectOneRowWithComment, uniqueTag } = require('./support/expect-rows');
+
+const ENDPOINT = 'http://127.0.0.1:8080/v1/responses';
+
+/** record() without the UI, on a page whose widget is ready. */
+function record(page, response) {
+  return page.evaluate((r) => window.NpsWidget.record(r), response);
+}
+
+test('receiver answers 500, then 429 with Retry-After: 2, then accepts: arrives once, nothing dead-lettered', async ({
+  context,
+  page,
+  rows,
+}) => {
+  const calls = [];
+  await context.route(ENDPOINT, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    calls.push(Date.now());
+    if (calls.length === 1) {
+      return route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"boom"}' });
+    }
+    if (calls.length === 2) {
+      return route.fulfill({
+        status: 429,
+        headers: { 'Retry-After': '2' },
+        contentType: 'application/json',
+        body: '{"error":"slow down"}',
+      });
+    }
+    return route.continue();
+  });
+  const shop = new HostPage(page);
+  await shop.goto();
+  await shop.widgetReady();
+  const comment = `After 500 and 429 ${uniqueTag()}`;
+  await record(page, { score: 3, comment });
+
+  const row = await expectOneRowWithComment(expect, rows, comment, 40_000);
+  expect(row.score).toBe(3);
+  expect(calls.length).toBeGreaterThanOrEqual(3);
+  // Retry-After: 2 was honoured between the 429 and the next attempt.
+  expect(calls[2] - calls[1]).toBeGreaterThanOrEqual(1_900);
+  await expect.poll(() => shop.pending()).toBe(0);
+  expect(await page.evaluate(() => window.NpsWidget.deadLetters())).toEqual([]);
+  expect(await rows()).toHaveLength(1);
+});
+
+test('receiver refuses with 400: the response is dead-lettered, kept, and not retried', async ({
+  context,
+  page,
+  rows,
+}) => {
+  let calls = 0;
+  await context.route(ENDPOINT, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    calls += 1;
+    return route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"unknown schema"}' });
+  });
+  const shop = new HostPage(page);
+  await shop.goto();
+  await shop.widgetReady();
+  const comment = `Refused for good ${uniqueTag()}`;
+  await record(page, { score: 5, comment });
+
+  await expect.poll(() => page.evaluate(() => window.NpsWidget.deadLetters().length), { timeout: 20_000 }).toBe(1);
+  expect(await shop.pending()).toBe(0);
+  const dead = await page.evaluate(() => window.NpsWidget.deadLetters());
+  const text = JSON.stringify(dead);
+  expect(text).toContain(comment);
+  expect(text).toContain('400');
+
+  // Not retried: the count of attempts stays put past several backoff periods.
+  const attempts = calls;
+  expect(attempts).toBeGreaterThanOrEqual(1);
+  await page.waitForTimeout(7_000);
+  expect(calls).toBe(attempts);
+  expect(await rows()).toEqual([]);
+
+  // Kept across a reload.
+  await page.reload();
+  await shop.widgetReady();
+  expect(JSON.stringify(await page.evaluate(() => window.NpsWidget.deadLetters()))).toContain(comment);
+  expect(await shop.pending()).toBe(0);
+});
+
+test('page reloaded while its batch is in flight: the answer still arrives exactly once', async ({
+  context,
+  page,
+  rows,
+}) => {
+  let calls = 0;
+  let releaseFirst;
+  const firstHeld = new Promise((resolve) => (releaseFirst = resolve));
+  await context.route(ENDPOINT, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    calls += 1;
+    if (calls === 1) {
+      // Hold the first batch until the page has been reloaded, then let it through late.
+      await firstHeld;
+      await route.continue().catch(() => {});
+      return;
+    }
+    await route.continue().catch(() => {});
+  });
+  const shop = new HostPage(page);
+  await shop.goto();
+  await shop.widgetReady();
+  const comment = `Reloaded mid-flight ${uniqueTag()}`;
+  await record(page, { score: 9, comment });
+  await page.evaluate(() => {
+    window.NpsWidget.flush();
+  });
+  await expect.poll(() => calls, { message: 'first batch on the wire' }).toBeGreaterThanOrEqual(1);
+
+  await page.reload();
+  await shop.widgetReady();
+  releaseFirst();
+  const row = await expectOneRowWithComment(expect, rows, comment, 30_000);
+  expect(row.score).toBe(9);
+  await expect.poll(() => shop.pending(), { timeout: 20_000 }).toBe(0);
+  expect(await rows()).toHaveLength(1);
+});
+
+test('two tabs of one visitor: each answer arrives exactly once, both tabs end with nothing pending', async ({
+  context,
+  page,
+  rows,
+}) => {
+  const tabA = new HostPage(page);
+  const other = await context.newPage();
+  const tabB = new HostPage(other);
+  await tabA.goto();
+  await tabB.goto();
+  await tabA.widgetReady();
+  await tabB.widgetReady();
+
+  const a = `From tab A ${uniqueTag()}`;
+  const b = `From tab B ${uniqueTag()}`;
+  // One answer per tab, a moment apart (two writes in the same millisecond from two renderer
+  // processes can still overwrite each other in localStorage: a known widget limitation).
+  await record(page, { score: 10, comment: a });
+  await page.waitForTimeout(300);
+  await record(other, { score: 2, comment: b });
+  await expect.poll(() => tabA.pending()).toBeGreaterThanOrEqual(1);
+  // Both tabs deliver the shared queue at once: the receiver dedupes by id.
+  await Promise.all([tabA.flush(), tabB.flush()]);
+
+  expect((await expectOneRowWithComment(expect, rows, a)).score).toBe(10);
+  expect((await expectOneRowWithComment(expect, rows, b)).score).toBe(2);
+  await expect.poll(() => tabA.pending()).toBe(0);
+  await expect.poll(() => tabB.pending()).toBe(0);
+  expect(await rows()).toHaveLength(2);
+});

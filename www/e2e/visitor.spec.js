@@ -1,0 +1,71 @@
+// What one visitor experiences across page loads: dismissing, answering, events, not being nagged.
+'use strict';
+const { test, expect } = require('./fixtures');
+const { HostPage } = require('./pages/host-page');
+const { NpsPrompt } = require('./pages/prompt');
+const { uniqueTag, expectOneRowWithComment } = require('./support/expect-rows');
+
+/** Records the widget's events (names, in order) from the first moment the API exists. */
+async function recordEvents(page) {
+  await page.addInitScript(() => {
+    window.__npsEvents = [];
+    document.addEventListener('DOMContentLoaded', () => {
+      for (const name of ['shown', 'response', 'sent', 'dismissed', 'error']) {
+        window.NpsWidget.on(name, () => window.__npsEvents.push(name));
+      }
+    });
+  });
+}
+const events = (page) => page.evaluate(() => window.__npsEvents);
+
+test('Escape dismisses the popup; the next page does not ask again unless forced', async ({ page, rows }) => {
+  await recordEvents(page);
+  const shop = new HostPage(page);
+  const prompt = new NpsPrompt(page);
+  await shop.goto();
+  await prompt.expectOpen(expect);
+  // A popup does not trap the page: no aria-modal.
+  await expect(prompt.container()).not.toHaveAttribute('aria-modal', /.*/);
+  await prompt.radio(5).focus();
+  await page.keyboard.press('Escape');
+  await expect(prompt.radiogroup).toHaveCount(0);
+  await expect.poll(() => events(page)).toEqual(['shown', 'dismissed']);
+
+  // data-dismiss-days (7): the next page load stays quiet past the auto-show delay.
+  await page.reload();
+  await shop.widgetReady();
+  await page.waitForTimeout(4_500);
+  await expect(prompt.radiogroup).toHaveCount(0);
+  // show() respects that; show(…, {force: true}) does not.
+  await page.evaluate(() => window.NpsWidget.show());
+  await page.waitForTimeout(500);
+  await expect(prompt.radiogroup).toHaveCount(0);
+  await page.evaluate(() => window.NpsWidget.show({ order_id: 'A-1042' }, { force: true }));
+  await prompt.expectOpen(expect);
+
+  // Properties given to show() travel with that response.
+  const comment = `Forced after a dismiss ${uniqueTag()}`;
+  await prompt.answer(expect, 8, comment);
+  const row = await expectOneRowWithComment(expect, rows, comment);
+  expect(JSON.parse(String(row.properties))).toEqual({ order_id: 'A-1042' });
+  expect(await events(page)).toEqual(expect.arrayContaining(['shown', 'response']));
+  await expect.poll(() => events(page)).toContain('sent');
+});
+
+test('after an answer the next page load does not ask again (data-recontact-days)', async ({ page, rows }) => {
+  await recordEvents(page);
+  const shop = new HostPage(page);
+  const prompt = new NpsPrompt(page);
+  await shop.goto();
+  await prompt.expectOpen(expect);
+  const comment = `Asked once ${uniqueTag()}`;
+  await prompt.answer(expect, 10, comment);
+  await expectOneRowWithComment(expect, rows, comment);
+  await expect.poll(() => events(page)).toEqual(['shown', 'response', 'sent']);
+
+  await page.reload();
+  await shop.widgetReady();
+  await page.waitForTimeout(4_500);
+  await expect(prompt.radiogroup).toHaveCount(0);
+  expect(await events(page)).toEqual([]);
+});
