@@ -30,6 +30,7 @@ use axum::{Json, Router};
 use http_body_util::BodyExt;
 use nps_core::{Band, Batch, Summary};
 use serde::{Deserialize, Serialize};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
@@ -163,7 +164,9 @@ pub fn app(db: Db, args: &ServeArgs) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(guard::Guard::new(&args.static_dir, &args.db)),
             guard::guard_static,
-        ));
+        ))
+        // brotli / gzip when the client asks: the wasm goes out at a third of its size.
+        .layer(CompressionLayer::new());
     match cors_layer(args) {
         Some(cors) => router.layer(cors),
         None => router,

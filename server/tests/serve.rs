@@ -540,6 +540,38 @@ fn serves_static_files_with_wasm_and_js_types() {
 }
 
 #[test]
+fn compresses_static_files_when_the_client_accepts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    let text = "nps-widget compresses well. ".repeat(400);
+    std::fs::write(site.join("glue.js"), &text).unwrap();
+    let server = Server::start(
+        &dir.path().join("nps.sqlite"),
+        &["--static", site.to_str().unwrap()],
+    );
+    for encoding in ["br", "gzip"] {
+        let r = request(
+            &server.addr,
+            "GET",
+            "/glue.js",
+            &[("Accept-Encoding", encoding)],
+            b"",
+        );
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-encoding"), Some(encoding));
+        assert!(
+            r.body.len() < text.len() / 10,
+            "{encoding}: {} B",
+            r.body.len()
+        );
+    }
+    let plain = server.get("/glue.js");
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.text(), text);
+}
+
+#[test]
 fn default_static_dir_does_not_publish_the_database_or_dotfiles() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "demo").unwrap();
