@@ -1,0 +1,229 @@
+//! Hand-written conversions between the core's types and plain JS objects
+//! (then `JSON.stringify` / `JSON.parse`). Smaller in wasm than serde
+//! derives: one short function per type instead of generic visitors.
+
+use js_sys::{Array, Object, Reflect};
+use nps_core::queue::{DeadLetter, QueueState};
+use nps_core::scoring::Summary;
+use nps_core::wire::{Batch, Properties, PropertyValue, Response};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A new empty object.
+pub fn obj() -> Object {
+    Object::new()
+}
+
+/// `o[key] = value` (ignores the impossible failure on a plain object).
+pub fn set(o: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(key), value);
+}
+
+pub fn set_str(o: &Object, key: &str, value: &str) {
+    set(o, key, &JsValue::from_str(value));
+}
+
+pub fn set_num(o: &Object, key: &str, value: f64) {
+    set(o, key, &JsValue::from_f64(value));
+}
+
+fn set_opt(o: &Object, key: &str, value: Option<f64>) {
+    set(
+        o,
+        key,
+        &value.map(JsValue::from_f64).unwrap_or(JsValue::NULL),
+    );
+}
+
+/// `v[key]`, or undefined when `v` is not an object.
+pub fn get(v: &JsValue, key: &str) -> JsValue {
+    if v.is_object() {
+        Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+pub fn get_str(v: &JsValue, key: &str) -> Option<String> {
+    get(v, key).as_string()
+}
+
+/// A finite number that is a whole number from 0 to 2^53.
+pub fn get_u64(v: &JsValue, key: &str) -> Option<u64> {
+    get(v, key)
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_992.0)
+        .map(|n| n as u64)
+}
+
+/// `JSON.stringify(value)`.
+pub fn stringify(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+}
+
+/// `JSON.parse(text)`.
+pub fn parse(text: &str) -> Option<JsValue> {
+    js_sys::JSON::parse(text).ok()
+}
+
+fn array<T>(items: &[T], f: impl Fn(&T) -> JsValue) -> Array {
+    items.iter().map(f).collect()
+}
+
+fn from_array<T>(v: &JsValue, f: impl Fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
+    if !Array::is_array(v) {
+        return None;
+    }
+    let a: &Array = v.unchecked_ref();
+    a.iter().map(|x| f(&x)).collect()
+}
+
+/// Properties as a plain object.
+pub fn properties_to_js(p: &Properties) -> JsValue {
+    let o = obj();
+    for (k, v) in p {
+        let v = match v {
+            PropertyValue::Bool(b) => JsValue::from_bool(*b),
+            PropertyValue::Number(n) => JsValue::from_f64(*n),
+            PropertyValue::String(s) => JsValue::from_str(s),
+        };
+        set(&o, k, &v);
+    }
+    o.into()
+}
+
+/// A plain object whose values are strings, finite numbers or booleans.
+pub fn properties_from_js(v: &JsValue) -> Option<Properties> {
+    if v.is_undefined() || v.is_null() {
+        return Some(Properties::new());
+    }
+    if !v.is_object() || Array::is_array(v) {
+        return None;
+    }
+    let mut p = Properties::new();
+    for entry in Object::entries(v.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let key = entry.get(0).as_string()?;
+        let value = entry.get(1);
+        let value = if let Some(s) = value.as_string() {
+            PropertyValue::String(s)
+        } else if let Some(b) = value.as_bool() {
+            PropertyValue::Bool(b)
+        } else {
+            PropertyValue::Number(value.as_f64().filter(|n| n.is_finite())?)
+        };
+        p.insert(key, value);
+    }
+    Some(p)
+}
+
+/// A response as the wire format's object (field order of CONTRACT §4).
+pub fn response_to_js(r: &Response) -> JsValue {
+    let o = obj();
+    set_str(&o, "id", &r.id);
+    set_num(&o, "score", f64::from(r.score));
+    if let Some(c) = &r.comment {
+        set_str(&o, "comment", c);
+    }
+    set_str(&o, "touchpoint", &r.touchpoint);
+    set_str(&o, "locale", &r.locale);
+    set_str(&o, "answered_at", &r.answered_at);
+    set_str(&o, "page", &r.page);
+    set(&o, "properties", &properties_to_js(&r.properties));
+    o.into()
+}
+
+/// A response read back from storage; None when a field is missing or mistyped.
+pub fn response_from_js(v: &JsValue) -> Option<Response> {
+    let score = get_u64(v, "score").filter(|s| *s <= 10)? as u8;
+    let comment = get(v, "comment");
+    let comment = if comment.is_undefined() || comment.is_null() {
+        None
+    } else {
+        Some(comment.as_string()?)
+    };
+    Some(Response {
+        id: get_str(v, "id")?,
+        score,
+        comment,
+        touchpoint: get_str(v, "touchpoint")?,
+        locale: get_str(v, "locale").unwrap_or_default(),
+        answered_at: get_str(v, "answered_at")?,
+        page: get_str(v, "page").unwrap_or_default(),
+        properties: properties_from_js(&get(v, "properties"))?,
+    })
+}
+
+/// A batch as the wire format's object.
+pub fn batch_to_js(b: &Batch) -> JsValue {
+    let o = obj();
+    set_str(&o, "schema", &b.schema);
+    set_str(&o, "batch_id", &b.batch_id);
+    set_str(&o, "sent_at", &b.sent_at);
+    set(&o, "responses", &array(&b.responses, response_to_js));
+    o.into()
+}
+
+pub fn dead_letter_to_js(d: &DeadLetter) -> JsValue {
+    let o = obj();
+    set(&o, "response", &response_to_js(&d.response));
+    set_num(&o, "status", f64::from(d.status));
+    set_str(&o, "reason", &d.reason);
+    set_str(&o, "failed_at", &d.failed_at);
+    o.into()
+}
+
+fn dead_letter_from_js(v: &JsValue) -> Option<DeadLetter> {
+    Some(DeadLetter {
+        response: response_from_js(&get(v, "response"))?,
+        status: u16::try_from(get_u64(v, "status")?).ok()?,
+        reason: get_str(v, "reason").unwrap_or_default(),
+        failed_at: get_str(v, "failed_at").unwrap_or_default(),
+    })
+}
+
+/// Dead letters as an array of `{response, status, reason, failed_at}`.
+pub fn dead_letters_to_js(d: &[DeadLetter]) -> JsValue {
+    array(d, dead_letter_to_js).into()
+}
+
+/// The queue as stored under `nps-widget:queue`.
+pub fn queue_to_js(q: &QueueState) -> JsValue {
+    let o = obj();
+    set(&o, "pending", &array(&q.pending, response_to_js));
+    set(&o, "dead_letters", &dead_letters_to_js(&q.dead_letters));
+    set_num(&o, "attempts", f64::from(q.attempts));
+    set_num(&o, "next_attempt_ms", q.next_attempt_ms as f64);
+    o.into()
+}
+
+/// The queue read back from storage; None when it is not a valid queue.
+pub fn queue_from_js(v: &JsValue) -> Option<QueueState> {
+    if !v.is_object() {
+        return None;
+    }
+    Some(QueueState {
+        pending: from_array(&get(v, "pending"), response_from_js)?,
+        dead_letters: from_array(&get(v, "dead_letters"), dead_letter_from_js)?,
+        attempts: u32::try_from(get_u64(v, "attempts").unwrap_or(0)).unwrap_or(u32::MAX),
+        next_attempt_ms: get_u64(v, "next_attempt_ms").unwrap_or(0),
+    })
+}
+
+/// `{n, promoters, passives, detractors, nps, se, ci95}` with null for undefined values.
+pub fn summary_to_js(s: &Summary) -> JsValue {
+    let o = obj();
+    set_num(&o, "n", s.n as f64);
+    set_num(&o, "promoters", s.promoters as f64);
+    set_num(&o, "passives", s.passives as f64);
+    set_num(&o, "detractors", s.detractors as f64);
+    set_opt(&o, "nps", s.nps);
+    set_opt(&o, "se", s.se);
+    let ci = match s.ci95 {
+        Some([lo, hi]) => Array::of2(&JsValue::from_f64(lo), &JsValue::from_f64(hi)).into(),
+        None => JsValue::NULL,
+    };
+    set(&o, "ci95", &ci);
+    o.into()
+}

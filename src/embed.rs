@@ -1,0 +1,420 @@
+//! The wasm-bindgen façade: `window.NpsWidget` (CONTRACT §2). Every export is
+//! harmless when the widget is inactive (fatal option error) or disabled (a
+//! panic): it never throws into the host page, except the documented
+//! `TypeError` of `record()` for a bad score.
+
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use js_sys::{Array, Function, Object, Promise};
+use leptos::leptos_dom::helpers::{TimeoutHandle, WindowListenerHandle};
+use leptos::prelude::*;
+use nps_core::options::{parse_options, Mode, Options, Trigger};
+use nps_core::queue::{classify, transact, Outcome, QueueStore};
+use nps_core::scoring::{Summary, Tally};
+use nps_core::time::rfc3339_from_unix_ms;
+use nps_core::wire::{
+    Batch, Properties, Response, ENVELOPE_RESERVE_BYTES, MAX_BODY_BYTES, MAX_COMMENT_CHARS,
+    MAX_TOUCHPOINT_CHARS,
+};
+use nps_core::{eligible, History};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use crate::browser::js::{self, get, obj, set, set_num, set_str};
+use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, VISITOR_KEY};
+use crate::browser::{console, lifecycle, transport};
+use crate::widget::i18n::{strings_for, Strings};
+use crate::widget::{mount_prompt, Mounted, PromptConfig};
+
+mod delivery;
+mod prompt;
+mod records;
+
+use delivery::{flush_all, install_page_hooks, schedule_flush};
+use prompt::{arm_triggers, close_prompt, disarm_triggers, show_prompt};
+use records::{record_answer, refresh_preview, summary};
+
+static DISABLED: AtomicBool = AtomicBool::new(false);
+
+const EVENTS: [&str; 5] = ["shown", "response", "sent", "dismissed", "error"];
+
+struct Live {
+    opts: Options,
+    strings: &'static Strings,
+    /// Container given as an element (`init({target: el})`, `<nps-survey>`).
+    target: Option<Element>,
+}
+
+enum Status {
+    Fresh,
+    Active(Live),
+    Inactive,
+}
+
+thread_local! {
+    static STATUS: RefCell<Status> = const { RefCell::new(Status::Fresh) };
+    static LISTENERS: RefCell<Vec<(String, Function)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn disabled() -> bool {
+    DISABLED.load(Ordering::Relaxed)
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if !INSTALLED.swap(true, Ordering::Relaxed) {
+        // Chained: a page (or test harness) hook still sees the panic.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            DISABLED.store(true, Ordering::Relaxed);
+            console::error("internal error; the widget is disabled on this page");
+            previous(info);
+        }));
+    }
+}
+
+fn resolved(v: &JsValue) -> Promise {
+    Promise::resolve(v)
+}
+
+/// Runs `f` with the live configuration; a widget used before `init()` runs
+/// with the defaults (local-only, manual trigger). None when inactive.
+fn with_live<R>(f: impl FnOnce(&Live) -> R) -> Option<R> {
+    if disabled() {
+        return None;
+    }
+    STATUS.with(|s| {
+        let mut s = s.borrow_mut();
+        if matches!(*s, Status::Fresh) {
+            install_panic_hook();
+            let opts = Options {
+                trigger: Trigger::Manual,
+                ..Options::default()
+            };
+            *s = Status::Active(Live {
+                strings: strings_for(&crate::browser::navigator_language()),
+                opts,
+                target: None,
+            });
+        }
+        match &*s {
+            Status::Active(live) => Some(f(live)),
+            _ => None,
+        }
+    })
+}
+
+// ---------- options ----------
+
+/// `init(options)` object → (key, string value) pairs for `parse_options`;
+/// an element given as `target` is returned separately.
+fn option_pairs(options: &JsValue) -> (Vec<(String, String)>, Option<Element>) {
+    let mut pairs = Vec::new();
+    let mut target = None;
+    if options.is_undefined() || options.is_null() {
+        return (pairs, target);
+    }
+    if !options.is_object() {
+        console::error("init(options): options must be an object, e.g. {touchpoint: \"checkout\"}");
+        return (pairs, target);
+    }
+    for entry in Object::entries(options.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let Some(key) = entry.get(0).as_string() else {
+            continue;
+        };
+        let value = entry.get(1);
+        if value.is_undefined() || value.is_null() {
+            continue;
+        }
+        if let Some(el) = value.dyn_ref::<Element>() {
+            target = Some(el.clone());
+            pairs.push((key, ":scope".to_owned()));
+            continue;
+        }
+        let text = match value.as_string() {
+            Some(s) => s,
+            None => js_sys::JSON::stringify(&value)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default(),
+        };
+        pairs.push((key, text));
+    }
+    (pairs, target)
+}
+
+/// Parses options (one console.error per rejected option) and (re)starts the widget.
+fn configure(options: &JsValue, force_inline: Option<Element>) -> bool {
+    install_panic_hook();
+    let (pairs, mut target) = option_pairs(options);
+    let parsed = parse_options(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    for e in &parsed.errors {
+        // The core's Display text, built without `core::fmt` (keeps the wasm small).
+        let mut m = String::with_capacity(64);
+        m.push_str(e.option);
+        m.push_str(" must be ");
+        m.push_str(e.expected);
+        m.push_str(", got \"");
+        m.push_str(&e.value);
+        m.push('"');
+        console::error(&m);
+    }
+    teardown();
+    let mut opts = parsed.options.clone();
+    if let Some(el) = force_inline {
+        opts.mode = Mode::Inline;
+        opts.trigger = Trigger::Manual;
+        target = Some(el);
+    }
+    if !parsed.active() {
+        STATUS.with(|s| *s.borrow_mut() = Status::Inactive);
+        return false;
+    }
+    let locale = opts
+        .locale
+        .clone()
+        .unwrap_or_else(crate::browser::navigator_language);
+    let auto = opts.trigger == Trigger::Auto;
+    let has_endpoint = opts.endpoint.is_some();
+    if opts.preview {
+        refresh_preview();
+    }
+    STATUS.with(|s| {
+        *s.borrow_mut() = Status::Active(Live {
+            strings: strings_for(&locale),
+            opts,
+            target,
+        })
+    });
+    install_page_hooks();
+    if has_endpoint {
+        schedule_flush(0);
+    }
+    if auto {
+        arm_triggers();
+    }
+    true
+}
+
+/// Removes the prompt and the auto-show triggers (not the queue or listeners).
+fn teardown() {
+    disarm_triggers();
+    close_prompt();
+}
+
+// ---------- exports ----------
+
+/// `init(options)`: configure and start. Options are the camelCase names of
+/// CONTRACT §1 (or the `data-*` attribute names); values may be strings,
+/// numbers, booleans, and an object for `properties`.
+#[wasm_bindgen(js_name = init)]
+pub fn init(options: JsValue) -> Promise {
+    if !disabled() {
+        configure(&options, None);
+    }
+    resolved(&JsValue::UNDEFINED)
+}
+
+/// `show(properties?, {force}?)`: open the prompt now.
+#[wasm_bindgen(js_name = show)]
+pub fn show(properties: JsValue, options: JsValue) {
+    if disabled() {
+        return;
+    }
+    let force = get(&options, "force").is_truthy();
+    let props = props_from_js(&properties, "show(properties)").unwrap_or_default();
+    show_prompt(props, force);
+}
+
+/// `hide()`: close the prompt without recording a dismiss.
+#[wasm_bindgen(js_name = hide)]
+pub fn hide() {
+    close_prompt();
+}
+
+/// `record({score, comment?, touchpoint?, properties?})`: record a response
+/// without the UI. Resolves once it is durably queued. Throws a `TypeError`
+/// for a score that is not an integer 0..10 or an invalid field.
+#[wasm_bindgen(js_name = record)]
+pub fn record(input: JsValue) -> Result<Promise, JsValue> {
+    if disabled() {
+        return Ok(resolved(&JsValue::UNDEFINED));
+    }
+    let score_js = get(&input, "score");
+    let score = score_js
+        .as_f64()
+        .filter(|s| s.fract() == 0.0 && (0.0..=10.0).contains(s));
+    let Some(score) = score else {
+        let mut m = String::from("nps-widget: score must be an integer from 0 to 10, got ");
+        m.push_str(&if score_js.is_string() {
+            js_sys::JSON::stringify(&score_js)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default()
+        } else {
+            crate::browser::js_string(&score_js)
+        });
+        return Err(js_sys::TypeError::new(&m).into());
+    };
+    let comment = get(&input, "comment");
+    let comment = if comment.is_undefined() || comment.is_null() {
+        None
+    } else {
+        match comment.as_string() {
+            Some(c) => Some(c),
+            None => return Err(type_error("comment must be a string")),
+        }
+    };
+    let touchpoint = get(&input, "touchpoint");
+    let touchpoint = if touchpoint.is_undefined() || touchpoint.is_null() {
+        None
+    } else {
+        match touchpoint.as_string() {
+            Some(t) => Some(t),
+            None => return Err(type_error("touchpoint must be a string, e.g. \"checkout\"")),
+        }
+    };
+    let props =
+        props_from_js(&get(&input, "properties"), "record({properties})").ok_or_else(|| {
+            type_error("properties must be an object whose values are strings, numbers or booleans")
+        })?;
+    match record_answer(score as u8, comment, touchpoint, &props) {
+        Ok(r) => Ok(resolved(
+            &r.map(|r| js::response_to_js(&r))
+                .unwrap_or(JsValue::UNDEFINED),
+        )),
+        Err(m) => Err(type_error(&m)),
+    }
+}
+
+/// `flush()`: try to deliver everything queued now (ignores backoff);
+/// resolves to `{sent, pending, deadLetters}`.
+#[wasm_bindgen(js_name = flush)]
+pub fn flush() -> Promise {
+    // A plain Promise resolved by a spawned task (smaller than `future_to_promise`).
+    Promise::new(&mut |resolve, _reject| {
+        wasm_bindgen_futures::spawn_local(async move {
+            let (sent, pending, dead) = flush_all(true, false).await;
+            let o = Object::new();
+            set(&o, "sent", &JsValue::from(sent as u32));
+            set(&o, "pending", &JsValue::from(pending as u32));
+            set(&o, "deadLetters", &JsValue::from(dead as u32));
+            let _ = resolve.call1(&JsValue::UNDEFINED, &o);
+        });
+    })
+}
+
+/// `pending()`: responses queued and not yet acknowledged.
+#[wasm_bindgen(js_name = pending)]
+pub fn pending() -> u32 {
+    match with_live(|l| l.opts.endpoint.is_some()) {
+        Some(true) => LocalQueueStore::default()
+            .load()
+            .map(|q| q.pending() as u32)
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// `stats(filter?)`: `{n, promoters, passives, detractors, nps, se, ci95}` over
+/// the responses recorded in this browser. `filter` is a touchpoint name or
+/// `{touchpoint}`.
+#[wasm_bindgen(js_name = stats)]
+pub fn stats(filter: JsValue) -> JsValue {
+    if disabled() {
+        return js::summary_to_js(&Tally::new().summary());
+    }
+    let touchpoint = match filter.as_string() {
+        Some(t) => Some(t),
+        None => get(&filter, "touchpoint").as_string(),
+    };
+    js::summary_to_js(&summary(touchpoint.as_deref()))
+}
+
+/// `deadLetters()`: responses the endpoint refused permanently, with status and reason.
+#[wasm_bindgen(js_name = deadLetters)]
+pub fn dead_letters() -> JsValue {
+    if disabled() {
+        return Array::new().into();
+    }
+    let q = LocalQueueStore::default().load().unwrap_or_default();
+    js::dead_letters_to_js(&q.dead_letters)
+}
+
+/// `on(event, handler)`: events `shown`, `response`, `sent`, `dismissed`, `error`.
+#[wasm_bindgen(js_name = on)]
+pub fn on(event: &str, handler: JsValue) {
+    if !EVENTS.contains(&event) {
+        let mut m = String::from("on(): unknown event \"");
+        m.push_str(event);
+        m.push_str("\"; expected shown, response, sent, dismissed or error");
+        console::error(&m);
+        return;
+    }
+    match handler.dyn_into::<Function>() {
+        Ok(f) => LISTENERS.with(|l| l.borrow_mut().push((event.to_owned(), f))),
+        Err(_) => console::error("on(event, handler): handler must be a function"),
+    }
+}
+
+/// `off(event, handler)`: remove a handler added with `on`.
+#[wasm_bindgen(js_name = off)]
+pub fn off(event: &str, handler: JsValue) {
+    LISTENERS.with(|l| {
+        l.borrow_mut()
+            .retain(|(e, f)| !(e == event && Object::is(f, &handler)))
+    });
+}
+
+/// Renders the prompt inline inside `element` (the `<nps-survey>` custom
+/// element), configured by `options` (its attributes).
+#[wasm_bindgen(js_name = mountSurvey)]
+pub fn mount_survey(element: Element, options: JsValue) {
+    if disabled() {
+        return;
+    }
+    if configure(&options, Some(element)) {
+        show_prompt(Properties::new(), true);
+    }
+}
+
+fn type_error(message: &str) -> JsValue {
+    let mut m = String::from("nps-widget: ");
+    m.push_str(message);
+    js_sys::TypeError::new(&m).into()
+}
+
+/// A JS object of properties → `Properties` (via `JSON.stringify` and the
+/// core's parser). Undefined → empty; invalid → None with one console.error.
+fn props_from_js(value: &JsValue, what: &str) -> Option<Properties> {
+    if value.is_undefined() || value.is_null() {
+        return Some(Properties::new());
+    }
+    let parsed = js::properties_from_js(value);
+    if parsed.is_none() {
+        let mut m = String::from(what);
+        m.push_str(" must be an object whose values are strings, numbers or booleans");
+        console::error(&m);
+    }
+    parsed
+}
+
+// ---------- events ----------
+
+fn emit(event: &str, detail: &JsValue) {
+    let handlers: Vec<Function> = LISTENERS.with(|l| {
+        l.borrow()
+            .iter()
+            .filter(|(e, _)| e == event)
+            .map(|(_, f)| f.clone())
+            .collect()
+    });
+    for f in handlers {
+        if let Err(e) = f.call1(&JsValue::NULL, detail) {
+            web_sys::console::error_2(&JsValue::from_str("nps-widget: an event handler threw"), &e);
+        }
+    }
+}

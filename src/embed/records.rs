@@ -1,0 +1,224 @@
+//! Recording responses: the durable writes (queue, history, visitor record)
+//! that happen before any network attempt, and the local statistics.
+
+use super::*;
+
+/// Most responses kept in the local history used by `stats()`.
+const HISTORY_CAP: usize = 5000;
+
+thread_local! {
+    // Reference-counted, not owned by any view: it outlives each prompt.
+    static PREVIEW: RefCell<Option<ArcRwSignal<Summary>>> = const { RefCell::new(None) };
+}
+
+/// The live summary shown by the preview panel (created on first use).
+pub(super) fn preview_signal() -> Option<ArcRwSignal<Summary>> {
+    refresh_preview();
+    PREVIEW.with(|p| p.borrow().clone())
+}
+
+/// One response remembered for `stats()` (`nps-widget:history` holds an array of them).
+#[derive(Clone, Debug)]
+struct Entry {
+    score: u8,
+    touchpoint: String,
+    at: u64,
+}
+
+fn history_to_js(h: &[Entry]) -> JsValue {
+    h.iter()
+        .map(|e| {
+            let o = obj();
+            set_num(&o, "score", f64::from(e.score));
+            set_str(&o, "touchpoint", &e.touchpoint);
+            set_num(&o, "at", e.at as f64);
+            JsValue::from(o)
+        })
+        .collect::<Array>()
+        .into()
+}
+
+fn history_from_js(v: &JsValue) -> Option<Vec<Entry>> {
+    if !Array::is_array(v) {
+        return None;
+    }
+    v.unchecked_ref::<Array>()
+        .iter()
+        .map(|e| {
+            Some(Entry {
+                score: js::get_u64(&e, "score").filter(|s| *s <= 10)? as u8,
+                touchpoint: js::get_str(&e, "touchpoint")?,
+                at: js::get_u64(&e, "at").unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// What this browser remembers between visits (`nps-widget:visitor`).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Visitor {
+    pub(super) answered_at_ms: Option<u64>,
+    pub(super) dismissed_at_ms: Option<u64>,
+    pub(super) sample_draw: Option<f64>,
+}
+
+fn visitor_to_js(v: &Visitor) -> JsValue {
+    let o = obj();
+    let n = |x: Option<f64>| x.map(JsValue::from_f64).unwrap_or(JsValue::NULL);
+    set(&o, "answered_at_ms", &n(v.answered_at_ms.map(|x| x as f64)));
+    set(
+        &o,
+        "dismissed_at_ms",
+        &n(v.dismissed_at_ms.map(|x| x as f64)),
+    );
+    set(&o, "sample_draw", &n(v.sample_draw));
+    o.into()
+}
+
+fn visitor_from_js(v: &JsValue) -> Option<Visitor> {
+    if !v.is_object() {
+        return None;
+    }
+    Some(Visitor {
+        answered_at_ms: js::get_u64(v, "answered_at_ms"),
+        dismissed_at_ms: js::get_u64(v, "dismissed_at_ms"),
+        sample_draw: get(v, "sample_draw").as_f64(),
+    })
+}
+
+pub(super) fn load_visitor() -> Visitor {
+    storage::load(VISITOR_KEY, visitor_from_js)
+}
+
+pub(super) fn save_visitor(v: &Visitor) {
+    storage::save(VISITOR_KEY, &visitor_to_js(v));
+}
+
+/// Builds, validates and durably stores a response (queue, if an endpoint is
+/// set, and history) before any network attempt; then schedules a flush.
+/// `Ok(None)` when the widget is inactive.
+pub(super) fn record_answer(
+    score: u8,
+    comment: Option<String>,
+    touchpoint: Option<String>,
+    extra: &Properties,
+) -> Result<Option<Response>, String> {
+    let Some((opts, locale)) = with_live(|l| (l.opts.clone(), l.strings.locale)) else {
+        return Ok(None);
+    };
+    let now = crate::browser::now_ms();
+    let mut properties = opts.properties.clone();
+    properties.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let comment = comment.filter(|c| !c.trim().is_empty());
+    let r = Response {
+        id: crate::browser::new_id(),
+        score,
+        comment,
+        touchpoint: touchpoint.unwrap_or_else(|| opts.touchpoint.clone()),
+        locale: locale.to_owned(),
+        answered_at: rfc3339_from_unix_ms(now),
+        page: crate::browser::page_url(),
+        properties,
+    };
+    check(&r)?;
+
+    let mut pending = 0;
+    if opts.endpoint.is_some() {
+        let mut store = LocalQueueStore::default();
+        pending = transact(&mut store, |q| {
+            q.enqueue(r.clone());
+            q.pending()
+        })
+        .unwrap_or(0);
+    }
+    let mut history = storage::load(HISTORY_KEY, history_from_js);
+    history.push(Entry {
+        score,
+        touchpoint: r.touchpoint.clone(),
+        at: now,
+    });
+    if history.len() > HISTORY_CAP {
+        let extra = history.len() - HISTORY_CAP;
+        history.drain(..extra);
+    }
+    storage::save(HISTORY_KEY, &history_to_js(&history));
+    let mut v = load_visitor();
+    v.answered_at_ms = Some(now);
+    save_visitor(&v);
+
+    refresh_preview();
+    emit("response", &js::response_to_js(&r));
+    if opts.endpoint.is_some() {
+        schedule_flush(if pending >= opts.batch_size as usize {
+            0
+        } else {
+            u64::from(opts.flush_ms)
+        });
+    }
+    Ok(Some(r))
+}
+
+/// The checks of `Response::validate` that a response built here can fail
+/// (score, id and timestamp are correct by construction). Done locally:
+/// `validate` measures numbers with `f64` formatting, which would add ~20 KB
+/// to the wasm. The size limit is measured on the real `JSON.stringify` output.
+fn check(r: &Response) -> Result<(), String> {
+    let chars = r.touchpoint.chars().count();
+    if chars == 0 || chars > MAX_TOUCHPOINT_CHARS {
+        let mut m = String::from("touchpoint must be a name of 1 to 100 characters, got \"");
+        m.push_str(&r.touchpoint);
+        m.push('"');
+        return Err(m);
+    }
+    if let Some(c) = &r.comment {
+        if c.chars().count() > MAX_COMMENT_CHARS {
+            return Err("comment must be at most 2000 characters".to_owned());
+        }
+    }
+    let len = js::stringify(&js::response_to_js(r)).map_or(0, |s| s.len());
+    if len > MAX_BODY_BYTES - ENVELOPE_RESERVE_BYTES {
+        return Err("response is larger than 64 KiB; shorten the comment or properties".to_owned());
+    }
+    Ok(())
+}
+
+pub(super) fn summary(touchpoint: Option<&str>) -> Summary {
+    let history = storage::load(HISTORY_KEY, history_from_js);
+    history
+        .iter()
+        .filter(|e| touchpoint.is_none_or(|t| e.touchpoint == t))
+        .map(|e| e.score)
+        .collect::<Tally>()
+        .summary()
+}
+
+pub(super) fn refresh_preview() {
+    if !with_live(|l| l.opts.preview).unwrap_or(false) {
+        return;
+    }
+    let s = summary(None);
+    let existing = PREVIEW.with(|p| p.borrow().clone());
+    match existing {
+        Some(sig) => sig.set(s),
+        None => PREVIEW.with(|p| *p.borrow_mut() = Some(ArcRwSignal::new(s))),
+    }
+}
+
+/// This browser's prompt history; the sample draw is made once and kept.
+pub(super) fn visitor_history() -> History {
+    let mut v = load_visitor();
+    let draw = match v.sample_draw {
+        Some(d) if (0.0..1.0).contains(&d) => d,
+        _ => {
+            let d = crate::browser::random();
+            v.sample_draw = Some(d);
+            save_visitor(&v);
+            d
+        }
+    };
+    History {
+        answered_at_ms: v.answered_at_ms,
+        dismissed_at_ms: v.dismissed_at_ms,
+        sample_draw: draw,
+    }
+}

@@ -1,0 +1,34 @@
+//! nps-widget: an embeddable Net Promoter Score survey, Leptos 0.8 (CSR)
+//! compiled to WebAssembly.
+//!
+//! A site adds one script tag (CONTRACT §1); the loader `nps-widget.js` loads
+//! this crate's wasm and calls [`embed::init`] with the tag's `data-*`
+//! attributes. The prompt renders inside an open shadow root; answers are
+//! written to `localStorage` before any network attempt and delivered in
+//! batches (`nps_core::queue`) to the configured endpoint.
+//!
+//! ```no_run
+//! // Mount a prompt into an element (what the browser tests do):
+//! use nps_widget::widget::{mount_prompt, PromptConfig, i18n};
+//! use nps_core::options::{Mode, Theme};
+//! # fn demo(parent: &web_sys::Element) -> Result<(), wasm_bindgen::JsValue> {
+//! let config = PromptConfig {
+//!     strings: i18n::strings_for("en"), company: Some("Acme".into()),
+//!     mode: Mode::Inline, theme: Theme::Auto, preview: None,
+//! };
+//! let mounted = mount_prompt(parent, config, |answer| { let _ = answer.score; }, |_dismissed| {})?;
+//! let _shadow = mounted.root();
+//! # Ok(()) }
+//! ```
+//!
+//! Design notes:
+//! - [`widget::state::SurveyState`] holds the prompt's logic as a plain value
+//!   (tested natively); the Leptos views only wire signals to it.
+//! - [`browser`] is the only module that touches web-sys; storage falls back to
+//!   memory when `localStorage` throws, and nothing here panics on the embed path.
+//! - [`embed`] is the wasm-bindgen façade (`window.NpsWidget`): it never throws
+//!   into the host page except the documented `TypeError` of `record()`.
+
+pub mod browser;
+pub mod embed;
+pub mod widget;

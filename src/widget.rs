@@ -1,0 +1,173 @@
+//! The prompt: plain state ([`state`]), texts ([`i18n`]), Leptos views
+//! ([`view`](mod@view)), and mounting into an open shadow root styled by a
+//! constructable stylesheet (CSP-safe: no `style` attributes).
+
+pub mod i18n;
+pub mod state;
+pub mod view;
+
+use std::any::Any;
+
+use leptos::prelude::*;
+use nps_core::options::{Mode, Theme};
+use nps_core::scoring::Summary;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+use i18n::Strings;
+use state::Answer;
+
+/// How to render one prompt.
+pub struct PromptConfig {
+    pub strings: &'static Strings,
+    pub company: Option<String>,
+    pub mode: Mode,
+    pub theme: Theme,
+    /// Live NPS shown under the prompt (preview mode).
+    pub preview: Option<ArcRwSignal<Summary>>,
+}
+
+/// A mounted prompt. Dropping it unmounts the view and removes the host element.
+pub struct Mounted {
+    host: Element,
+    root: ShadowRoot,
+    _view: Box<dyn Any>,
+}
+
+impl Mounted {
+    /// The host element (`<div data-nps-widget="popup|modal|inline">`).
+    pub fn host(&self) -> &Element {
+        &self.host
+    }
+    /// The open shadow root holding the prompt.
+    pub fn root(&self) -> &ShadowRoot {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.host.remove();
+    }
+}
+
+pub const CSS: &str = include_str!("widget/widget.css");
+
+thread_local! {
+    static SHEET: Option<CssStyleSheet> = CssStyleSheet::new().ok().filter(|s| s.replace_sync(CSS).is_ok());
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Popup => "popup",
+        Mode::Modal => "modal",
+        Mode::Inline => "inline",
+    }
+}
+
+fn theme_name(theme: Theme) -> &'static str {
+    match theme {
+        Theme::Light => "light",
+        Theme::Dark => "dark",
+        Theme::Auto => "auto",
+    }
+}
+
+/// Appends a host element to `parent`, attaches an open shadow root with the
+/// widget's stylesheet, and mounts the prompt in it.
+///
+/// # Errors
+/// The DOM call that failed (attachShadow, createElement…), as a `JsValue`.
+pub fn mount_prompt(
+    parent: &Element,
+    config: PromptConfig,
+    on_submit: impl Fn(Answer) + Send + Sync + 'static,
+    on_close: impl Fn(bool) + Send + Sync + 'static,
+) -> Result<Mounted, JsValue> {
+    let doc = parent
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let host = doc.create_element("div")?;
+    let mode = mode_name(config.mode);
+    host.set_attribute("data-nps-widget", mode)?;
+    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    SHEET.with(|sheet| match sheet {
+        Some(sheet) => {
+            root.set_adopted_style_sheets(&js_sys::Array::of1(sheet));
+        }
+        None => crate::browser::console::error(
+            "constructable stylesheets are not supported; the prompt is unstyled",
+        ),
+    });
+    let mount: HtmlElement = doc.create_element("div")?.unchecked_into();
+    root.append_child(&mount)?;
+    parent.append_child(&host)?;
+
+    let mut class = String::with_capacity(24);
+    class.push_str("box ");
+    class.push_str(mode);
+    class.push(' ');
+    class.push_str(theme_name(config.theme));
+    let question = config.strings.question(config.company.as_deref());
+    let strings = config.strings;
+    let (role, modal) = match config.mode {
+        Mode::Popup => ("dialog", false),
+        Mode::Modal => ("dialog", true),
+        Mode::Inline => ("group", false),
+    };
+    let preview = config.preview;
+    let on_submit = Callback::new(on_submit);
+    let on_close = Callback::new(on_close);
+    let handle = leptos::mount::mount_to(mount, move || {
+        view! {
+            <view::Prompt
+                strings=strings
+                question=question
+                class=class
+                role=role
+                modal=modal
+                on_submit=on_submit
+                on_close=on_close
+                preview=preview
+            />
+        }
+    });
+    Ok(Mounted {
+        host,
+        root,
+        _view: Box::new(handle),
+    })
+}
+
+/// "42", "-12.5", "–" for undefined.
+pub fn fmt_nps(nps: Option<f64>) -> String {
+    match nps {
+        None => "–".to_owned(),
+        Some(v) => {
+            let tenths = (v * 10.0).round() as i64;
+            let mut s = String::new();
+            if tenths < 0 {
+                s.push('-');
+            }
+            let a = tenths.unsigned_abs();
+            state::push_uint(&mut s, a / 10);
+            if !a.is_multiple_of(10) {
+                s.push('.');
+                state::push_uint(&mut s, a % 10);
+            }
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fmt_nps_rounds_to_tenths() {
+        assert_eq!(super::fmt_nps(None), "–");
+        assert_eq!(super::fmt_nps(Some(42.0)), "42");
+        assert_eq!(super::fmt_nps(Some(-12.5)), "-12.5");
+        assert_eq!(super::fmt_nps(Some(33.333)), "33.3");
+        assert_eq!(super::fmt_nps(Some(-0.04)), "0");
+    }
+}

@@ -1,0 +1,325 @@
+//! The survey's logic as a plain value: no signals, no DOM. The view keeps one
+//! `SurveyState` in a signal and calls these methods; everything here is tested
+//! natively with `cargo test`.
+
+use nps_core::scoring::Category;
+use nps_core::wire::MAX_COMMENT_CHARS;
+
+/// Where a person is in the prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// The 0–10 question is shown, nothing chosen yet.
+    Asking,
+    /// A score is chosen; the follow-up question and comment box are shown.
+    FollowUp,
+    /// The answer was submitted; the thank-you message is shown.
+    Thanks,
+    /// Closed by the person (× or Escape) before submitting.
+    Dismissed,
+}
+
+/// What a key press in the prompt means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAction {
+    /// Move the roving focus to this score (0..=10).
+    Focus(u8),
+    /// Choose the focused score.
+    Choose,
+    /// Close the prompt.
+    Dismiss,
+}
+
+/// A submitted answer: the score and the trimmed comment (None when blank).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub score: u8,
+    pub comment: Option<String>,
+}
+
+/// The state of one prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SurveyState {
+    score: Option<u8>,
+    focus: u8,
+    comment: String,
+    chars: usize,
+    phase: Phase,
+}
+
+impl Default for SurveyState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SurveyState {
+    /// A fresh prompt: nothing chosen, roving focus on 0.
+    pub const fn new() -> Self {
+        SurveyState {
+            score: None,
+            focus: 0,
+            comment: String::new(),
+            chars: 0,
+            phase: Phase::Asking,
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    pub fn score(&self) -> Option<u8> {
+        self.score
+    }
+
+    /// The category of the chosen score.
+    pub fn category(&self) -> Option<Category> {
+        self.score.and_then(|s| Category::of(s).ok())
+    }
+
+    pub fn comment(&self) -> &str {
+        &self.comment
+    }
+
+    /// The number of characters (Unicode scalar values) in the comment.
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
+    /// The counter text, "12 / 2000".
+    pub fn counter(&self) -> String {
+        let mut s = String::with_capacity(12);
+        push_uint(&mut s, self.chars as u64);
+        s.push_str(" / ");
+        push_uint(&mut s, MAX_COMMENT_CHARS as u64);
+        s
+    }
+
+    /// The radio that holds the single Tab stop: the chosen one, else the focused one.
+    pub fn tab_stop(&self) -> u8 {
+        self.score.unwrap_or(self.focus)
+    }
+
+    pub fn is_checked(&self, score: u8) -> bool {
+        self.score == Some(score)
+    }
+
+    /// Chooses a score. Returns false (no change) for an invalid score or
+    /// after the prompt is finished.
+    pub fn choose(&mut self, score: u8) -> bool {
+        if score > 10 || matches!(self.phase, Phase::Thanks | Phase::Dismissed) {
+            return false;
+        }
+        self.score = Some(score);
+        self.focus = score;
+        self.phase = Phase::FollowUp;
+        true
+    }
+
+    /// Sets the comment, cut to `MAX_COMMENT_CHARS` characters.
+    pub fn set_comment(&mut self, text: &str) {
+        match text.char_indices().nth(MAX_COMMENT_CHARS) {
+            Some((cut, _)) => {
+                self.comment = text[..cut].to_owned();
+                self.chars = MAX_COMMENT_CHARS;
+            }
+            None => {
+                self.comment = text.to_owned();
+                self.chars = text.chars().count();
+            }
+        }
+    }
+
+    /// Interprets a key (`KeyboardEvent.key`) pressed while `from` has focus.
+    pub fn key(&self, key: &str, from: u8) -> Option<KeyAction> {
+        let from = from.min(10);
+        Some(match key {
+            "ArrowRight" | "ArrowDown" => KeyAction::Focus(if from == 10 { 0 } else { from + 1 }),
+            "ArrowLeft" | "ArrowUp" => KeyAction::Focus(if from == 0 { 10 } else { from - 1 }),
+            "Home" => KeyAction::Focus(0),
+            "End" => KeyAction::Focus(10),
+            "Enter" | " " | "Spacebar" => KeyAction::Choose,
+            "Escape" | "Esc" => KeyAction::Dismiss,
+            _ => return None,
+        })
+    }
+
+    /// Moves the roving focus (used for the Tab stop before anything is chosen).
+    pub fn set_focus(&mut self, score: u8) {
+        if score <= 10 {
+            self.focus = score;
+        }
+    }
+
+    /// Submits: returns the answer and moves to `Thanks`, or None when no
+    /// score is chosen or the prompt is already finished.
+    pub fn submit(&mut self) -> Option<Answer> {
+        if self.phase != Phase::FollowUp {
+            return None;
+        }
+        let score = self.score?;
+        self.phase = Phase::Thanks;
+        let trimmed = self.comment.trim();
+        let comment = if trimmed.is_empty() {
+            None
+        } else {
+            Some(trimmed.to_owned())
+        };
+        Some(Answer { score, comment })
+    }
+
+    /// Dismisses: true when this counts as a dismiss (the prompt was still
+    /// open and not answered); closing the thank-you message is not one.
+    pub fn dismiss(&mut self) -> bool {
+        match self.phase {
+            Phase::Asking | Phase::FollowUp => {
+                self.phase = Phase::Dismissed;
+                true
+            }
+            Phase::Thanks | Phase::Dismissed => {
+                self.phase = Phase::Dismissed;
+                false
+            }
+        }
+    }
+}
+
+/// Appends the decimal digits of `n` (no `format!` machinery).
+pub fn push_uint(s: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        s.push(b as char);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_prompt_asks_with_tab_stop_on_zero() {
+        let s = SurveyState::new();
+        assert_eq!(s.phase(), Phase::Asking);
+        assert_eq!(s.score(), None);
+        assert_eq!(s.category(), None);
+        assert_eq!(s.tab_stop(), 0);
+        assert_eq!(s.counter(), "0 / 2000");
+    }
+
+    #[test]
+    fn choosing_sets_category_and_follow_up() {
+        for (score, cat) in [
+            (0, Category::Detractor),
+            (6, Category::Detractor),
+            (7, Category::Passive),
+            (8, Category::Passive),
+            (9, Category::Promoter),
+            (10, Category::Promoter),
+        ] {
+            let mut s = SurveyState::new();
+            assert!(s.choose(score));
+            assert_eq!(s.phase(), Phase::FollowUp);
+            assert_eq!(s.category(), Some(cat));
+            assert!(s.is_checked(score));
+            assert_eq!(s.tab_stop(), score);
+        }
+    }
+
+    #[test]
+    fn invalid_score_is_refused() {
+        let mut s = SurveyState::new();
+        assert!(!s.choose(11));
+        assert_eq!(s.phase(), Phase::Asking);
+    }
+
+    #[test]
+    fn rechoosing_changes_the_score() {
+        let mut s = SurveyState::new();
+        s.choose(3);
+        s.choose(9);
+        assert_eq!(s.score(), Some(9));
+        assert!(!s.is_checked(3));
+        assert_eq!(s.category(), Some(Category::Promoter));
+    }
+
+    #[test]
+    fn comment_is_cut_at_2000_chars_and_counted_in_chars() {
+        let mut s = SurveyState::new();
+        s.set_comment("héllo");
+        assert_eq!(s.chars(), 5);
+        assert_eq!(s.counter(), "5 / 2000");
+        let long: String = "ж".repeat(2500);
+        s.set_comment(&long);
+        assert_eq!(s.chars(), 2000);
+        assert_eq!(s.comment().chars().count(), 2000);
+        assert_eq!(s.counter(), "2000 / 2000");
+    }
+
+    #[test]
+    fn arrow_keys_wrap_and_home_end_jump() {
+        let s = SurveyState::new();
+        assert_eq!(s.key("ArrowRight", 0), Some(KeyAction::Focus(1)));
+        assert_eq!(s.key("ArrowDown", 10), Some(KeyAction::Focus(0)));
+        assert_eq!(s.key("ArrowLeft", 0), Some(KeyAction::Focus(10)));
+        assert_eq!(s.key("ArrowUp", 5), Some(KeyAction::Focus(4)));
+        assert_eq!(s.key("Home", 7), Some(KeyAction::Focus(0)));
+        assert_eq!(s.key("End", 2), Some(KeyAction::Focus(10)));
+        assert_eq!(s.key("Enter", 2), Some(KeyAction::Choose));
+        assert_eq!(s.key(" ", 2), Some(KeyAction::Choose));
+        assert_eq!(s.key("Escape", 2), Some(KeyAction::Dismiss));
+        assert_eq!(s.key("a", 2), None);
+    }
+
+    #[test]
+    fn submit_trims_comment_and_blank_is_none() {
+        let mut s = SurveyState::new();
+        assert_eq!(s.submit(), None, "nothing chosen yet");
+        s.choose(7);
+        s.set_comment("  faster shipping \n");
+        assert_eq!(
+            s.submit(),
+            Some(Answer {
+                score: 7,
+                comment: Some("faster shipping".into())
+            })
+        );
+        assert_eq!(s.phase(), Phase::Thanks);
+        assert_eq!(s.submit(), None, "a second submit records nothing");
+        assert!(!s.choose(3), "finished prompt ignores choices");
+
+        let mut s = SurveyState::new();
+        s.choose(10);
+        s.set_comment("   ");
+        assert_eq!(s.submit().and_then(|a| a.comment), None);
+    }
+
+    #[test]
+    fn dismiss_counts_only_before_an_answer() {
+        let mut s = SurveyState::new();
+        assert!(s.dismiss());
+        assert_eq!(s.phase(), Phase::Dismissed);
+
+        let mut s = SurveyState::new();
+        s.choose(4);
+        s.submit();
+        assert!(!s.dismiss(), "closing the thank-you is not a dismiss");
+    }
+
+    #[test]
+    fn push_uint_writes_digits() {
+        for n in [0u64, 7, 10, 2000, 123456789, 1_795_341_600_000] {
+            let mut s = String::new();
+            push_uint(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
+}

@@ -1,0 +1,626 @@
+//! Browser tests of the widget: the prompt mounted in a real shadow root,
+//! storage and the JS façade. Run with
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p nps-widget`.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::{Arc, Mutex};
+
+use leptos::prelude::{ArcRwSignal, Set};
+use nps_core::options::{Mode, Theme};
+use nps_core::queue::{transact, QueueStore};
+use nps_core::scoring::{Summary, Tally};
+use nps_core::wire::{Properties, PropertyValue, Response};
+use nps_widget::browser::storage::{self, LocalQueueStore};
+use nps_widget::embed;
+use nps_widget::widget::i18n::{strings_for, Strings};
+use nps_widget::widget::state::Answer;
+use nps_widget::widget::{mount_prompt, Mounted, PromptConfig};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// What the prompt reported to its owner.
+#[derive(Default)]
+struct Seen {
+    answers: Vec<Answer>,
+    closes: Vec<bool>,
+}
+
+struct Fixture {
+    mounted: Mounted,
+    seen: Arc<Mutex<Seen>>,
+    _parent: Element,
+}
+
+impl Fixture {
+    fn new(strings: &'static Strings, company: Option<&str>) -> Fixture {
+        Fixture::with(strings, company, Mode::Inline, Theme::Auto, None)
+    }
+
+    fn with(
+        strings: &'static Strings,
+        company: Option<&str>,
+        mode: Mode,
+        theme: Theme,
+        preview: Option<ArcRwSignal<Summary>>,
+    ) -> Fixture {
+        let doc = web_sys::window().unwrap().document().unwrap();
+        let parent = doc.create_element("div").unwrap();
+        doc.body().unwrap().append_child(&parent).unwrap();
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let (a, c) = (seen.clone(), seen.clone());
+        let config = PromptConfig {
+            strings,
+            company: company.map(str::to_owned),
+            mode,
+            theme,
+            preview,
+        };
+        let mounted = mount_prompt(
+            &parent,
+            config,
+            move |answer| a.lock().unwrap().answers.push(answer),
+            move |counted| c.lock().unwrap().closes.push(counted),
+        )
+        .unwrap();
+        Fixture {
+            mounted,
+            seen,
+            _parent: parent,
+        }
+    }
+
+    fn q(&self, selector: &str) -> Option<Element> {
+        self.mounted.root().query_selector(selector).unwrap()
+    }
+
+    fn el(&self, selector: &str) -> HtmlElement {
+        self.q(selector)
+            .unwrap_or_else(|| panic!("no element matches {selector}"))
+            .unchecked_into()
+    }
+
+    fn all(&self, selector: &str) -> Vec<Element> {
+        let list = self.mounted.root().query_selector_all(selector).unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().unchecked_into())
+            .collect()
+    }
+
+    fn radios(&self) -> Vec<Element> {
+        self.all("[role=radio]")
+    }
+
+    fn radio(&self, score: usize) -> HtmlElement {
+        self.radios()[score].clone().unchecked_into()
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.el(selector).text_content().unwrap_or_default()
+    }
+
+    fn active_label(&self) -> Option<String> {
+        self.mounted
+            .root()
+            .active_element()
+            .and_then(|e| e.text_content())
+    }
+
+    fn type_comment(&self, text: &str) {
+        let ta: HtmlTextAreaElement = self.el("textarea").unchecked_into();
+        ta.set_value(text);
+        let ev = web_sys::Event::new_with_event_init_dict("input", &{
+            let i = web_sys::EventInit::new();
+            i.set_bubbles(true);
+            i
+        })
+        .unwrap();
+        ta.dispatch_event(&ev).unwrap();
+    }
+}
+
+fn key(target: &Element, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&ev).unwrap();
+}
+
+/// Lets Leptos apply pending updates.
+async fn tick() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn prompt_lives_in_an_open_shadow_root_with_question_and_11_radios() {
+    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    assert_eq!(
+        f.mounted.host().get_attribute("data-nps-widget").as_deref(),
+        Some("inline")
+    );
+    assert!(
+        f.mounted.host().shadow_root().is_some(),
+        "shadow root must be open"
+    );
+    assert_eq!(
+        f.text("#nps-q"),
+        "How likely are you to recommend Acme to a friend or colleague?"
+    );
+    assert_eq!(
+        f.el("[role=group]")
+            .get_attribute("aria-labelledby")
+            .as_deref(),
+        Some("nps-q")
+    );
+    let group = f.el("[role=radiogroup]");
+    assert_eq!(
+        group.get_attribute("aria-labelledby").as_deref(),
+        Some("nps-q")
+    );
+    assert_eq!(f.text("#nps-lo"), "Not at all likely");
+    assert_eq!(f.text("#nps-hi"), "Extremely likely");
+    let radios = f.radios();
+    assert_eq!(radios.len(), 11);
+    for (i, r) in radios.iter().enumerate() {
+        assert_eq!(r.text_content().unwrap(), i.to_string());
+        assert_eq!(r.get_attribute("aria-checked").as_deref(), Some("false"));
+        let expected_tab = if i == 0 { "0" } else { "-1" };
+        assert_eq!(
+            r.get_attribute("tabindex").as_deref(),
+            Some(expected_tab),
+            "radio {i}"
+        );
+    }
+    assert!(f.q("textarea").is_none(), "no comment box before a choice");
+    assert_eq!(
+        f.el("button.x").get_attribute("aria-label").as_deref(),
+        Some("Close")
+    );
+    assert_eq!(f.el("button.x").text_content().as_deref(), Some("×"));
+}
+
+#[wasm_bindgen_test]
+async fn generic_question_without_company() {
+    let f = Fixture::new(strings_for("en-US"), None);
+    assert_eq!(
+        f.text("#nps-q"),
+        "How likely are you to recommend us to a friend or colleague?"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn click_checks_one_radio_and_moves_the_tab_stop() {
+    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    f.radio(9).click();
+    tick().await;
+    for (i, r) in f.radios().iter().enumerate() {
+        let checked = if i == 9 { "true" } else { "false" };
+        assert_eq!(
+            r.get_attribute("aria-checked").as_deref(),
+            Some(checked),
+            "radio {i}"
+        );
+        let tab = if i == 9 { "0" } else { "-1" };
+        assert_eq!(
+            r.get_attribute("tabindex").as_deref(),
+            Some(tab),
+            "radio {i}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_move_focus_and_enter_chooses() {
+    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    f.radio(0).focus().unwrap();
+    key(&f.radio(0), "ArrowRight");
+    tick().await;
+    assert_eq!(f.active_label().as_deref(), Some("1"));
+    assert_eq!(f.radio(1).get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(f.radio(0).get_attribute("tabindex").as_deref(), Some("-1"));
+    key(&f.radio(1), "ArrowLeft");
+    key(&f.radio(0), "ArrowLeft");
+    tick().await;
+    assert_eq!(
+        f.active_label().as_deref(),
+        Some("10"),
+        "ArrowLeft wraps from 0 to 10"
+    );
+    key(&f.radio(10), "Home");
+    tick().await;
+    assert_eq!(f.active_label().as_deref(), Some("0"));
+    key(&f.radio(0), "End");
+    key(&f.radio(10), "ArrowUp");
+    tick().await;
+    assert_eq!(f.active_label().as_deref(), Some("9"));
+    key(&f.radio(9), "ArrowDown");
+    key(&f.radio(10), "ArrowLeft");
+    key(&f.radio(9), "ArrowLeft");
+    tick().await;
+    key(&f.radio(8), "Enter");
+    tick().await;
+    tick().await;
+    assert_eq!(
+        f.radio(8).get_attribute("aria-checked").as_deref(),
+        Some("true")
+    );
+    assert_eq!(f.text("label.fu"), "What should we do to earn a 10?");
+    let focused = f.mounted.root().active_element().map(|e| e.tag_name());
+    assert_eq!(
+        focused.as_deref(),
+        Some("TEXTAREA"),
+        "focus moves to the comment box"
+    );
+    // Space chooses too.
+    key(&f.radio(8), "ArrowRight");
+    key(&f.radio(9), " ");
+    tick().await;
+    assert_eq!(
+        f.radio(9).get_attribute("aria-checked").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        f.radio(8).get_attribute("aria-checked").as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn follow_up_question_depends_on_the_category() {
+    for (score, question) in [
+        (0, "What disappointed you, and what should we fix first?"),
+        (6, "What disappointed you, and what should we fix first?"),
+        (7, "What should we do to earn a 10?"),
+        (8, "What should we do to earn a 10?"),
+        (9, "What did you like most?"),
+        (10, "What did you like most?"),
+    ] {
+        let f = Fixture::new(strings_for("en"), Some("Acme"));
+        f.radio(score).click();
+        tick().await;
+        assert_eq!(f.text("label.fu"), question, "score {score}");
+        let ta = f.el("textarea");
+        assert_eq!(
+            f.el("label.fu").get_attribute("for"),
+            ta.get_attribute("id"),
+            "the follow-up labels the comment box"
+        );
+        assert_eq!(ta.get_attribute("maxlength").as_deref(), Some("2000"));
+        assert_eq!(f.text(".cnt"), "0 / 2000");
+        assert_eq!(f.text("button.send"), "Send");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn counter_follows_the_comment_in_characters() {
+    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    f.radio(4).click();
+    tick().await;
+    let before = f.el("textarea");
+    f.type_comment("héllo");
+    tick().await;
+    assert_eq!(f.text(".cnt"), "5 / 2000");
+    assert!(
+        f.el("textarea").is_same_node(Some(&before)),
+        "typing must not re-render the comment box (focus and caret would be lost)"
+    );
+    f.type_comment(&"я".repeat(2100));
+    tick().await;
+    assert_eq!(
+        f.text(".cnt"),
+        "2000 / 2000",
+        "pasted text is cut at 2000 characters"
+    );
+    let ta: HtmlTextAreaElement = f.el("textarea").unchecked_into();
+    assert_eq!(ta.value().chars().count(), 2000);
+}
+
+#[wasm_bindgen_test]
+async fn submit_reports_the_answer_and_thanks_in_a_live_region() {
+    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    assert_eq!(
+        f.text("[role=status]"),
+        "",
+        "live region exists, empty, before the answer"
+    );
+    f.radio(3).click();
+    tick().await;
+    let evil = "<script>window.__pwned = 1</script><img src=x onerror=alert(1)>";
+    f.type_comment(evil);
+    tick().await;
+    f.el("button.send").click();
+    tick().await;
+    let answers = f.seen.lock().unwrap().answers.clone();
+    assert_eq!(
+        answers,
+        vec![Answer {
+            score: 3,
+            comment: Some(evil.to_owned())
+        }]
+    );
+    assert!(
+        f.q("script").is_none() && f.q("img").is_none(),
+        "comment is text, never markup"
+    );
+    assert_eq!(f.text("[role=status]"), "Thank you for your feedback!");
+    assert!(
+        f.el(".body").has_attribute("hidden"),
+        "the form is hidden after the answer"
+    );
+    // Closing the thank-you is not a dismiss.
+    f.el("button.x").click();
+    tick().await;
+    assert_eq!(f.seen.lock().unwrap().closes, vec![false]);
+}
+
+#[wasm_bindgen_test]
+async fn closing_right_after_a_choice_does_not_panic() {
+    // Regression: the deferred focus of the comment box touched a disposed NodeRef.
+    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    f.radio(5).click();
+    drop(f);
+    tick().await;
+    tick().await;
+    // A panic would have disabled the widget: record() would resolve to undefined.
+    let p = embed::record(js(r#"{"score":5,"touchpoint":"after-close"}"#)).unwrap();
+    let recorded = wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    assert_eq!(
+        field(&recorded, "score").as_f64(),
+        Some(5.0),
+        "widget still active"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn escape_dismisses() {
+    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    key(&f.radio(0), "Escape");
+    tick().await;
+    assert_eq!(f.seen.lock().unwrap().closes, vec![true]);
+    assert!(f.seen.lock().unwrap().answers.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn russian_strings() {
+    let f = Fixture::new(strings_for("ru-RU"), Some("Acme"));
+    assert_eq!(
+        f.text("#nps-q"),
+        "Насколько вероятно, что вы порекомендуете Acme другу или коллеге?"
+    );
+    assert_eq!(f.text("#nps-lo"), "Совсем маловероятно");
+    assert_eq!(f.text("#nps-hi"), "Очень вероятно");
+    assert_eq!(
+        f.el("button.x").get_attribute("aria-label").as_deref(),
+        Some("Закрыть")
+    );
+    f.radio(10).click();
+    tick().await;
+    assert_eq!(f.text("button.send"), "Отправить");
+    f.el("button.send").click();
+    tick().await;
+    assert_eq!(f.text("[role=status]"), "Спасибо за ваш отзыв!");
+}
+
+fn response(id: &str, score: u8) -> Response {
+    let mut properties = Properties::new();
+    properties.insert("order_id".into(), PropertyValue::String("A-17".into()));
+    properties.insert("total".into(), PropertyValue::Number(12.5));
+    properties.insert("vip".into(), PropertyValue::Bool(true));
+    Response {
+        id: id.into(),
+        score,
+        comment: Some("Fast \"delivery\" — спасибо".into()),
+        touchpoint: "checkout".into(),
+        locale: "ru".into(),
+        answered_at: "2026-11-22T09:59:41Z".into(),
+        page: "https://shop.example.com/orders/17".into(),
+        properties,
+    }
+}
+
+#[wasm_bindgen_test]
+fn local_queue_store_round_trips_through_local_storage() {
+    let key = "test:queue-roundtrip";
+    storage::remove(key);
+    let mut store = LocalQueueStore::with_key(key);
+    transact(&mut store, |q| {
+        assert!(q.enqueue(response("a", 9)));
+        assert!(q.enqueue(response("b", 2)));
+    })
+    .unwrap();
+    let raw = storage::get(key).expect("written to localStorage");
+    assert!(raw.contains("\"order_id\":\"A-17\""), "{raw}");
+    let q = LocalQueueStore::with_key(key).load().unwrap();
+    assert_eq!(q.pending, vec![response("a", 9), response("b", 2)]);
+    // A second store (another tab) sees the same state.
+    let other = LocalQueueStore::with_key(key);
+    assert_eq!(other.load().unwrap().pending(), 2);
+}
+
+#[wasm_bindgen_test]
+fn corrupted_queue_is_backed_up_and_the_queue_starts_fresh() {
+    let key = "test:queue-corrupt";
+    storage::set(key, "{\"pending\": [ {\"id\": 1 } ");
+    let q = LocalQueueStore::with_key(key).load().unwrap();
+    assert_eq!(q.pending(), 0);
+    assert_eq!(
+        storage::get("test:queue-corrupt:corrupt").as_deref(),
+        Some("{\"pending\": [ {\"id\": 1 } ")
+    );
+    assert_eq!(
+        storage::get(key),
+        None,
+        "the unreadable value is moved away"
+    );
+    // Valid JSON of the wrong shape is corrupt too.
+    storage::set(key, "{\"pending\": [{\"score\": \"nine\"}]}");
+    assert_eq!(LocalQueueStore::with_key(key).load().unwrap().pending(), 0);
+    assert_eq!(
+        storage::get("test:queue-corrupt:corrupt").as_deref(),
+        Some("{\"pending\": [{\"score\": \"nine\"}]}")
+    );
+}
+
+fn js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+fn field(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn stats_and_record_through_the_embed() {
+    // Local-only (no endpoint), manual trigger: nothing is sent, stats still work.
+    let _ = wasm_bindgen_futures::JsFuture::from(embed::init(js(
+        r#"{"trigger":"manual","touchpoint":"embed-test"}"#,
+    )))
+    .await;
+    let empty = embed::stats(JsValue::from_str("embed-test-none"));
+    assert_eq!(field(&empty, "n").as_f64(), Some(0.0));
+    assert!(field(&empty, "nps").is_null());
+    assert!(field(&empty, "se").is_null());
+    assert!(field(&empty, "ci95").is_null());
+
+    for score in [10, 9, 8, 3] {
+        let p = embed::record(js(&format!(r#"{{"score":{score}}}"#))).unwrap();
+        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    }
+    let s = embed::stats(js(r#"{"touchpoint":"embed-test"}"#));
+    assert_eq!(field(&s, "n").as_f64(), Some(4.0));
+    assert_eq!(field(&s, "promoters").as_f64(), Some(2.0));
+    assert_eq!(field(&s, "passives").as_f64(), Some(1.0));
+    assert_eq!(field(&s, "detractors").as_f64(), Some(1.0));
+    assert_eq!(field(&s, "nps").as_f64(), Some(25.0));
+    let ci: js_sys::Array = field(&s, "ci95").unchecked_into();
+    assert_eq!(ci.length(), 2);
+    assert!(ci.get(0).as_f64().unwrap() < 25.0 && ci.get(1).as_f64().unwrap() > 25.0);
+    assert_eq!(embed::pending(), 0, "local-only mode queues nothing");
+
+    // A bad score is a synchronous TypeError naming the value.
+    for bad in [
+        r#"{"score":11}"#,
+        r#"{"score":9.5}"#,
+        r#"{"score":"9"}"#,
+        r#"{}"#,
+    ] {
+        let err = embed::record(js(bad)).expect_err(bad);
+        assert!(err.is_instance_of::<js_sys::TypeError>(), "{bad}");
+        let msg: String = js_sys::Error::from(err).message().into();
+        assert!(
+            msg.starts_with("nps-widget: score must be an integer from 0 to 10, got "),
+            "{msg}"
+        );
+    }
+    let s = embed::stats(JsValue::from_str("embed-test"));
+    assert_eq!(
+        field(&s, "n").as_f64(),
+        Some(4.0),
+        "rejected scores are not recorded"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn modes_set_role_aria_modal_and_theme_class() {
+    let modal = Fixture::with(
+        strings_for("en"),
+        Some("Acme"),
+        Mode::Modal,
+        Theme::Dark,
+        None,
+    );
+    assert_eq!(
+        modal
+            .mounted
+            .host()
+            .get_attribute("data-nps-widget")
+            .as_deref(),
+        Some("modal")
+    );
+    let dialog = modal.el("[role=dialog]");
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    assert_eq!(
+        dialog.get_attribute("aria-labelledby").as_deref(),
+        Some("nps-q")
+    );
+    assert_eq!(dialog.class_name(), "box modal dark");
+
+    let popup = Fixture::with(strings_for("en"), None, Mode::Popup, Theme::Light, None);
+    let dialog = popup.el("[role=dialog]");
+    assert_eq!(
+        dialog.get_attribute("aria-modal"),
+        None,
+        "a popup is not modal"
+    );
+    assert_eq!(dialog.class_name(), "box popup light");
+    assert!(popup.q("[role=group]").is_none());
+
+    // The stylesheet is adopted (CSP-safe), not inlined.
+    let sheets = popup.mounted.root().adopted_style_sheets();
+    assert_eq!(sheets.length(), 1);
+    assert!(popup.q("style").is_none() && popup.q("[style]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn preview_panel_follows_the_shared_summary() {
+    let summary = ArcRwSignal::new(Tally::new().summary());
+    let f = Fixture::with(
+        strings_for("en"),
+        Some("Acme"),
+        Mode::Inline,
+        Theme::Auto,
+        Some(summary.clone()),
+    );
+    assert_eq!(f.text(".pv"), "NPS in this browser NPS – · n 0");
+    summary.set([10u8, 9, 3].into_iter().collect::<Tally>().summary());
+    tick().await;
+    assert_eq!(f.text(".pv"), "NPS in this browser NPS 33.3 · n 3");
+    drop(f);
+    // The summary outlives the prompt that showed it.
+    summary.set(Tally::new().summary());
+}
+
+#[wasm_bindgen_test]
+fn two_tabs_enqueueing_through_storage_keep_both_responses() {
+    let key = "test:queue-two-tabs";
+    storage::remove(key);
+    let mut tab_a = LocalQueueStore::with_key(key);
+    let mut tab_b = LocalQueueStore::with_key(key);
+    transact(&mut tab_a, |q| q.enqueue(response("from-a", 9))).unwrap();
+    transact(&mut tab_b, |q| q.enqueue(response("from-b", 4))).unwrap();
+    transact(&mut tab_a, |q| q.enqueue(response("from-a2", 7))).unwrap();
+    let ids: Vec<String> = tab_b
+        .load()
+        .unwrap()
+        .pending
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, ["from-a", "from-b", "from-a2"]);
+}
+
+#[wasm_bindgen_test]
+async fn corrupted_history_is_backed_up_and_stats_start_fresh() {
+    storage::set(storage::HISTORY_KEY, "[{\"score\":9,\"touchpoint\":");
+    let s = embed::stats(JsValue::UNDEFINED);
+    assert_eq!(field(&s, "n").as_f64(), Some(0.0));
+    assert!(field(&s, "nps").is_null());
+    assert_eq!(
+        storage::get("nps-widget:history:corrupt").as_deref(),
+        Some("[{\"score\":9,\"touchpoint\":")
+    );
+    let p = embed::record(js(r#"{"score":10,"touchpoint":"after-corrupt"}"#)).unwrap();
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    let s = embed::stats(JsValue::from_str("after-corrupt"));
+    assert_eq!(field(&s, "n").as_f64(), Some(1.0));
+}
