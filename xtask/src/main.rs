@@ -190,6 +190,24 @@ fn build_pkg() -> Result<(), Failed> {
             ))
         })?;
     }
+    // What a visitor downloads is minified: the loader (a classic script) and the glue (ESM).
+    let esbuild = root.join("www/node_modules/.bin/esbuild");
+    for (file, format) in [
+        ("nps-widget.js", "--format=iife"),
+        ("nps_widget.js", "--format=esm"),
+    ] {
+        let path = pkg.join(file);
+        run(cmd(&esbuild)
+            .arg(&path)
+            .args([
+                "--minify",
+                format,
+                "--target=es2020",
+                "--log-level=warning",
+                "--allow-overwrite",
+            ])
+            .arg(format!("--outfile={}", path.display())))?;
+    }
     println!("xtask: pkg/ built at {}", pkg.display());
     Ok(())
 }
