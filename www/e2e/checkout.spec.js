@@ -9,6 +9,16 @@ const { NpsPrompt, deepFocus } = require('./pages/prompt');
 const { expectOneRowWithComment, uniqueTag, UUID } = require('./support/expect-rows');
 const { DOCS } = require('./support/paths');
 
+test('the README shows the script tag this page uses, verbatim', () => {
+  const root = path.join(__dirname, '..', '..');
+  const page = fs.readFileSync(path.join(root, 'www', 'checkout.html'), 'utf8');
+  const snippet = page.match(/<script src="[^"]*nps-widget\.js"[\s\S]*?<\/script>/);
+  expect(snippet, 'checkout.html has the nps-widget script tag').not.toBeNull();
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const squash = (s) => s.replace(/\s+/g, ' ');
+  expect(squash(readme)).toContain(squash(snippet[0]));
+});
+
 /** <script> elements inside the widget's shadow roots, or anywhere in the page carrying the payload. */
 function injectedScripts(page) {
   return page.evaluate(() => {
