@@ -7,30 +7,48 @@
 const MS_PER_SEC: u64 = 1000;
 const SECS_PER_DAY: u64 = 86_400;
 
-/// Days since 1970-01-01 for a proleptic Gregorian civil date (year >= 1970 only).
-fn days_from_civil(year: u32, month: u32, day: u32) -> u64 {
+/// Days since 1970-01-01 of a proleptic Gregorian civil date (Howard Hinnant's
+/// `days_from_civil`); negative before 1970. `month` is 1..=12, `day` 1..=31.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::days_from_civil;
+/// assert_eq!(days_from_civil(1970, 1, 1), 0);
+/// assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+/// assert_eq!(days_from_civil(1969, 12, 31), -1);
+/// ```
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     // Shift the year so that it starts in March: the leap day is then the last day.
     let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
+    let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let mp = (month + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + day - 1;
+    let mp = i64::from((month + 9) % 12); // March = 0
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     // 719_468 = days from 0000-03-01 to 1970-01-01.
-    u64::from(era) * 146_097 + u64::from(doe) - 719_468
+    era * 146_097 + doe - 719_468
 }
 
-/// Civil date (year, month, day) of a day count since 1970-01-01.
-fn civil_from_days(days: u64) -> (u64, u32, u32) {
+/// The civil date (year, month 1..=12, day 1..=31) of a day count since 1970-01-01.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::civil_from_days;
+/// assert_eq!(civil_from_days(0), (1970, 1, 1));
+/// assert_eq!(civil_from_days(-1), (1969, 12, 31));
+/// ```
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
-    let era = z / 146_097;
+    let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + u64::from(month <= 2);
+    let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
 
@@ -58,7 +76,7 @@ pub(crate) fn unix_ms_from_parts(
     minute: u32,
     second: u32,
 ) -> u64 {
-    let days = days_from_civil(year, month, day);
+    let days = days_from_civil(i64::from(year), month, day).max(0) as u64;
     let secs =
         days * SECS_PER_DAY + u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second);
     secs * MS_PER_SEC
@@ -92,10 +110,10 @@ fn push_digits(out: &mut String, value: u64, width: usize) {
 /// ```
 pub fn rfc3339_from_unix_ms(ms: u64) -> String {
     let secs = ms / MS_PER_SEC;
-    let (year, month, day) = civil_from_days(secs / SECS_PER_DAY);
+    let (year, month, day) = civil_from_days((secs / SECS_PER_DAY) as i64);
     let rem = secs % SECS_PER_DAY;
     let mut out = String::with_capacity(20);
-    push_digits(&mut out, year, 4);
+    push_digits(&mut out, year.max(0) as u64, 4);
     out.push('-');
     push_digits(&mut out, u64::from(month), 2);
     out.push('-');
