@@ -219,7 +219,10 @@ fn build_server() -> Result<PathBuf, Failed> {
 
 fn demo() -> Result<(), Failed> {
     build_pkg()?;
-    size::report_and_check(SIZE_BUDGET_BROTLI)?;
+    // The demo runs whatever the size; `cargo xtask test` is where the budget is enforced.
+    if let Err(Failed(m)) = size::report_and_check(SIZE_BUDGET_BROTLI) {
+        eprintln!("xtask: warning: {m}");
+    }
     let nps = build_server()?;
     let root = root();
     println!();
