@@ -45,7 +45,8 @@ pub fn measure() -> Result<Vec<Row>, Failed> {
     Ok(rows)
 }
 
-pub fn report_and_check(budget_brotli: u64) -> Result<(), Failed> {
+/// Prints the report and returns the brotli total.
+pub fn report(budget_brotli: u64) -> Result<u64, Failed> {
     let rows = measure()?;
     println!("\nsize report (bytes a visitor downloads to see the prompt)");
     println!(
@@ -64,6 +65,12 @@ pub fn report_and_check(budget_brotli: u64) -> Result<(), Failed> {
         "budget: brotli total <= {budget_brotli} B; used {br} B ({:.1} %)\n",
         100.0 * br as f64 / budget_brotli as f64
     );
+    Ok(br)
+}
+
+/// The report, and a failure when the brotli total is over the budget.
+pub fn report_and_check(budget_brotli: u64) -> Result<(), Failed> {
+    let br = report(budget_brotli)?;
     if br > budget_brotli {
         return Err(Failed(format!(
             "size budget exceeded: brotli total {br} B > {budget_brotli} B; see the report above for the file that grew"
