@@ -601,30 +601,17 @@ mod tests {
         assert_eq!(field_of("{not json").0, "body");
         assert_eq!(field_of("").0, "body");
         assert_eq!(field_of("[]").0, "body");
-        assert_eq!(
-            field_of(&OK.replace("nps.batch/1", "nps.batch/9")).0,
-            "schema"
-        );
-        assert_eq!(
-            field_of(&OK.replace("\"score\":9", "\"score\":11")).0,
-            "responses[0].score"
-        );
-        assert_eq!(
-            field_of(&OK.replace("\"score\":9", "\"score\":300")).0,
-            "responses[0].score"
-        );
-        assert_eq!(
-            field_of(&OK.replace("\"score\":9", "\"score\":\"9\"")).0,
-            "responses[0].score"
-        );
-        assert_eq!(
-            field_of(&OK.replace("\"id\":\"r1\",", "")).0,
-            "responses[0].id"
-        );
-        assert_eq!(
-            field_of(&OK.replace("\"batch_id\":\"b\",", "")).0,
-            "batch_id"
-        );
+        for (from, to, field) in [
+            ("nps.batch/1", "nps.batch/9", "schema"),
+            ("\"score\":9", "\"score\":11", "responses[0].score"),
+            ("\"score\":9", "\"score\":300", "responses[0].score"),
+            ("\"score\":9", "\"score\":\"9\"", "responses[0].score"),
+            ("\"id\":\"r1\",", "", "responses[0].id"),
+            ("\"batch_id\":\"b\",", "", "batch_id"),
+        ] {
+            assert!(OK.contains(from), "{from} is in OK");
+            assert_eq!(field_of(&OK.replace(from, to)).0, field, "{from} -> {to}");
+        }
         assert_eq!(field_of(&format!("{OK} x")).0, "body");
         let (_, msg) = field_of(&OK.replace("\"score\":9", "\"score\":300"));
         assert!(

@@ -2,13 +2,27 @@
 
 mod common;
 
-use common::{assert_close, expected_numbers, nps, nps_stdin};
+use common::{assert_summary, nps, nps_stdin, SUMMARY_KEYS};
 use serde_json::Value;
 
 fn write(dir: &tempfile::TempDir, name: &str, data: &[u8]) -> String {
     let path = dir.path().join(name);
     std::fs::write(&path, data).unwrap();
     path.to_str().unwrap().to_string()
+}
+
+/// The keys of a JSON object, sorted.
+fn keys(v: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// The keys of `nps score --json` without `--by` (and of each group with it), sorted.
+fn summary_keys() -> Vec<&'static str> {
+    let mut want = [&SUMMARY_KEYS[..], &["invalid", "invalid_lines"]].concat();
+    want.sort_unstable();
+    want
 }
 
 fn score_json(args: &[&str]) -> Value {
@@ -38,34 +52,8 @@ fn json_shape_and_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(&dir, "r.csv", b"score\n10\n9\n9\n8\n7\n6\n0\n3\n10\n");
     let v = score_json(&[&f]);
-    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    let mut want = vec![
-        "n",
-        "promoters",
-        "passives",
-        "detractors",
-        "nps",
-        "se",
-        "ci95",
-        "invalid",
-        "invalid_lines",
-    ];
-    want.sort_unstable();
-    assert_eq!(keys, want, "no `groups` without --by");
-    assert_eq!(
-        (&v["n"], &v["promoters"], &v["passives"], &v["detractors"]),
-        (
-            &Value::from(9),
-            &Value::from(4),
-            &Value::from(2),
-            &Value::from(3)
-        )
-    );
-    let (nps, se, ci) = expected_numbers(4.0, 3.0, 9.0);
-    assert_close(&v["nps"], nps, "nps");
-    assert_close(&v["se"], se, "se");
-    assert_close(&v["ci95"][0], ci[0], "ci95[0]");
-    assert_close(&v["ci95"][1], ci[1], "ci95[1]");
+    assert_eq!(keys(&v), summary_keys(), "no `groups` without --by");
+    assert_summary(&v, [9, 4, 2, 3]);
     assert_eq!(v["invalid"], 0);
     assert_eq!(v["invalid_lines"], serde_json::json!([]));
 }
@@ -176,23 +164,7 @@ fn group_by_day_week_month() {
     assert_eq!(month["n"], 4);
 
     // Group shape = top-level shape without `groups`.
-    let g = month["groups"]["2026-11"].as_object().unwrap();
-    let mut keys: Vec<&str> = g.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    assert_eq!(
-        keys,
-        [
-            "ci95",
-            "detractors",
-            "invalid",
-            "invalid_lines",
-            "n",
-            "nps",
-            "passives",
-            "promoters",
-            "se"
-        ]
-    );
+    assert_eq!(keys(&month["groups"]["2026-11"]), summary_keys());
 
     let text = nps(&["score", &f, "--by", "week"]);
     let text = String::from_utf8_lossy(&text.stdout);

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{assert_close, batch, expected_numbers, nps, request, Server};
+use common::{
+    assert_close, assert_summary, batch, expected_numbers, nps, request, Server, SUMMARY_KEYS,
+};
 use serde_json::Value;
 
 fn db_count(path: &std::path::Path) -> i64 {
@@ -148,38 +150,24 @@ fn malformed_bodies_get_400_naming_the_field() {
     let server = Server::start(&db, &[]);
     let good = batch("b", &[("r1", 9, "checkout", "2026-11-22T09:59:41Z")]);
 
+    let edits = [
+        ("nps.batch/1", "nps.batch/2", "schema"),
+        ("\"score\":9", "\"score\":11", "responses[0].score"),
+        ("\"score\":9", "\"score\":-1", "responses[0].score"),
+        ("\"id\":\"r1\",", "", "responses[0].id"),
+        ("\"id\":\"r1\"", "\"id\":\"\"", "responses[0].id"),
+        (
+            "2026-11-22T09:59:41Z",
+            "yesterday",
+            "responses[0].answered_at",
+        ),
+    ];
     assert_400(&server, "{\"schema\": \"nps.batch/1\", ", "body");
     assert_400(&server, "not json at all", "body");
-    assert_400(
-        &server,
-        &good.replace("nps.batch/1", "nps.batch/2"),
-        "schema",
-    );
-    assert_400(
-        &server,
-        &good.replace("\"score\":9", "\"score\":11"),
-        "responses[0].score",
-    );
-    assert_400(
-        &server,
-        &good.replace("\"score\":9", "\"score\":-1"),
-        "responses[0].score",
-    );
-    assert_400(
-        &server,
-        &good.replace("\"id\":\"r1\",", ""),
-        "responses[0].id",
-    );
-    assert_400(
-        &server,
-        &good.replace("\"id\":\"r1\"", "\"id\":\"\""),
-        "responses[0].id",
-    );
-    assert_400(
-        &server,
-        &good.replace("2026-11-22T09:59:41Z", "yesterday"),
-        "responses[0].answered_at",
-    );
+    for (from, to, field) in edits {
+        assert!(good.contains(from), "{from} is in the good batch");
+        assert_400(&server, &good.replace(from, to), field);
+    }
     assert_400(
         &server,
         r#"{"schema":"nps.batch/1","batch_id":"b","sent_at":"2026-11-22T10:00:00Z","responses":[]}"#,
@@ -196,13 +184,7 @@ fn malformed_bodies_get_400_naming_the_field() {
     );
 
     // Wrong content type: 415 with a JSON error.
-    let r = request(
-        &server.addr,
-        "POST",
-        "/v1/responses",
-        &[("Content-Type", "text/plain")],
-        good.as_bytes(),
-    );
+    let r = server.post_responses(&[("Content-Type", "text/plain")], good.as_bytes());
     assert_eq!(r.status, 415, "{}", r.text());
     assert_eq!(
         r.json()["error"],
@@ -220,13 +202,7 @@ fn body_over_one_mib_gets_413_json() {
     body.pop(); // drop the final `}`
     body.extend(std::iter::repeat_n(b' ', 1024 * 1024));
     body.push(b'}');
-    let r = request(
-        &server.addr,
-        "POST",
-        "/v1/responses",
-        &[("Content-Type", "application/json")],
-        &body,
-    );
+    let r = server.post_responses(&[("Content-Type", "application/json")], &body);
     assert_eq!(r.status, 413, "{}", r.text());
     let err = r.json()["error"].as_str().unwrap().to_string();
     assert!(err.contains("1048576"), "{err}");
@@ -236,13 +212,7 @@ fn body_over_one_mib_gets_413_json() {
     let pad = 1024 * 1024 - body.len();
     body.splice(1..1, std::iter::repeat_n(b' ', pad));
     assert_eq!(body.len(), 1024 * 1024);
-    let r = request(
-        &server.addr,
-        "POST",
-        "/v1/responses",
-        &[("Content-Type", "application/json")],
-        &body,
-    );
+    let r = server.post_responses(&[("Content-Type", "application/json")], &body);
     assert_eq!(r.status, 200, "{}", r.text());
 }
 
@@ -286,10 +256,7 @@ fn cors_only_for_configured_origins() {
 
     // The actual POST from the allowed origin carries the header too.
     let body = batch("b", &[("r1", 9, "checkout", "2026-11-22T09:59:41Z")]);
-    let r = request(
-        &server.addr,
-        "POST",
-        "/v1/responses",
+    let r = server.post_responses(
         &[
             ("Content-Type", "application/json"),
             ("Origin", "https://shop.example.com"),
@@ -344,25 +311,7 @@ fn summary_numbers_filters_and_errors() {
     assert_eq!(server.post_json("/v1/responses", &body).status, 200);
 
     let all = server.get("/v1/summary").json();
-    assert_eq!(
-        (
-            &all["n"],
-            &all["promoters"],
-            &all["passives"],
-            &all["detractors"]
-        ),
-        (
-            &Value::from(8),
-            &Value::from(3),
-            &Value::from(2),
-            &Value::from(3)
-        )
-    );
-    let (nps, se, ci) = expected_numbers(3.0, 3.0, 8.0);
-    assert_close(&all["nps"], nps, "nps");
-    assert_close(&all["se"], se, "se");
-    assert_close(&all["ci95"][0], ci[0], "ci95[0]");
-    assert_close(&all["ci95"][1], ci[1], "ci95[1]");
+    assert_summary(&all, [8, 3, 2, 3]);
     assert_eq!(all["band"], "critical");
 
     let checkout = server.get("/v1/summary?touchpoint=checkout").json();
@@ -372,22 +321,16 @@ fn summary_numbers_filters_and_errors() {
     assert_eq!(checkout["band"], "fair"); // 40
 
     // Dates: `to` covers its whole day; timestamps are instants (offsets honoured).
-    let day = server
-        .get("/v1/summary?from=2026-11-22&to=2026-11-22")
-        .json();
-    assert_eq!(day["n"], 3, "{day}");
-    let window = server
-        .get("/v1/summary?from=2026-11-21T10:00:00Z&to=2026-11-23T00:00:00Z")
-        .json();
-    assert_eq!(window["n"], 5, "{window}");
-    let shifted = server
-        .get("/v1/summary?from=2026-11-24T05:00:00Z&to=2026-11-24T05:00:00Z")
-        .json();
-    assert_eq!(shifted["n"], 1, "10:00+05:00 is 05:00Z: {shifted}");
-    let both = server
-        .get("/v1/summary?touchpoint=delivery&from=2026-11-23&to=")
-        .json();
-    assert_eq!(both["n"], 2, "{both}");
+    for (query, n) in [
+        ("from=2026-11-22&to=2026-11-22", 3),
+        ("from=2026-11-21T10:00:00Z&to=2026-11-23T00:00:00Z", 5),
+        // 10:00+05:00 is 05:00Z.
+        ("from=2026-11-24T05:00:00Z&to=2026-11-24T05:00:00Z", 1),
+        ("touchpoint=delivery&from=2026-11-23&to=", 2),
+    ] {
+        let v = server.get(&format!("/v1/summary?{query}")).json();
+        assert_eq!(v["n"], n, "{query}: {v}");
+    }
 
     let bad = server.get("/v1/summary?from=last-week");
     assert_eq!(bad.status, 400);
@@ -450,15 +393,7 @@ fn csv_export_round_trips_through_nps_score() {
     );
     let scored: Value = serde_json::from_slice(&out.stdout).unwrap();
     let summary = server.get("/v1/summary").json();
-    for key in [
-        "n",
-        "promoters",
-        "passives",
-        "detractors",
-        "nps",
-        "se",
-        "ci95",
-    ] {
+    for key in SUMMARY_KEYS {
         assert_eq!(scored[key], summary[key], "{key}");
     }
     assert_eq!(scored["invalid"], 0);
@@ -611,6 +546,14 @@ fn default_static_dir_does_not_publish_the_database_or_dotfiles() {
     assert!(dir.path().join("nps.sqlite").exists());
 }
 
+/// Runs `nps serve --addr ADDR --db DB EXTRA…`, which must fail to start with exit 1; its stderr.
+fn serve_fails(addr: &str, db: &std::path::Path, extra: &[&str]) -> String {
+    let db = db.to_str().unwrap();
+    let out = nps(&[&["serve", "--addr", addr, "--db", db], extra].concat());
+    assert_eq!(out.status.code(), Some(1), "nps serve --db {db} {extra:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn startup_errors_name_the_input_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
@@ -619,9 +562,7 @@ fn startup_errors_name_the_input_and_exit_1() {
     // Port in use: occupy one with a plain listener.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let out = nps(&["serve", "--addr", &addr, "--db", db.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = serve_fails(&addr, &db, &[]);
     assert!(
         err.starts_with(&format!(
             "nps serve: cannot listen on {addr}: the address is already in use"
@@ -632,42 +573,17 @@ fn startup_errors_name_the_input_and_exit_1() {
 
     // Database in a directory that does not exist.
     let bad_db = dir.path().join("no-such-dir").join("nps.sqlite");
-    let out = nps(&[
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--db",
-        bad_db.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = serve_fails("127.0.0.1:0", &bad_db, &[]);
     assert!(err.starts_with("nps serve: cannot open database "), "{err}");
     assert!(err.contains("no-such-dir"), "{err}");
     assert!(err.contains("--db PATH"), "{err}");
 
     // The database path is a directory.
-    let out = nps(&[
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--db",
-        dir.path().to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--db PATH"));
+    let err = serve_fails("127.0.0.1:0", dir.path(), &[]);
+    assert!(err.contains("--db PATH"), "{err}");
 
     // Static directory missing.
-    let out = nps(&[
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--db",
-        db.to_str().unwrap(),
-        "--static",
-        "/definitely/not/here",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = serve_fails("127.0.0.1:0", &db, &["--static", "/definitely/not/here"]);
     assert!(
         err.contains("/definitely/not/here") && err.contains("--static DIR"),
         "{err}"

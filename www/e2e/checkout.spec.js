@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { test, expect } = require('./fixtures');
 const { HostPage } = require('./pages/host-page');
-const { NpsPrompt, deepFocus } = require('./pages/prompt');
+const { deepFocus } = require('./pages/prompt');
 const { expectOneRowWithComment, uniqueTag, UUID } = require('./support/expect-rows');
 const { DOCS } = require('./support/paths');
 
@@ -46,10 +46,8 @@ test('a comment mixing Cyrillic, emoji and <script> is stored once, byte for byt
 }) => {
   const started = Date.now();
   const shop = new HostPage(page);
-  const prompt = new NpsPrompt(page);
-  await shop.goto();
   // data-trigger defaults to auto, data-delay-ms to 3000: the popup opens by itself.
-  await prompt.expectOpen(expect);
+  const prompt = await shop.gotoPrompt(expect);
   await expect(prompt.host).toHaveAttribute('data-nps-widget', 'popup');
 
   const comment =
@@ -90,10 +88,7 @@ test('a comment mixing Cyrillic, emoji and <script> is stored once, byte for byt
 });
 
 test('keyboard only: Tab into the group, arrows to 8, Enter, type, Tab to Send, Enter', async ({ page, rows }) => {
-  const shop = new HostPage(page);
-  const prompt = new NpsPrompt(page);
-  await shop.goto();
-  await prompt.expectOpen(expect);
+  const prompt = await new HostPage(page).gotoPrompt(expect);
 
   // Tab through the shop's own fields until focus lands on a radio of the prompt.
   let focus = null;
@@ -144,10 +139,7 @@ test('keyboard only: Tab into the group, arrows to 8, Enter, type, Tab to Send, 
 });
 
 test('screenshot of the open prompt on the checkout page → docs/prompt.png', async ({ page }) => {
-  const shop = new HostPage(page);
-  const prompt = new NpsPrompt(page);
-  await shop.goto();
-  await prompt.expectOpen(expect);
+  const prompt = await new HostPage(page).gotoPrompt(expect);
   // Let the opening transition (if any) finish before the picture.
   await page.waitForTimeout(600);
   fs.mkdirSync(DOCS, { recursive: true });

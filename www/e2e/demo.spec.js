@@ -1,19 +1,27 @@
 // The demo page (index.html at /): stats() and the live panel, the inline prompt, the show button.
 'use strict';
-const { test, expect } = require('./fixtures');
+const { test: base, expect } = require('./fixtures');
 const { DemoPage } = require('./pages/demo-page');
 const { NpsPrompt } = require('./pages/prompt');
 const { expectedStats, expectStats } = require('./support/nps');
 const { recordCspViolations, cspProblems } = require('./support/csp');
 
+const test = base.extend({
+  /** The demo page, open; every test ends with no violation of its Content-Security-Policy. */
+  demo: async ({ page, guard }, use) => {
+    await recordCspViolations(page);
+    const demo = new DemoPage(page);
+    await demo.goto();
+    await use(demo);
+    expect(await cspProblems(page, guard), 'CSP violations on the demo page').toEqual([]);
+  },
+});
+
 test('stats() on the demo page matches what was recorded, and the live panel shows it', async ({
   page,
   rows,
-  guard,
+  demo,
 }) => {
-  await recordCspViolations(page);
-  const demo = new DemoPage(page);
-  await demo.goto();
   await expect(demo.endpoint).toHaveText('http://127.0.0.1:8080/v1/responses');
 
   const empty = await page.evaluate(() => window.NpsWidget.stats());
@@ -55,19 +63,14 @@ test('stats() on the demo page matches what was recorded, and the live panel sho
   await page.evaluate(() => window.NpsWidget.ready);
   expectStats(expect, await page.evaluate(() => window.NpsWidget.stats()), everything);
   await demo.expectPanel(expect, everything);
-
-  expect(await cspProblems(page, guard)).toEqual([]);
   await expect(demo.problem).toBeHidden();
 });
 
 test('demo page: answer the inline prompt, the panel updates, the button opens the survey again', async ({
   page,
   rows,
-  guard,
+  demo,
 }) => {
-  await recordCspViolations(page);
-  const demo = new DemoPage(page);
-  await demo.goto();
   const inline = new NpsPrompt(page, { mode: 'inline' });
   await expect(page.locator('#nps-inline [data-nps-widget="inline"]')).toHaveCount(1);
   await inline.expectOpen(expect, { role: 'group' });
@@ -82,6 +85,4 @@ test('demo page: answer the inline prompt, the panel updates, the button opens t
   await expect(radiogroup).toBeVisible();
   await expect(radiogroup.getByRole('radio')).toHaveCount(11);
   await expect(radiogroup.getByRole('radio', { checked: true })).toHaveCount(0);
-
-  expect(await cspProblems(page, guard)).toEqual([]);
 });

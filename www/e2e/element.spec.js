@@ -1,6 +1,7 @@
 // The ES-module install (pkg/index.js) and the <nps-survey> custom element it defines.
 'use strict';
 const { test, expect } = require('./fixtures');
+const { HostPage } = require('./pages/host-page');
 const { NpsPrompt } = require('./pages/prompt');
 const { expectOneRowWithComment, uniqueTag } = require('./support/expect-rows');
 
@@ -8,11 +9,17 @@ test('<nps-survey> from the ES module renders the prompt where it stands and del
   page,
   rows,
 }) => {
-  await page.goto('/www/element.html');
+  // The checkout page with the ES module in place of the snippet, and the element in its card.
+  const shop = new HostPage(page, {
+    snippet: '<script type="module" src="/www/element.js"></script>',
+    card:
+      '<nps-survey endpoint="http://127.0.0.1:8080/v1/responses" touchpoint="support" locale="en" company="Acme"></nps-survey>',
+  });
+  await shop.goto();
   await page.waitForFunction(() => window.npsModule !== undefined);
   await page.evaluate(() => window.npsModule.loaded());
   const prompt = new NpsPrompt(page, { mode: 'inline' });
-  await expect(page.locator('nps-survey [data-nps-widget="inline"]')).toHaveCount(1);
+  await expect(page.locator('.card nps-survey [data-nps-widget="inline"]')).toHaveCount(1);
   await prompt.expectOpen(expect, { role: 'group' });
 
   const comment = `Support solved it in minutes ${uniqueTag()}`;

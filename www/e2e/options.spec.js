@@ -2,14 +2,13 @@
 'use strict';
 const { test, expect } = require('./fixtures');
 const { HostPage } = require('./pages/host-page');
-const { NpsPrompt } = require('./pages/prompt');
 const { expectOneRowWithComment, uniqueTag } = require('./support/expect-rows');
 
 test('data-sample="abc": one console.error naming data-sample, no exception, the shop still works', async ({
   page,
   guard,
 }) => {
-  const shop = new HostPage(page, 'bad-option.html');
+  const shop = new HostPage(page, { attributes: { 'data-sample': 'abc' } });
   await shop.goto();
   const sampleErrors = () => guard.console.filter((m) => m.type === 'error' && m.text.includes('data-sample'));
   await expect.poll(() => sampleErrors().length).toBe(1);
@@ -91,10 +90,8 @@ test('data-locale="ru" shows the prompt in Russian and the answer is stored with
   page,
   rows,
 }) => {
-  const shop = new HostPage(page, 'checkout-ru.html');
-  const prompt = new NpsPrompt(page, { locale: 'ru' });
-  await shop.goto();
-  await prompt.expectOpen(expect);
+  const shop = new HostPage(page, { attributes: { 'data-locale': 'ru' } });
+  const prompt = await shop.gotoPrompt(expect, { locale: 'ru' });
   await expect(prompt.close).toBeVisible();
   const comment = `Курьер опоздал на час ${uniqueTag()}`;
   await prompt.answer(expect, 4, comment);

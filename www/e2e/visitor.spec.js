@@ -2,7 +2,6 @@
 'use strict';
 const { test, expect } = require('./fixtures');
 const { HostPage } = require('./pages/host-page');
-const { NpsPrompt } = require('./pages/prompt');
 const { uniqueTag, expectOneRowWithComment } = require('./support/expect-rows');
 
 /** Records the widget's events (names, in order) from the first moment the API exists. */
@@ -18,12 +17,24 @@ async function recordEvents(page) {
 }
 const events = (page) => page.evaluate(() => window.__npsEvents);
 
-test('Escape dismisses the popup; the next page does not ask again unless forced', async ({ page, rows }) => {
+/** Opens checkout.html recording the widget's events, and waits for the popup. */
+async function openWithEvents(page) {
   await recordEvents(page);
   const shop = new HostPage(page);
-  const prompt = new NpsPrompt(page);
-  await shop.goto();
-  await prompt.expectOpen(expect);
+  const prompt = await shop.gotoPrompt(expect);
+  return { shop, prompt };
+}
+
+/** Reloads past the auto-show delay: the popup stays closed this time. */
+async function reloadStaysQuiet(page, shop, prompt) {
+  await page.reload();
+  await shop.widgetReady();
+  await page.waitForTimeout(4_500);
+  await expect(prompt.radiogroup).toHaveCount(0);
+}
+
+test('Escape dismisses the popup; the next page does not ask again unless forced', async ({ page, rows }) => {
+  const { shop, prompt } = await openWithEvents(page);
   // A popup does not trap the page: no aria-modal.
   await expect(prompt.container()).not.toHaveAttribute('aria-modal', /.*/);
   await prompt.radio(5).focus();
@@ -32,10 +43,7 @@ test('Escape dismisses the popup; the next page does not ask again unless forced
   await expect.poll(() => events(page)).toEqual(['shown', 'dismissed']);
 
   // data-dismiss-days (7): the next page load stays quiet past the auto-show delay.
-  await page.reload();
-  await shop.widgetReady();
-  await page.waitForTimeout(4_500);
-  await expect(prompt.radiogroup).toHaveCount(0);
+  await reloadStaysQuiet(page, shop, prompt);
   // show() respects that; show(…, {force: true}) does not.
   await page.evaluate(() => window.NpsWidget.show());
   await page.waitForTimeout(500);
@@ -53,19 +61,12 @@ test('Escape dismisses the popup; the next page does not ask again unless forced
 });
 
 test('after an answer the next page load does not ask again (data-recontact-days)', async ({ page, rows }) => {
-  await recordEvents(page);
-  const shop = new HostPage(page);
-  const prompt = new NpsPrompt(page);
-  await shop.goto();
-  await prompt.expectOpen(expect);
+  const { shop, prompt } = await openWithEvents(page);
   const comment = `Asked once ${uniqueTag()}`;
   await prompt.answer(expect, 10, comment);
   await expectOneRowWithComment(expect, rows, comment);
   await expect.poll(() => events(page)).toEqual(['shown', 'response', 'sent']);
 
-  await page.reload();
-  await shop.widgetReady();
-  await page.waitForTimeout(4_500);
-  await expect(prompt.radiogroup).toHaveCount(0);
+  await reloadStaysQuiet(page, shop, prompt);
   expect(await events(page)).toEqual([]);
 });

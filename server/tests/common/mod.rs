@@ -99,6 +99,11 @@ impl Server {
         request(&self.addr, "GET", path, &[], b"")
     }
 
+    /// POST /v1/responses with these headers and this body.
+    pub fn post_responses(&self, headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
+        request(&self.addr, "POST", "/v1/responses", headers, body)
+    }
+
     pub fn post_json(&self, path: &str, body: &str) -> HttpResponse {
         request(
             &self.addr,
@@ -266,4 +271,30 @@ pub fn assert_close(got: &serde_json::Value, want: f64, what: &str) {
         .as_f64()
         .unwrap_or_else(|| panic!("{what} is not a number: {got}"));
     assert!((g - want).abs() < 1e-9, "{what}: got {g}, want {want}");
+}
+
+/// The fields of a summary that `nps score --json` and `GET /v1/summary` share (CONTRACT §6).
+pub const SUMMARY_KEYS: [&str; 7] = [
+    "n",
+    "promoters",
+    "passives",
+    "detractors",
+    "nps",
+    "se",
+    "ci95",
+];
+
+/// A summary (`nps score --json`, `GET /v1/summary`) has these counts
+/// `[n, promoters, passives, detractors]` and the CONTRACT §6 numbers that follow from them.
+pub fn assert_summary(v: &serde_json::Value, [n, promoters, passives, detractors]: [u32; 4]) {
+    assert_eq!(
+        ["n", "promoters", "passives", "detractors"].map(|k| v[k].as_u64()),
+        [n, promoters, passives, detractors].map(|c| Some(u64::from(c))),
+        "counts [n, promoters, passives, detractors] of {v}"
+    );
+    let (nps, se, ci) = expected_numbers(f64::from(promoters), f64::from(detractors), f64::from(n));
+    assert_close(&v["nps"], nps, "nps");
+    assert_close(&v["se"], se, "se");
+    assert_close(&v["ci95"][0], ci[0], "ci95[0]");
+    assert_close(&v["ci95"][1], ci[1], "ci95[1]");
 }

@@ -1,20 +1,105 @@
-// Page object for the example shop pages (www/checkout.html and its variants) and the widget API on them.
+// Page object for the example shop page (www/checkout.html, the one host page) and the widget API on it.
 'use strict';
+const { NpsPrompt } = require('./prompt');
+
+const PATH = '/www/checkout.html';
+/** The README snippet: the nps-widget.js <script> tag of checkout.html. */
+const SNIPPET = /<script src="\/pkg\/nps-widget\.js"[^>]*><\/script>/;
+
+/** Replaces the one match of `pattern` in checkout.html; throws when the page has none, or several. */
+function replaceOnce(html, pattern, replace) {
+  const found = html.match(new RegExp(pattern.source, 'g')) ?? [];
+  if (found.length !== 1) {
+    throw new Error(`${PATH}: expected exactly one match of ${pattern} to change, found ${found.length}`);
+  }
+  return html.replace(pattern, replace);
+}
+
+const attribute = (value) => String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+
+/**
+ * checkout.html with a variant's changes (see HostPage).
+ * @param {string} html
+ * @param {HostVariant} variant
+ */
+function applyVariant(html, { attributes, csp, snippet, card }) {
+  if (attributes) {
+    const extra = Object.entries(attributes)
+      .map(([name, value]) => ` ${name}="${attribute(value)}"`)
+      .join('');
+    html = replaceOnce(html, SNIPPET, (tag) => tag.replace(/><\/script>$/, `${extra}></script>`));
+  }
+  if (snippet !== undefined) html = replaceOnce(html, SNIPPET, () => snippet);
+  if (csp) {
+    html = replaceOnce(
+      html,
+      /<head>/,
+      (head) => `${head}\n  <meta http-equiv="Content-Security-Policy" content="${attribute(csp)}">`,
+    );
+  }
+  if (card !== undefined) html = replaceOnce(html, /<p id="order-status"[^>]*><\/p>/, (p) => `${p}\n      ${card}`);
+  return html;
+}
+
+/**
+ * @typedef {object} HostVariant changes made to checkout.html as it is served (page.route), so the
+ *   file on disk stays the one host page with the README's snippet:
+ * @property {Record<string, string>} [attributes] added to the snippet's <script> tag, e.g. {'data-locale': 'ru'}
+ * @property {string} [csp] a Content-Security-Policy <meta>, first in <head>: it governs every script,
+ *   style and connection of the page
+ * @property {string} [snippet] markup that takes the place of the snippet's <script> tag (another install)
+ * @property {string} [card] markup added to the checkout card, after the order status
+ */
 
 class HostPage {
   /**
    * @param {import('@playwright/test').Page} page
-   * @param {string} file e.g. 'checkout.html'
+   * @param {HostVariant} [variant] none: checkout.html exactly as on disk
    */
-  constructor(page, file = 'checkout.html') {
+  constructor(page, variant = {}) {
     this.page = page;
-    this.path = `/www/${file}`;
+    this.path = PATH;
+    this.variant = variant;
     this.placeOrderButton = page.getByRole('button', { name: 'Place order' });
     this.orderStatus = page.locator('#order-status');
   }
 
+  /** Opens the page (the variant, if any: changed in flight, and only this page's document). */
   async goto() {
-    await this.page.goto(this.path);
+    if (Object.keys(this.variant).length === 0) {
+      await this.page.goto(this.path);
+      return;
+    }
+    let failure;
+    await this.page.route(`**${PATH}`, async (route) => {
+      try {
+        const response = await route.fetch();
+        if (!response.ok()) throw new Error(`${PATH}: the server answered ${response.status()}`);
+        await route.fulfill({ response, body: applyVariant(await response.text(), this.variant) });
+      } catch (e) {
+        failure = e;
+        await route.abort();
+      }
+    });
+    try {
+      await this.page.goto(this.path);
+    } catch (e) {
+      throw failure ?? e;
+    }
+    if (failure) throw failure;
+  }
+
+  /**
+   * Opens the page and waits for the popup (data-trigger auto, data-delay-ms 3000) to be open.
+   * @param {import('@playwright/test').Expect} expect
+   * @param {{locale?: 'en'|'ru'}} [opts]
+   * @returns {Promise<NpsPrompt>}
+   */
+  async gotoPrompt(expect, { locale } = {}) {
+    const prompt = new NpsPrompt(this.page, { locale });
+    await this.goto();
+    await prompt.expectOpen(expect);
+    return prompt;
   }
 
   get url() {
