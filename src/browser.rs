@@ -2,10 +2,10 @@
 //! `JsValue` errors are turned into plain outcomes at this boundary.
 
 pub mod console;
+pub mod host;
 pub mod js;
 pub mod lifecycle;
 pub mod storage;
-pub mod transport;
 
 use wasm_bindgen::JsValue;
 

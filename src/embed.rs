@@ -4,19 +4,16 @@
 //! `TypeError` of `record()` for a bad score.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use js_sys::{Array, Function, Object, Promise};
-use leptos::leptos_dom::helpers::{TimeoutHandle, WindowListenerHandle};
+use js_sys::{Array, Object};
 use leptos::prelude::*;
 use nps_core::options::{parse_options, Mode, Options, Trigger};
 use nps_core::queue::{classify, transact, Outcome, QueueStore};
 use nps_core::scoring::{Summary, Tally};
 use nps_core::time::rfc3339_from_unix_ms;
-use nps_core::wire::{
-    Batch, Properties, Response, ENVELOPE_RESERVE_BYTES, MAX_BODY_BYTES, MAX_COMMENT_CHARS,
-    MAX_TOUCHPOINT_CHARS,
-};
+use nps_core::wire::{Batch, Properties, Response};
 use nps_core::{eligible, History};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,7 +21,7 @@ use web_sys::Element;
 
 use crate::browser::js::{self, get, obj, set, set_num, set_str};
 use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, VISITOR_KEY};
-use crate::browser::{console, lifecycle, transport};
+use crate::browser::{console, host, lifecycle};
 use crate::widget::i18n::{strings_for, Strings};
 use crate::widget::{mount_prompt, Mounted, PromptConfig};
 
@@ -32,16 +29,15 @@ mod delivery;
 mod prompt;
 mod records;
 
-use delivery::{flush_all, install_page_hooks, schedule_flush};
+use delivery::schedule_flush;
 use prompt::{arm_triggers, close_prompt, disarm_triggers, show_prompt};
 use records::{record_answer, refresh_preview, summary};
 
 static DISABLED: AtomicBool = AtomicBool::new(false);
 
-const EVENTS: [&str; 5] = ["shown", "response", "sent", "dismissed", "error"];
-
 struct Live {
-    opts: Options,
+    /// Shared, not copied: readers take a reference count.
+    opts: Rc<Options>,
     strings: &'static Strings,
     /// Container given as an element (`init({target: el})`, `<nps-survey>`).
     target: Option<Element>,
@@ -55,7 +51,6 @@ enum Status {
 
 thread_local! {
     static STATUS: RefCell<Status> = const { RefCell::new(Status::Fresh) };
-    static LISTENERS: RefCell<Vec<(String, Function)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn disabled() -> bool {
@@ -65,18 +60,15 @@ fn disabled() -> bool {
 fn install_panic_hook() {
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     if !INSTALLED.swap(true, Ordering::Relaxed) {
-        // Chained: a page (or test harness) hook still sees the panic.
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            DISABLED.store(true, Ordering::Relaxed);
-            console::error("internal error; the widget is disabled on this page");
-            previous(info);
-        }));
+        // Not chained: `take_hook` would link std's default hook (and its
+        // thread-name and formatting code) into the wasm.
+        std::panic::set_hook(Box::new(panicked));
     }
 }
 
-fn resolved(v: &JsValue) -> Promise {
-    Promise::resolve(v)
+fn panicked(_info: &std::panic::PanicHookInfo<'_>) {
+    DISABLED.store(true, Ordering::Relaxed);
+    console::error("internal error; the widget is disabled on this page");
 }
 
 /// Runs `f` with the live configuration; a widget used before `init()` runs
@@ -95,7 +87,7 @@ fn with_live<R>(f: impl FnOnce(&Live) -> R) -> Option<R> {
             };
             *s = Status::Active(Live {
                 strings: strings_for(&crate::browser::navigator_language()),
-                opts,
+                opts: Rc::new(opts),
                 target: None,
             });
         }
@@ -163,13 +155,14 @@ fn configure(options: &JsValue, force_inline: Option<Element>) -> bool {
         console::error(&m);
     }
     teardown();
-    let mut opts = parsed.options.clone();
+    let active = parsed.active();
+    let mut opts = parsed.options;
     if let Some(el) = force_inline {
         opts.mode = Mode::Inline;
         opts.trigger = Trigger::Manual;
         target = Some(el);
     }
-    if !parsed.active() {
+    if !active {
         STATUS.with(|s| *s.borrow_mut() = Status::Inactive);
         return false;
     }
@@ -179,17 +172,14 @@ fn configure(options: &JsValue, force_inline: Option<Element>) -> bool {
         .unwrap_or_else(crate::browser::navigator_language);
     let auto = opts.trigger == Trigger::Auto;
     let has_endpoint = opts.endpoint.is_some();
-    if opts.preview {
-        refresh_preview();
-    }
     STATUS.with(|s| {
         *s.borrow_mut() = Status::Active(Live {
             strings: strings_for(&locale),
-            opts,
+            opts: Rc::new(opts),
             target,
         })
     });
-    install_page_hooks();
+    refresh_preview();
     if has_endpoint {
         schedule_flush(0);
     }
@@ -211,11 +201,10 @@ fn teardown() {
 /// CONTRACT §1 (or the `data-*` attribute names); values may be strings,
 /// numbers, booleans, and an object for `properties`.
 #[wasm_bindgen(js_name = init)]
-pub fn init(options: JsValue) -> Promise {
+pub fn init(options: JsValue) {
     if !disabled() {
         configure(&options, None);
     }
-    resolved(&JsValue::UNDEFINED)
 }
 
 /// `show(properties?, {force}?)`: open the prompt now.
@@ -236,19 +225,28 @@ pub fn hide() {
 }
 
 /// `record({score, comment?, touchpoint?, properties?})`: record a response
-/// without the UI. Resolves once it is durably queued. Throws a `TypeError`
-/// for a score that is not an integer 0..10 or an invalid field.
+/// without the UI, durably (localStorage is synchronous). Returns the
+/// recorded response, undefined when the widget is inactive, or a
+/// `TypeError` (for a score that is not an integer 0..10 or an invalid field)
+/// that the shell throws; the shell wraps the rest in a resolved Promise.
 #[wasm_bindgen(js_name = record)]
-pub fn record(input: JsValue) -> Result<Promise, JsValue> {
-    if disabled() {
-        return Ok(resolved(&JsValue::UNDEFINED));
+pub fn record(input: JsValue) -> JsValue {
+    match record_input(&input) {
+        Ok(v) => v,
+        Err(e) => e,
     }
-    let score_js = get(&input, "score");
+}
+
+fn record_input(input: &JsValue) -> Result<JsValue, JsValue> {
+    if disabled() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let score_js = get(input, "score");
     let score = score_js
         .as_f64()
         .filter(|s| s.fract() == 0.0 && (0.0..=10.0).contains(s));
     let Some(score) = score else {
-        let mut m = String::from("nps-widget: score must be an integer from 0 to 10, got ");
+        let mut m = String::from("score must be an integer from 0 to 10, got ");
         m.push_str(&if score_js.is_string() {
             js_sys::JSON::stringify(&score_js)
                 .ok()
@@ -257,9 +255,9 @@ pub fn record(input: JsValue) -> Result<Promise, JsValue> {
         } else {
             crate::browser::js_string(&score_js)
         });
-        return Err(js_sys::TypeError::new(&m).into());
+        return Err(type_error(&m));
     };
-    let comment = get(&input, "comment");
+    let comment = get(input, "comment");
     let comment = if comment.is_undefined() || comment.is_null() {
         None
     } else {
@@ -268,7 +266,7 @@ pub fn record(input: JsValue) -> Result<Promise, JsValue> {
             None => return Err(type_error("comment must be a string")),
         }
     };
-    let touchpoint = get(&input, "touchpoint");
+    let touchpoint = get(input, "touchpoint");
     let touchpoint = if touchpoint.is_undefined() || touchpoint.is_null() {
         None
     } else {
@@ -278,33 +276,22 @@ pub fn record(input: JsValue) -> Result<Promise, JsValue> {
         }
     };
     let props =
-        props_from_js(&get(&input, "properties"), "record({properties})").ok_or_else(|| {
+        props_from_js(&get(input, "properties"), "record({properties})").ok_or_else(|| {
             type_error("properties must be an object whose values are strings, numbers or booleans")
         })?;
     match record_answer(score as u8, comment, touchpoint, &props) {
-        Ok(r) => Ok(resolved(
-            &r.map(|r| js::response_to_js(&r))
-                .unwrap_or(JsValue::UNDEFINED),
-        )),
+        Ok(r) => Ok(r
+            .map(|r| js::response_to_js(&r))
+            .unwrap_or(JsValue::UNDEFINED)),
         Err(m) => Err(type_error(&m)),
     }
 }
 
-/// `flush()`: try to deliver everything queued now (ignores backoff);
-/// resolves to `{sent, pending, deadLetters}`.
-#[wasm_bindgen(js_name = flush)]
-pub fn flush() -> Promise {
-    // A plain Promise resolved by a spawned task (smaller than `future_to_promise`).
-    Promise::new(&mut |resolve, _reject| {
-        wasm_bindgen_futures::spawn_local(async move {
-            let (sent, pending, dead) = flush_all(true, false).await;
-            let o = Object::new();
-            set(&o, "sent", &JsValue::from(sent as u32));
-            set(&o, "pending", &JsValue::from(pending as u32));
-            set(&o, "deadLetters", &JsValue::from(dead as u32));
-            let _ = resolve.call1(&JsValue::UNDEFINED, &o);
-        });
-    })
+/// `connect(shell)`: called once by `shell.js` before `init()`; the shell
+/// runs timers, `fetch`, page events and the `on()` handlers.
+#[wasm_bindgen(js_name = connect)]
+pub fn connect(shell: host::Host) {
+    host::connect(shell);
 }
 
 /// `pending()`: responses queued and not yet acknowledged.
@@ -344,31 +331,6 @@ pub fn dead_letters() -> JsValue {
     js::dead_letters_to_js(&q.dead_letters)
 }
 
-/// `on(event, handler)`: events `shown`, `response`, `sent`, `dismissed`, `error`.
-#[wasm_bindgen(js_name = on)]
-pub fn on(event: &str, handler: JsValue) {
-    if !EVENTS.contains(&event) {
-        let mut m = String::from("on(): unknown event \"");
-        m.push_str(event);
-        m.push_str("\"; expected shown, response, sent, dismissed or error");
-        console::error(&m);
-        return;
-    }
-    match handler.dyn_into::<Function>() {
-        Ok(f) => LISTENERS.with(|l| l.borrow_mut().push((event.to_owned(), f))),
-        Err(_) => console::error("on(event, handler): handler must be a function"),
-    }
-}
-
-/// `off(event, handler)`: remove a handler added with `on`.
-#[wasm_bindgen(js_name = off)]
-pub fn off(event: &str, handler: JsValue) {
-    LISTENERS.with(|l| {
-        l.borrow_mut()
-            .retain(|(e, f)| !(e == event && Object::is(f, &handler)))
-    });
-}
-
 /// Renders the prompt inline inside `element` (the `<nps-survey>` custom
 /// element), configured by `options` (its attributes).
 #[wasm_bindgen(js_name = mountSurvey)]
@@ -404,17 +366,7 @@ fn props_from_js(value: &JsValue, what: &str) -> Option<Properties> {
 
 // ---------- events ----------
 
+/// Calls the `on(event)` handlers (kept by the shell).
 fn emit(event: &str, detail: &JsValue) {
-    let handlers: Vec<Function> = LISTENERS.with(|l| {
-        l.borrow()
-            .iter()
-            .filter(|(e, _)| e == event)
-            .map(|(_, f)| f.clone())
-            .collect()
-    });
-    for f in handlers {
-        if let Err(e) = f.call1(&JsValue::NULL, detail) {
-            web_sys::console::error_2(&JsValue::from_str("nps-widget: an event handler threw"), &e);
-        }
-    }
+    host::emit(event, detail);
 }

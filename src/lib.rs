@@ -26,6 +26,10 @@
 //!   (tested natively); the Leptos views only wire signals to it.
 //! - [`browser`] is the only module that touches web-sys; storage falls back to
 //!   memory when `localStorage` throws, and nothing here panics on the embed path.
+//! - The I/O that is far smaller in JavaScript than as wasm closures — timers,
+//!   `fetch`, page events, `on()` handlers — lives in `shell.js` (shared by the
+//!   loader and the ES module); it calls back into [`embed`], where every
+//!   decision is made (queue, backoff, retry or dead letter, eligibility).
 //! - [`embed`] is the wasm-bindgen façade (`window.NpsWidget`): it never throws
 //!   into the host page except the documented `TypeError` of `record()`.
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use leptos::prelude::{ArcRwSignal, Set};
 use nps_core::options::{Mode, Theme};
-use nps_core::queue::{transact, QueueStore};
+use nps_core::queue::{transact, Outcome, QueueState, QueueStore};
 use nps_core::scoring::{Summary, Tally};
 use nps_core::wire::{Properties, PropertyValue, Response};
 use nps_widget::browser::storage::{self, LocalQueueStore};
@@ -181,7 +181,12 @@ async fn prompt_lives_in_an_open_shadow_root_with_question_and_11_radios() {
             "radio {i}"
         );
     }
-    assert!(f.q("textarea").is_none(), "no comment box before a choice");
+    // The comment box is hidden (not rendered, out of the accessibility tree)
+    // before a choice.
+    assert!(
+        f.el("textarea").closest("[hidden]").unwrap().is_some(),
+        "no visible comment box before a choice"
+    );
     assert_eq!(
         f.el("button.x").get_attribute("aria-label").as_deref(),
         Some("Close")
@@ -372,8 +377,7 @@ async fn closing_right_after_a_choice_does_not_panic() {
     tick().await;
     tick().await;
     // A panic would have disabled the widget: record() would resolve to undefined.
-    let p = embed::record(js(r#"{"score":5,"touchpoint":"after-close"}"#)).unwrap();
-    let recorded = wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    let recorded = record(r#"{"score":5,"touchpoint":"after-close"}"#).unwrap();
     assert_eq!(
         field(&recorded, "score").as_f64(),
         Some(5.0),
@@ -438,13 +442,77 @@ fn local_queue_store_round_trips_through_local_storage() {
         assert!(q.enqueue(response("b", 2)));
     })
     .unwrap();
-    let raw = storage::get(key).expect("written to localStorage");
+    // One key per response, holding the whole response.
+    let raw = storage::get("test:queue-roundtrip:q:a").expect("written to localStorage");
     assert!(raw.contains("\"order_id\":\"A-17\""), "{raw}");
     let q = LocalQueueStore::with_key(key).load().unwrap();
     assert_eq!(q.pending, vec![response("a", 9), response("b", 2)]);
     // A second store (another tab) sees the same state.
     let other = LocalQueueStore::with_key(key);
     assert_eq!(other.load().unwrap().pending(), 2);
+}
+
+#[wasm_bindgen_test]
+fn a_tab_saving_a_stale_queue_loses_no_answer_of_another_tab() {
+    // Two tabs record at the same moment: both read the queue before either
+    // writes (the read-modify-write of one shared key lost one answer).
+    let key = "test:queue-stale";
+    let mut tab_a = LocalQueueStore::with_key(key);
+    let mut tab_b = LocalQueueStore::with_key(key);
+    transact(&mut tab_a, |q| q.enqueue(response("first", 5))).unwrap();
+    let mut seen_by_a = tab_a.load().unwrap();
+    let mut seen_by_b = tab_b.load().unwrap();
+    seen_by_a.enqueue(response("from-a", 9));
+    seen_by_b.enqueue(response("from-b", 4));
+    tab_a.save(&seen_by_a).unwrap();
+    tab_b.save(&seen_by_b).unwrap();
+    let ids = |q: QueueState| q.pending.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(LocalQueueStore::with_key(key).load().unwrap()),
+        ["first", "from-a", "from-b"]
+    );
+
+    // Tab A acknowledges "first" from a snapshot taken before tab B added "late".
+    let mut acked = tab_a.load().unwrap();
+    transact(&mut tab_b, |q| q.enqueue(response("late", 1))).unwrap();
+    acked.apply(&["first".to_owned()], &Outcome::Accepted, 0, 0.5);
+    tab_a.save(&acked).unwrap();
+    assert_eq!(
+        ids(LocalQueueStore::with_key(key).load().unwrap()),
+        ["from-a", "from-b", "late"]
+    );
+    // Clean up for the next run.
+    transact(&mut tab_a, |q| {
+        let all: Vec<String> = q.pending.iter().map(|r| r.id.clone()).collect();
+        q.apply(&all, &Outcome::Accepted, 0, 0.5);
+    })
+    .unwrap();
+    assert_eq!(LocalQueueStore::with_key(key).load().unwrap().pending(), 0);
+}
+
+#[wasm_bindgen_test]
+fn queue_of_an_earlier_version_is_read_and_moved_to_one_key_per_response() {
+    let key = "test:queue-legacy";
+    let legacy = js_sys::Array::of1(&nps_widget::browser::js::response_to_js(&response(
+        "old", 3,
+    )));
+    let o = js_sys::Object::new();
+    nps_widget::browser::js::set(&o, "pending", &legacy);
+    nps_widget::browser::js::set(&o, "dead_letters", &js_sys::Array::new());
+    storage::save(key, &o);
+    let mut store = LocalQueueStore::with_key(key);
+    transact(&mut store, |q| {
+        assert_eq!(q.pending, vec![response("old", 3)])
+    })
+    .unwrap();
+    assert!(storage::get("test:queue-legacy:q:old").is_some());
+    assert!(!storage::get(key).unwrap_or_default().contains("pending"));
+    assert_eq!(LocalQueueStore::with_key(key).load().unwrap().pending(), 1);
+    transact(&mut store, |q| {
+        q.apply(&["old".to_owned()], &Outcome::Accepted, 0, 0.5)
+    })
+    .unwrap();
+    assert_eq!(storage::get("test:queue-legacy:q:old"), None);
 }
 
 #[wasm_bindgen_test]
@@ -475,6 +543,17 @@ fn js(json: &str) -> JsValue {
     js_sys::JSON::parse(json).unwrap()
 }
 
+/// `record()` as the shell sees it: the recorded response, or the TypeError
+/// it throws.
+fn record(json: &str) -> Result<JsValue, JsValue> {
+    let r = embed::record(js(json));
+    if r.is_instance_of::<js_sys::Error>() {
+        Err(r)
+    } else {
+        Ok(r)
+    }
+}
+
 fn field(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap()
 }
@@ -482,10 +561,7 @@ fn field(v: &JsValue, key: &str) -> JsValue {
 #[wasm_bindgen_test]
 async fn stats_and_record_through_the_embed() {
     // Local-only (no endpoint), manual trigger: nothing is sent, stats still work.
-    let _ = wasm_bindgen_futures::JsFuture::from(embed::init(js(
-        r#"{"trigger":"manual","touchpoint":"embed-test"}"#,
-    )))
-    .await;
+    embed::init(js(r#"{"trigger":"manual","touchpoint":"embed-test"}"#));
     let empty = embed::stats(JsValue::from_str("embed-test-none"));
     assert_eq!(field(&empty, "n").as_f64(), Some(0.0));
     assert!(field(&empty, "nps").is_null());
@@ -493,8 +569,7 @@ async fn stats_and_record_through_the_embed() {
     assert!(field(&empty, "ci95").is_null());
 
     for score in [10, 9, 8, 3] {
-        let p = embed::record(js(&format!(r#"{{"score":{score}}}"#))).unwrap();
-        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+        record(&format!(r#"{{"score":{score}}}"#)).unwrap();
     }
     let s = embed::stats(js(r#"{"touchpoint":"embed-test"}"#));
     assert_eq!(field(&s, "n").as_f64(), Some(4.0));
@@ -514,7 +589,7 @@ async fn stats_and_record_through_the_embed() {
         r#"{"score":"9"}"#,
         r#"{}"#,
     ] {
-        let err = embed::record(js(bad)).expect_err(bad);
+        let err = record(bad).expect_err(bad);
         assert!(err.is_instance_of::<js_sys::TypeError>(), "{bad}");
         let msg: String = js_sys::Error::from(err).message().into();
         assert!(
@@ -619,8 +694,76 @@ async fn corrupted_history_is_backed_up_and_stats_start_fresh() {
         storage::get("nps-widget:history:corrupt").as_deref(),
         Some("[{\"score\":9,\"touchpoint\":")
     );
-    let p = embed::record(js(r#"{"score":10,"touchpoint":"after-corrupt"}"#)).unwrap();
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    record(r#"{"score":10,"touchpoint":"after-corrupt"}"#).unwrap();
     let s = embed::stats(JsValue::from_str("after-corrupt"));
     assert_eq!(field(&s, "n").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+async fn show_with_force_replaces_a_prompt_or_thank_you_on_screen_with_a_fresh_prompt() {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let slot = doc.create_element("div").unwrap();
+    slot.set_id("force-slot");
+    doc.body().unwrap().append_child(&slot).unwrap();
+    embed::init(js(
+        r##"{"trigger":"manual","mode":"inline","target":"#force-slot","touchpoint":"force-test"}"##,
+    ));
+    let hosts = || {
+        slot.query_selector_all("[data-nps-widget]")
+            .unwrap()
+            .length()
+    };
+    let root = || {
+        slot.query_selector("[data-nps-widget]")
+            .unwrap()
+            .expect("a prompt on screen")
+            .shadow_root()
+            .unwrap()
+    };
+    let force = js(r#"{"force":true}"#);
+    embed::show(JsValue::UNDEFINED, force.clone());
+    tick().await;
+    assert_eq!(hosts(), 1);
+    // Answer it: the thank-you is on screen.
+    let radio: HtmlElement = root()
+        .query_selector_all("[role=radio]")
+        .unwrap()
+        .item(3)
+        .unwrap()
+        .unchecked_into();
+    radio.click();
+    tick().await;
+    let send: HtmlElement = root()
+        .query_selector(".send")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    send.click();
+    tick().await;
+    let status = || {
+        root()
+            .query_selector("[role=status]")
+            .unwrap()
+            .unwrap()
+            .text_content()
+    };
+    assert_eq!(status().as_deref(), Some("Thank you for your feedback!"));
+
+    // Without force nothing changes; with force a fresh prompt replaces it.
+    embed::show(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    tick().await;
+    assert_eq!(status().as_deref(), Some("Thank you for your feedback!"));
+    embed::show(JsValue::UNDEFINED, force);
+    tick().await;
+    assert_eq!(hosts(), 1, "the old prompt is gone");
+    assert_eq!(status().as_deref(), Some(""));
+    let checked = root()
+        .query_selector_all("[aria-checked=true]")
+        .unwrap()
+        .length();
+    assert_eq!(checked, 0, "nothing chosen in the fresh prompt");
+    embed::hide();
+    tick().await;
+    assert_eq!(hosts(), 0);
+    slot.remove();
 }

@@ -67,6 +67,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod decimal;
 pub mod eligibility;
 pub mod options;
 pub mod queue;

@@ -6,6 +6,7 @@
 //! default kept; a bad endpoint, or `inline` mode without a target, is *fatal*: the widget then
 //! stays inactive. Parsing never fails as a whole, so the host page never breaks.
 
+use crate::decimal::{parse_decimal, DecimalError};
 use crate::wire::{Properties, PropertyValue, MAX_TOUCHPOINT_CHARS};
 use core::fmt;
 
@@ -204,6 +205,8 @@ const EXPECT_SAMPLE: &str = "a number between 0 and 1";
 const EXPECT_BATCH: &str = "a whole number from 1 to 50";
 const EXPECT_THEME: &str = "light, dark or auto";
 const EXPECT_PROPERTIES: &str = "a JSON object whose values are strings, numbers or booleans";
+const EXPECT_PROPERTY_NUMBERS: &str = "a JSON object whose numbers have at most 15 significant \
+     digits and a power of ten within ±22 (pass other numbers as strings, e.g. \"1234567890123456789\")";
 const EXPECT_KEY: &str = "one of endpoint, touchpoint, locale, company, mode, target, trigger, \
      delay-ms, scroll-percent, exit-intent, recontact-days, dismiss-days, sample, batch-size, \
      flush-ms, preview, theme, properties (with or without data-, or in camelCase)";
@@ -216,7 +219,7 @@ pub const MAX_COMPANY_CHARS: usize = 100;
 fn canonical_key(key: &str) -> String {
     let key = key.trim();
     let key = match key.get(..5) {
-        Some(p) if p.eq_ignore_ascii_case("data-") => &key[5..],
+        Some(p) if p.eq_ignore_ascii_case("data-") => key.get(5..).unwrap_or(""),
         _ => key,
     };
     let mut out = String::with_capacity(key.len() + 4);
@@ -298,28 +301,33 @@ pub fn endpoint_allowed(url: &str) -> bool {
         .get(..8)
         .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
     {
-        (&url[8..], true)
+        (url.get(8..).unwrap_or(""), true)
     } else if url
         .get(..7)
         .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
     {
-        (&url[7..], false)
+        (url.get(7..).unwrap_or(""), false)
     } else {
         return false;
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
+    // `get` rather than indexing, here and below: no slicing panic (and its
+    // formatting code) in the widget's wasm.
+    let authority = rest.get(..end).unwrap_or(rest);
     if authority.contains('@') {
         return false;
     }
     let (host, port) = if authority.starts_with('[') {
         match authority.find(']') {
-            Some(i) => (&authority[..=i], &authority[i + 1..]),
+            Some(i) => match authority.split_at_checked(i + 1) {
+                Some(parts) => parts,
+                None => return false,
+            },
             None => return false,
         }
     } else {
         match authority.find(':') {
-            Some(i) => (&authority[..i], &authority[i..]),
+            Some(i) => authority.split_at_checked(i).unwrap_or((authority, "")),
             None => (authority, ""),
         }
     };
@@ -327,18 +335,20 @@ pub fn endpoint_allowed(url: &str) -> bool {
         || (port.len() >= 2
             && port.len() <= 6
             && port.starts_with(':')
-            && port[1..].bytes().all(|b| b.is_ascii_digit()));
+            && port.bytes().skip(1).all(|b| b.is_ascii_digit()));
     if host.is_empty() || !port_ok {
         return false;
     }
     let host_ok = if host.starts_with('[') {
         host.len() > 2
-            && host[1..host.len() - 1]
+            && host
                 .bytes()
+                .skip(1)
+                .take(host.len() - 2)
                 .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
     } else {
         host.chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.' || c == '_')
+            .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
             && !host.starts_with('.')
     };
     if !host_ok {
@@ -461,7 +471,10 @@ pub fn parse_options<'a>(attrs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
                 Some(n) => o.dismiss_days = n,
                 None => fail("data-dismiss-days", EXPECT_DAYS, false),
             },
-            "sample" => match v.parse::<f64>().ok().filter(|x| (0.0..=1.0).contains(x)) {
+            "sample" => match parse_decimal(v, false)
+                .ok()
+                .filter(|x| (0.0..=1.0).contains(x))
+            {
                 Some(x) => o.sample = x,
                 None => fail("data-sample", EXPECT_SAMPLE, false),
             },
@@ -488,9 +501,10 @@ pub fn parse_options<'a>(attrs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
                 Some(t) => o.theme = t,
                 None => fail("data-theme", EXPECT_THEME, false),
             },
-            "properties" => match parse_properties(v) {
-                Some(p) => o.properties = p,
-                None => fail("data-properties", EXPECT_PROPERTIES, false),
+            "properties" => match properties(v) {
+                Ok(p) => o.properties = p,
+                Err(Inexact(false)) => fail("data-properties", EXPECT_PROPERTIES, false),
+                Err(Inexact(true)) => fail("data-properties", EXPECT_PROPERTY_NUMBERS, false),
             },
             _ => errors.push(OptionError {
                 option: "option name",
@@ -530,10 +544,23 @@ pub fn parse_options<'a>(attrs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
 /// assert!(parse_properties(r#"{"a":{"b":1}}"#).is_none());
 /// ```
 pub fn parse_properties(s: &str) -> Option<Properties> {
+    properties(s).ok()
+}
+
+/// Why [`properties`] failed: `Inexact(true)` when a number is outside the
+/// exactly convertible domain of [`parse_decimal`].
+struct Inexact(bool);
+
+fn properties(s: &str) -> Result<Properties, Inexact> {
     let mut p = JsonParser {
         bytes: s.as_bytes(),
         pos: 0,
+        inexact: false,
     };
+    parse_object(&mut p).ok_or(Inexact(p.inexact))
+}
+
+fn parse_object(p: &mut JsonParser<'_>) -> Option<Properties> {
     let mut out = Properties::new();
     p.ws();
     if p.pos == p.bytes.len() {
@@ -567,6 +594,8 @@ pub fn parse_properties(s: &str) -> Option<Properties> {
 struct JsonParser<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// A number was valid JSON but not exactly convertible.
+    inexact: bool,
 }
 
 impl JsonParser<'_> {
@@ -641,7 +670,13 @@ impl JsonParser<'_> {
             }
         }
         let text = core::str::from_utf8(&self.bytes[start..self.pos]).ok()?;
-        text.parse::<f64>().ok().filter(|x| x.is_finite())
+        match parse_decimal(text, true) {
+            Ok(x) => Some(x),
+            Err(e) => {
+                self.inexact = e == DecimalError::Inexact;
+                None
+            }
+        }
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -1206,6 +1241,27 @@ mod tests {
         assert_eq!(props(r#"{"e":"\ude00x"}"#), string("e", "\u{fffd}x"));
         assert_eq!(props(r#"{"e":"\ud83d\u0041"}"#), string("e", "\u{fffd}A"));
         assert_eq!(props(r#"{"e":"\u0000"}"#), string("e", "\u{0}"));
+    }
+
+    #[test]
+    fn numbers_outside_the_exact_domain_are_refused_with_the_fix() {
+        assert_eq!(
+            message("data-properties", r#"{"id":12345678901234567890123}"#),
+            "data-properties must be a JSON object whose numbers have at most 15 significant \
+             digits and a power of ten within ±22 (pass other numbers as strings, e.g. \
+             \"1234567890123456789\"), got \"{\"id\":12345678901234567890123}\""
+        );
+        let o = parse(&[("data-properties", r#"{"id":"12345678901234567890123"}"#)]).options;
+        assert_eq!(
+            o.properties.get("id"),
+            Some(&PropertyValue::String("12345678901234567890123".into()))
+        );
+        // data-sample takes plain decimals only.
+        assert_eq!(parse(&[("data-sample", "0.125")]).options.sample, 0.125);
+        assert_eq!(
+            message("data-sample", "1e-1"),
+            r#"data-sample must be a number between 0 and 1, got "1e-1""#
+        );
     }
 
     #[test]

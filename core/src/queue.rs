@@ -122,7 +122,7 @@ fn refusal_reason(status: u16, body: &str) -> String {
         return s;
     }
     match body.char_indices().nth(MAX_REASON_CHARS) {
-        Some((cut, _)) => body[..cut].to_owned(),
+        Some((cut, _)) => body.get(..cut).unwrap_or(body).to_owned(),
         None => body.to_owned(),
     }
 }

@@ -6,7 +6,6 @@
 
 use core::fmt;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The `schema` value of every batch of this format version.
 pub const SCHEMA: &str = "nps.batch/1";
@@ -36,8 +35,162 @@ pub enum PropertyValue {
     String(String),
 }
 
-/// Extra properties of a response, sorted by key.
-pub type Properties = BTreeMap<String, PropertyValue>;
+/// Extra properties of a response: a map from key to value, kept sorted by key
+/// (a sorted `Vec`: a handful of entries, and far less code than a `BTreeMap`
+/// in the widget's wasm). Serialises as a JSON object; when deserialising, the
+/// last of duplicate keys wins.
+///
+/// ```
+/// use nps_core::{Properties, PropertyValue};
+/// let mut p = Properties::new();
+/// p.insert("b".into(), PropertyValue::Bool(true));
+/// p.insert("a".into(), PropertyValue::Number(1.0));
+/// assert_eq!(p.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+/// assert_eq!(p.get("a"), Some(&PropertyValue::Number(1.0)));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Properties(Vec<(String, PropertyValue)>);
+
+impl Properties {
+    /// No properties.
+    pub const fn new() -> Properties {
+        Properties(Vec::new())
+    }
+
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// Sets `key` to `value`; returns the value it replaces.
+    pub fn insert(&mut self, key: String, value: PropertyValue) -> Option<PropertyValue> {
+        match self.find(&key) {
+            Ok(i) => Some(core::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&PropertyValue> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Removes `key`; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<PropertyValue> {
+        self.find(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    /// Keeps the entries for which `f` returns true.
+    pub fn retain(&mut self, mut f: impl FnMut(&String, &mut PropertyValue) -> bool) {
+        self.0.retain_mut(|(k, v)| f(k, v));
+    }
+
+    /// The entries, sorted by key.
+    pub fn iter(&self) -> Iter<'_> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Removes every entry.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl core::ops::Index<&str> for Properties {
+    type Output = PropertyValue;
+    /// # Panics
+    /// When `key` is absent (as `BTreeMap`'s index does).
+    fn index(&self, key: &str) -> &PropertyValue {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no property named {key}"),
+        }
+    }
+}
+
+impl Extend<(String, PropertyValue)> for Properties {
+    fn extend<I: IntoIterator<Item = (String, PropertyValue)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl FromIterator<(String, PropertyValue)> for Properties {
+    fn from_iter<I: IntoIterator<Item = (String, PropertyValue)>>(iter: I) -> Properties {
+        let mut p = Properties::new();
+        p.extend(iter);
+        p
+    }
+}
+
+/// Iterator over `(&key, &value)` of [`Properties`], sorted by key.
+pub type Iter<'a> = core::iter::Map<
+    core::slice::Iter<'a, (String, PropertyValue)>,
+    fn(&'a (String, PropertyValue)) -> (&'a String, &'a PropertyValue),
+>;
+
+impl<'a> IntoIterator for &'a Properties {
+    type Item = (&'a String, &'a PropertyValue);
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl IntoIterator for Properties {
+    type Item = (String, PropertyValue);
+    type IntoIter = std::vec::IntoIter<(String, PropertyValue)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl Serialize for Properties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Properties {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Properties, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Properties;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object whose values are strings, numbers or booleans")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Properties, A::Error> {
+                let mut p = Properties::new();
+                while let Some((k, v)) = map.next_entry::<String, PropertyValue>()? {
+                    p.insert(k, v);
+                }
+                Ok(p)
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
 
 /// One answer as sent to the endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -128,12 +281,28 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<(), WireError> {
     }
     let chars = value.chars().count();
     if chars > max {
-        return Err(WireError::new(
-            field,
-            format!("must be at most {max} characters, got {chars}"),
-        ));
+        return Err(WireError::new(field, too_long(max, chars)));
     }
     Ok(())
+}
+
+// Messages are built with `push_str` rather than `format!`: the widget's wasm
+// then carries no formatting machinery for them.
+
+/// `must be at most {max} characters, got {chars}`.
+fn too_long(max: usize, chars: usize) -> String {
+    let mut m = String::from("must be at most ");
+    crate::push_u64(&mut m, max as u64);
+    m.push_str(" characters, got ");
+    crate::push_u64(&mut m, chars as u64);
+    m
+}
+
+/// `"text"` (quotes around; the text as is).
+fn push_quoted(m: &mut String, text: &str) {
+    m.push('"');
+    m.push_str(text);
+    m.push('"');
 }
 
 impl Response {
@@ -169,10 +338,9 @@ impl Response {
     /// ```
     pub fn validate(&self) -> Result<(), WireError> {
         if self.score > 10 {
-            return Err(WireError::new(
-                "score",
-                format!("must be an integer from 0 to 10, got {}", self.score),
-            ));
+            let mut m = String::from("must be an integer from 0 to 10, got ");
+            crate::push_u64(&mut m, u64::from(self.score));
+            return Err(WireError::new("score", m));
         }
         check_text("id", &self.id, MAX_ID_CHARS)?;
         check_text("touchpoint", &self.touchpoint, MAX_TOUCHPOINT_CHARS)?;
@@ -181,42 +349,36 @@ impl Response {
             if chars > MAX_COMMENT_CHARS {
                 return Err(WireError::new(
                     "comment",
-                    format!("must be at most {MAX_COMMENT_CHARS} characters, got {chars}"),
+                    too_long(MAX_COMMENT_CHARS, chars),
                 ));
             }
         }
         if crate::time::unix_ms_from_rfc3339(&self.answered_at).is_none() {
-            return Err(WireError::new(
-                "answered_at",
-                format!(
-                    "must be an RFC 3339 date-time such as 2026-11-22T09:59:41Z, got {:?}",
-                    self.answered_at
-                ),
-            ));
+            let mut m =
+                String::from("must be an RFC 3339 date-time such as 2026-11-22T09:59:41Z, got ");
+            push_quoted(&mut m, &self.answered_at);
+            return Err(WireError::new("answered_at", m));
         }
         for (key, value) in &self.properties {
             if let PropertyValue::Number(x) = value {
                 if !x.is_finite() {
-                    return Err(WireError::new(
-                        "properties",
-                        format!(
-                            "{key:?} must be a finite number, got {}",
-                            if x.is_nan() { "NaN" } else { "an infinity" }
-                        ),
-                    ));
+                    let mut m = String::new();
+                    push_quoted(&mut m, key);
+                    m.push_str(" must be a finite number, got ");
+                    m.push_str(if x.is_nan() { "NaN" } else { "an infinity" });
+                    return Err(WireError::new("properties", m));
                 }
             }
         }
         let len = self.json_len();
         let max = MAX_BODY_BYTES - ENVELOPE_RESERVE_BYTES;
         if len > max {
-            return Err(WireError::new(
-                "",
-                format!(
-                    "response is {len} bytes of JSON, at most {max} fit in a batch; \
-                     shorten the comment or the properties"
-                ),
-            ));
+            let mut m = String::from("response is ");
+            crate::push_u64(&mut m, len as u64);
+            m.push_str(" bytes of JSON, at most ");
+            crate::push_u64(&mut m, max as u64);
+            m.push_str(" fit in a batch; shorten the comment or the properties");
+            return Err(WireError::new("", m));
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Property tests of nps-core (native only: proptest does not build for wasm32).
 #![cfg(not(target_arch = "wasm32"))]
 
+use nps_core::decimal::{parse_decimal, DecimalError};
 use nps_core::options::parse_properties;
 use nps_core::{
     parse_options, rfc3339_from_unix_ms, transact, unix_ms_from_rfc3339, uuid_v7, Batch,
@@ -136,7 +137,8 @@ prop_compose! {
         locale in tricky_string(),
         answered_at in tricky_string(),
         page in tricky_string(),
-        properties in prop::collection::btree_map(tricky_string(), property_value(), 0..6),
+        properties in prop::collection::btree_map(tricky_string(), property_value(), 0..6)
+            .prop_map(|m| m.into_iter().collect::<Properties>()),
     ) -> Response {
         Response { id, score, comment, touchpoint, locale, answered_at, page, properties }
     }
@@ -179,9 +181,57 @@ proptest! {
             .filter(|(_, v)| !matches!(v, PropertyValue::Number(x) if !x.is_finite()))
             .collect();
         let json = serde_json::to_string(&props).unwrap_or_default();
-        prop_assert_eq!(parse_properties(&json), Some(props.clone()));
+        // Numbers outside the exactly convertible domain (more than 15 significant
+        // digits, or a power of ten beyond ±22) are refused, never rounded.
+        let exact = props.iter().all(|(_, v)| match v {
+            PropertyValue::Number(x) => {
+                parse_decimal(&serde_json::to_string(x).unwrap_or_default(), true).is_ok()
+            }
+            _ => true,
+        });
+        let expected = exact.then(|| props.clone());
+        prop_assert_eq!(parse_properties(&json), expected.clone());
         let pretty = serde_json::to_string_pretty(&props).unwrap_or_default();
-        prop_assert_eq!(parse_properties(&pretty), Some(props));
+        prop_assert_eq!(parse_properties(&pretty), expected);
+    }
+
+    #[test]
+    fn decimal_parser_equals_std_in_the_fast_path(
+        m in 0u64..1_000_000_000_000_000,
+        e in -22i32..=22,
+        neg in any::<bool>(),
+        form in 0u8..3,
+    ) {
+        // m * 10^e written three ways: with an exponent, and as a plain decimal.
+        let sign = if neg { "-" } else { "" };
+        let digits = m.to_string();
+        let text = match form {
+            0 => format!("{sign}{digits}e{e}"),
+            1 => {
+                // The dot moved into (or before) the digits.
+                let point = digits.len() as i32 + e.min(0);
+                if point <= 0 {
+                    format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+                } else {
+                    let (a, b) = digits.split_at(point as usize);
+                    format!("{sign}{a}.{b}{}", "0".repeat(e.max(0) as usize))
+                }
+            }
+            _ => format!("{sign}{digits}.000E{e:+}"),
+        };
+        let std = text.parse::<f64>();
+        prop_assert!(std.is_ok(), "{}", text);
+        prop_assert_eq!(parse_decimal(&text, true).ok(), std.ok(), "{}", text);
+    }
+
+    #[test]
+    fn decimal_parser_agrees_with_std_whenever_it_accepts(s in "[-+.eE0-9]{0,30}") {
+        match parse_decimal(&s, true) {
+            Ok(x) => prop_assert_eq!(Some(x), s.parse::<f64>().ok(), "{}", s),
+            // Refused as inexact: std reads it (it is a number), we do not round.
+            Err(DecimalError::Inexact) => prop_assert!(s.parse::<f64>().is_ok(), "{}", s),
+            Err(DecimalError::Syntax) => {}
+        }
     }
 
     #[test]

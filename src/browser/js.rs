@@ -174,7 +174,16 @@ pub fn dead_letter_to_js(d: &DeadLetter) -> JsValue {
     o.into()
 }
 
-fn dead_letter_from_js(v: &JsValue) -> Option<DeadLetter> {
+/// An array converted with `f`; undefined is an empty array.
+fn opt_array<T>(v: &JsValue, f: impl Fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
+    if v.is_undefined() {
+        Some(Vec::new())
+    } else {
+        from_array(v, f)
+    }
+}
+
+pub fn dead_letter_from_js(v: &JsValue) -> Option<DeadLetter> {
     Some(DeadLetter {
         response: response_from_js(&get(v, "response"))?,
         status: u16::try_from(get_u64(v, "status")?).ok()?,
@@ -188,11 +197,10 @@ pub fn dead_letters_to_js(d: &[DeadLetter]) -> JsValue {
     array(d, dead_letter_to_js).into()
 }
 
-/// The queue as stored under `nps-widget:queue`.
-pub fn queue_to_js(q: &QueueState) -> JsValue {
+/// The backoff part of the queue, stored under `nps-widget:queue` (the
+/// entries have keys of their own: `LocalQueueStore`).
+pub fn backoff_to_js(q: &QueueState) -> JsValue {
     let o = obj();
-    set(&o, "pending", &array(&q.pending, response_to_js));
-    set(&o, "dead_letters", &dead_letters_to_js(&q.dead_letters));
     set_num(&o, "attempts", f64::from(q.attempts));
     set_num(&o, "next_attempt_ms", q.next_attempt_ms as f64);
     o.into()
@@ -203,9 +211,10 @@ pub fn queue_from_js(v: &JsValue) -> Option<QueueState> {
     if !v.is_object() {
         return None;
     }
+    // `pending` and `dead_letters` arrays: written by earlier versions.
     Some(QueueState {
-        pending: from_array(&get(v, "pending"), response_from_js)?,
-        dead_letters: from_array(&get(v, "dead_letters"), dead_letter_from_js)?,
+        pending: opt_array(&get(v, "pending"), response_from_js)?,
+        dead_letters: opt_array(&get(v, "dead_letters"), dead_letter_from_js)?,
         attempts: u32::try_from(get_u64(v, "attempts").unwrap_or(0)).unwrap_or(u32::MAX),
         next_attempt_ms: get_u64(v, "next_attempt_ms").unwrap_or(0),
     })

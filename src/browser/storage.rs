@@ -3,7 +3,6 @@
 //! `JSON.stringify` (no serde_json in the wasm).
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::convert::Infallible;
 
 use nps_core::queue::{QueueState, QueueStore};
@@ -23,7 +22,7 @@ pub const CORRUPT_SUFFIX: &str = ":corrupt";
 
 struct Store {
     local: Option<Storage>,
-    memory: RefCell<BTreeMap<String, String>>,
+    memory: RefCell<Vec<(String, String)>>,
     warned: Cell<bool>,
     warned_corrupt: Cell<bool>,
 }
@@ -31,7 +30,7 @@ struct Store {
 thread_local! {
     static STORE: Store = Store {
         local: web_sys::window().and_then(|w| w.local_storage().ok().flatten()),
-        memory: RefCell::new(BTreeMap::new()),
+        memory: RefCell::new(Vec::new()),
         warned: Cell::new(false),
         warned_corrupt: Cell::new(false),
     };
@@ -56,7 +55,7 @@ pub fn persistent() -> bool {
 /// Reads a key (memory fallback first, then localStorage).
 pub fn get(key: &str) -> Option<String> {
     STORE.with(|s| {
-        if let Some(v) = s.memory.borrow().get(key) {
+        if let Some((_, v)) = s.memory.borrow().iter().find(|(k, _)| k == key) {
             return Some(v.clone());
         }
         match &s.local {
@@ -82,13 +81,11 @@ pub fn set(key: &str, value: &str) {
             Some(local) => local.set_item(key, value).is_ok(),
             None => false,
         };
-        if stored {
-            s.memory.borrow_mut().remove(key);
-        } else {
+        let mut memory = s.memory.borrow_mut();
+        memory.retain(|(k, _)| k != key);
+        if !stored {
             s.fall_back();
-            s.memory
-                .borrow_mut()
-                .insert(key.to_owned(), value.to_owned());
+            memory.push((key.to_owned(), value.to_owned()));
         }
     })
 }
@@ -96,7 +93,7 @@ pub fn set(key: &str, value: &str) {
 /// Removes a key.
 pub fn remove(key: &str) {
     STORE.with(|s| {
-        s.memory.borrow_mut().remove(key);
+        s.memory.borrow_mut().retain(|(k, _)| k != key);
         if let Some(local) = &s.local {
             let _ = local.remove_item(key);
         }
@@ -144,20 +141,60 @@ pub fn save(key: &str, value: &JsValue) {
     }
 }
 
-/// The delivery queue in localStorage. Every `load` re-reads storage, so tabs
-/// sharing the origin see each other's changes (`nps_core::queue::transact`
-/// loads, mutates and saves in one synchronous step).
-#[derive(Clone, Debug)]
+/// Every key (localStorage and the memory fallback) that starts with `prefix`.
+pub fn keys(prefix: &str) -> Vec<String> {
+    STORE.with(|s| {
+        let mut out: Vec<String> = s
+            .memory
+            .borrow()
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if let Some(local) = &s.local {
+            let n = local.length().unwrap_or(0);
+            for i in 0..n {
+                if let Ok(Some(k)) = local.key(i) {
+                    if k.starts_with(prefix) && !out.contains(&k) {
+                        out.push(k);
+                    }
+                }
+            }
+        }
+        out
+    })
+}
+
+/// The delivery queue in localStorage, one key per entry so that tabs never
+/// overwrite each other's answers (localStorage has no transactions):
+/// - `<key>:q:<id>`: a pending response, written once by the tab that
+///   recorded it and removed when it is acknowledged or refused;
+/// - `<key>:dead:<id>`: a dead letter;
+/// - `<key>`: `{attempts, next_attempt_ms}` (the backoff).
+///
+/// A save writes the entries that are new since this store's last `load`
+/// and removes only the ones that load saw and the state no longer holds:
+/// an entry another tab added meanwhile is never lost. Every `load` re-reads
+/// storage, so tabs see each other's changes.
+#[derive(Debug)]
 pub struct LocalQueueStore {
     key: String,
+    /// The entry keys seen by the last `load`.
+    loaded: RefCell<Vec<String>>,
 }
 
 impl Default for LocalQueueStore {
     fn default() -> Self {
-        LocalQueueStore {
-            key: QUEUE_KEY.to_owned(),
-        }
+        LocalQueueStore::with_key(QUEUE_KEY)
     }
+}
+
+const PENDING: &str = ":q:";
+const DEAD: &str = ":dead:";
+
+thread_local! {
+    /// Orders entries written in the same millisecond by this page.
+    static SEQ: Cell<u32> = const { Cell::new(0) };
 }
 
 impl LocalQueueStore {
@@ -165,6 +202,73 @@ impl LocalQueueStore {
     pub fn with_key(key: &str) -> Self {
         LocalQueueStore {
             key: key.to_owned(),
+            loaded: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn entry_key(&self, kind: &str, id: &str) -> String {
+        let mut k = String::with_capacity(self.key.len() + kind.len() + id.len());
+        k.push_str(&self.key);
+        k.push_str(kind);
+        k.push_str(id);
+        k
+    }
+
+    /// Entries under `<key><kind>`, oldest first: (key, value). Unreadable
+    /// ones are moved aside (`<entry key>:corrupt`).
+    fn entries(&self, kind: &str) -> Vec<(String, JsValue)> {
+        let mut prefix = self.key.clone();
+        prefix.push_str(kind);
+        let mut found: Vec<(f64, String, JsValue)> = Vec::new();
+        for k in keys(&prefix) {
+            if k.ends_with(CORRUPT_SUFFIX) {
+                continue;
+            }
+            let Some(raw) = get(&k) else { continue };
+            let Some(entry) = js::parse(&raw) else {
+                corrupt(&k, &raw);
+                continue;
+            };
+            let seq = js::get(&entry, "seq").as_f64().unwrap_or(0.0);
+            // Insertion sort by (seq, key): a handful of entries, and no
+            // slice::sort code in the wasm.
+            let at = found
+                .iter()
+                .position(|(s, key, _)| *s > seq || (*s == seq && *key > k))
+                .unwrap_or(found.len());
+            found.insert(at, (seq, k, js::get(&entry, "v")));
+        }
+        found.into_iter().map(|(_, k, v)| (k, v)).collect()
+    }
+
+    /// Writes the entries of `items` that the last `load` did not see.
+    fn write_new<T>(
+        &self,
+        kind: &str,
+        items: &[T],
+        id: fn(&T) -> &str,
+        to: fn(&T) -> JsValue,
+        loaded: &[String],
+        keep: &mut Vec<String>,
+    ) {
+        for item in items {
+            let k = self.entry_key(kind, id(item));
+            if !loaded.contains(&k) {
+                let seq = SEQ.with(|s| {
+                    let n = s.get().wrapping_add(1);
+                    s.set(n);
+                    n % 1024
+                });
+                let o = js::obj();
+                js::set_num(
+                    &o,
+                    "seq",
+                    (crate::browser::now_ms() * 1024 + u64::from(seq)) as f64,
+                );
+                js::set(&o, "v", &to(item));
+                save(&k, &o);
+            }
+            keep.push(k);
         }
     }
 }
@@ -172,10 +276,65 @@ impl LocalQueueStore {
 impl QueueStore for LocalQueueStore {
     type Error = Infallible;
     fn load(&self) -> Result<QueueState, Infallible> {
-        Ok(load(&self.key, js::queue_from_js))
+        // The backoff; from older versions, also whole arrays of entries.
+        let mut q = load(&self.key, js::queue_from_js);
+        let mut loaded = self.loaded.borrow_mut();
+        loaded.clear();
+        for (k, v) in self.entries(PENDING) {
+            match js::response_from_js(&v) {
+                Some(r) => {
+                    if !q.pending.iter().any(|p| p.id == r.id) {
+                        q.pending.push(r);
+                    }
+                    loaded.push(k);
+                }
+                None => corrupt(&k, &js::stringify(&v).unwrap_or_default()),
+            }
+        }
+        for (k, v) in self.entries(DEAD) {
+            match js::dead_letter_from_js(&v) {
+                Some(d) => {
+                    if !q
+                        .dead_letters
+                        .iter()
+                        .any(|x| x.response.id == d.response.id)
+                    {
+                        q.dead_letters.push(d);
+                    }
+                    loaded.push(k);
+                }
+                None => corrupt(&k, &js::stringify(&v).unwrap_or_default()),
+            }
+        }
+        Ok(q)
     }
+
     fn save(&mut self, state: &QueueState) -> Result<(), Infallible> {
-        save(&self.key, &js::queue_to_js(state));
+        let loaded = self.loaded.take();
+        let mut keep = Vec::with_capacity(state.pending.len() + state.dead_letters.len());
+        self.write_new(
+            PENDING,
+            &state.pending,
+            |r| &r.id,
+            js::response_to_js,
+            &loaded,
+            &mut keep,
+        );
+        self.write_new(
+            DEAD,
+            &state.dead_letters,
+            |d| &d.response.id,
+            js::dead_letter_to_js,
+            &loaded,
+            &mut keep,
+        );
+        for k in &loaded {
+            if !keep.contains(k) {
+                remove(k);
+            }
+        }
+        save(&self.key, &js::backoff_to_js(state));
+        *self.loaded.borrow_mut() = keep;
         Ok(())
     }
 }

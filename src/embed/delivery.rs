@@ -1,179 +1,136 @@
-//! Delivery: flush timers, page-lifecycle flushes and the send loop over
-//! `nps_core::queue`.
+//! Delivery over `nps_core::queue`: the shell (`shell.js`) runs the send loop
+//! — `takeBatch()`, `fetch`, `batchDone()` — and the timers; every decision
+//! (what to send, backoff, retry or dead letter, the send lease) is made here.
 
 use super::*;
+use crate::browser::host;
+
+/// The batch on the wire: its ids, and whether this tab holds the lease.
+struct InFlight {
+    ids: Vec<String>,
+    leased: bool,
+}
 
 thread_local! {
-    static FLUSH_TIMER: RefCell<Option<(u64, TimeoutHandle)>> = const { RefCell::new(None) };
-    static FLUSHING: Cell<bool> = const { Cell::new(false) };
-    static HOOKED: Cell<bool> = const { Cell::new(false) };
+    static IN_FLIGHT: RefCell<Option<InFlight>> = const { RefCell::new(None) };
 }
 
-/// Flush when the browser comes back online, and with keepalive when the page
-/// is hidden or unloaded. Installed once.
-pub(super) fn install_page_hooks() {
-    if HOOKED.with(|h| h.replace(true)) {
-        return;
-    }
-    // Dropping a handle keeps its listener (only `remove()` detaches it).
-    drop(lifecycle::on("online", |_| schedule_flush(0)));
-    drop(lifecycle::on("pagehide", |_| page_hidden()));
-    drop(lifecycle::on("visibilitychange", |_| {
-        if lifecycle::page_hidden() {
-            page_hidden();
-        }
-    }));
-}
-
-fn page_hidden() {
-    wasm_bindgen_futures::spawn_local(async {
-        flush_all(false, true).await;
-    });
-}
-
-/// Arms the flush timer to fire within `ms` (keeps an earlier one).
+/// Asks the shell to flush within `ms`.
 pub(super) fn schedule_flush(ms: u64) {
-    let due = crate::browser::now_ms().saturating_add(ms);
-    let keep = FLUSH_TIMER.with(|t| matches!(&*t.borrow(), Some((at, _)) if *at <= due));
-    if keep {
-        return;
-    }
-    let handle = lifecycle::after(ms, || {
-        FLUSH_TIMER.with(|t| t.borrow_mut().take());
-        wasm_bindgen_futures::spawn_local(async {
-            flush_all(false, false).await;
-        });
-    });
-    let old =
-        FLUSH_TIMER.with(|t| std::mem::replace(&mut *t.borrow_mut(), handle.map(|h| (due, h))));
-    if let Some((_, h)) = old {
-        h.clear();
-    }
+    host::schedule(ms);
 }
 
-/// The oldest pending responses, at most `max` (1..=50), whose JSON fits in
-/// one body. Same rule as `QueueState::next_batch_now`, but measured with
-/// `JSON.stringify`: the core measures numbers with `f64` formatting, which
-/// would add ~15 KB to the wasm. The oldest response always goes (an oversized
-/// one is refused by the endpoint and becomes a dead letter, never blocks).
-fn next_batch(q: &nps_core::QueueState, max: usize) -> Option<Vec<Response>> {
-    let max = max.clamp(1, nps_core::MAX_RESPONSES);
-    let budget = MAX_BODY_BYTES - ENVELOPE_RESERVE_BYTES;
-    let mut used = 0;
-    let mut count = 0;
-    for r in q.pending.iter().take(max) {
-        let len = js::stringify(&js::response_to_js(r)).map_or(0, |s| s.len()) + 1;
-        if count > 0 && used + len > budget {
-            break;
-        }
-        used += len;
-        count += 1;
-    }
-    (count > 0).then(|| q.pending[..count].to_vec())
-}
-
-/// Sends batches until the queue is empty, a retry is due later, or (with
-/// `force`) one attempt failed. Returns (sent, pending, dead letters).
-pub(super) async fn flush_all(force: bool, keepalive: bool) -> (usize, usize, usize) {
-    let mut store = LocalQueueStore::default();
-    let counts = |store: &LocalQueueStore| {
-        let q = store.load().unwrap_or_default();
-        (q.pending(), q.dead_letters.len())
-    };
+/// The next batch to POST as `[url, json]`, or undefined when there is none:
+/// nothing pending, no endpoint, a backoff still running (unless `force`), or
+/// (automatic flushes) another tab holding the send lease — then a later
+/// flush is scheduled.
+#[wasm_bindgen(js_name = takeBatch)]
+pub fn take_batch(force: bool, keepalive: bool) -> JsValue {
     let Some(Some((endpoint, batch_size))) = with_live(|l| {
         l.opts
             .endpoint
             .clone()
             .map(|e| (e, l.opts.batch_size as usize))
     }) else {
-        let (p, d) = counts(&store);
-        return (0, p, d);
+        return JsValue::UNDEFINED;
     };
-    while FLUSHING.with(|f| f.get()) {
-        if keepalive {
-            let (p, d) = counts(&store);
-            return (0, p, d);
-        }
-        lifecycle::sleep(25).await;
-    }
+    let now = crate::browser::now_ms();
     // Automatic flushes leave the sending to a tab that holds the lease.
     let leased = !force && !keepalive;
     if leased {
-        if let Err(wait_ms) = take_lease(crate::browser::now_ms()) {
+        if let Err(wait_ms) = take_lease(now) {
             schedule_flush(wait_ms);
-            let (p, d) = counts(&store);
-            return (0, p, d);
+            return JsValue::UNDEFINED;
         }
     }
-    FLUSHING.with(|f| f.set(true));
-    let mut sent = 0;
-    loop {
-        let now = crate::browser::now_ms();
+    let q = LocalQueueStore::default().load().unwrap_or_default();
+    let batch = if force {
+        q.next_batch_now(batch_size)
+    } else {
+        q.next_batch(now, batch_size)
+    };
+    let Some(batch) = batch else {
+        if q.pending() > 0 && q.next_attempt_ms > now {
+            schedule_flush(q.next_attempt_ms - now);
+        }
         if leased {
-            let _ = take_lease(now);
+            release_lease();
         }
-        let q = store.load().unwrap_or_default();
-        let batch = if force || now >= q.next_attempt_ms {
-            next_batch(&q, batch_size)
-        } else {
-            None
-        };
-        let Some(batch) = batch else {
-            if q.pending() > 0 && q.next_attempt_ms > now {
-                schedule_flush(q.next_attempt_ms - now);
+        return JsValue::UNDEFINED;
+    };
+    let ids = batch.iter().map(|r| r.id.clone()).collect();
+    let body = Batch::new(crate::browser::new_id(), rfc3339_from_unix_ms(now), batch);
+    let Some(json) = js::stringify(&js::batch_to_js(&body)) else {
+        return JsValue::UNDEFINED;
+    };
+    IN_FLIGHT.with(|f| *f.borrow_mut() = Some(InFlight { ids, leased }));
+    Array::of2(&JsValue::from_str(&endpoint), &JsValue::from_str(&json)).into()
+}
+
+/// Applies the endpoint's answer to the batch from `takeBatch()` (`status`
+/// undefined: network error or timeout). Returns how many responses were
+/// accepted, or -1 when the loop must stop (a retry is scheduled).
+#[wasm_bindgen(js_name = batchDone)]
+pub fn batch_done(status: Option<u16>, retry_after: Option<String>, body: &str) -> i32 {
+    let Some(InFlight { ids, leased }) = IN_FLIGHT.with(|f| f.borrow_mut().take()) else {
+        return -1;
+    };
+    let now = crate::browser::now_ms();
+    let outcome = classify(status, retry_after.as_deref(), body, now);
+    let next = transact(&mut LocalQueueStore::default(), |q| {
+        q.apply(&ids, &outcome, now, crate::browser::random());
+        q.next_attempt_ms
+    })
+    .unwrap_or(0);
+    let detail = Object::new();
+    set(&detail, "count", &JsValue::from(ids.len() as u32));
+    set(
+        &detail,
+        "ids",
+        &ids.iter().map(|i| JsValue::from_str(i)).collect::<Array>(),
+    );
+    match outcome {
+        Outcome::Accepted => {
+            emit("sent", &detail);
+            ids.len() as i32
+        }
+        Outcome::Retry { .. } => {
+            set(&detail, "kind", &JsValue::from_str("retry"));
+            set(
+                &detail,
+                "status",
+                &status.map(JsValue::from).unwrap_or(JsValue::NULL),
+            );
+            emit("error", &detail);
+            schedule_flush(next.saturating_sub(now));
+            if leased {
+                release_lease();
             }
-            break;
-        };
-        let ids: Vec<String> = batch.iter().map(|r| r.id.clone()).collect();
-        let body = Batch::new(crate::browser::new_id(), rfc3339_from_unix_ms(now), batch);
-        let Some(json) = js::stringify(&js::batch_to_js(&body)) else {
-            break;
-        };
-        let reply = transport::post_json(&endpoint, &json, keepalive, transport::TIMEOUT_MS).await;
-        let now = crate::browser::now_ms();
-        let outcome = classify(reply.status, reply.retry_after.as_deref(), &reply.body, now);
-        let next = transact(&mut store, |q| {
-            q.apply(&ids, &outcome, now, crate::browser::random());
-            q.next_attempt_ms
-        })
-        .unwrap_or(0);
-        let detail = Object::new();
-        set(&detail, "count", &JsValue::from(ids.len() as u32));
-        set(
-            &detail,
-            "ids",
-            &ids.iter().map(|i| JsValue::from_str(i)).collect::<Array>(),
-        );
-        match outcome {
-            Outcome::Accepted => {
-                sent += ids.len();
-                emit("sent", &detail);
-            }
-            Outcome::Retry { .. } => {
-                set(&detail, "kind", &JsValue::from_str("retry"));
-                set(
-                    &detail,
-                    "status",
-                    &reply.status.map(JsValue::from).unwrap_or(JsValue::NULL),
-                );
-                emit("error", &detail);
-                schedule_flush(next.saturating_sub(now));
-                break;
-            }
-            Outcome::Refused { status, reason } => {
-                set(&detail, "kind", &JsValue::from_str("refused"));
-                set(&detail, "status", &JsValue::from(status));
-                set(&detail, "reason", &JsValue::from_str(&reason));
-                emit("error", &detail);
-            }
+            -1
+        }
+        Outcome::Refused { status, reason } => {
+            set(&detail, "kind", &JsValue::from_str("refused"));
+            set(&detail, "status", &JsValue::from(status));
+            set(&detail, "reason", &JsValue::from_str(&reason));
+            emit("error", &detail);
+            0
         }
     }
-    FLUSHING.with(|f| f.set(false));
-    if leased {
-        release_lease();
-    }
-    let (p, d) = counts(&store);
-    (sent, p, d)
+}
+
+/// `{sent, pending, deadLetters}`: what `flush()` resolves to.
+#[wasm_bindgen(js_name = flushResult)]
+pub fn flush_result(sent: u32) -> JsValue {
+    let q = LocalQueueStore::default().load().unwrap_or_default();
+    let o = Object::new();
+    set(&o, "sent", &JsValue::from(sent));
+    set(&o, "pending", &JsValue::from(q.pending() as u32));
+    set(
+        &o,
+        "deadLetters",
+        &JsValue::from(q.dead_letters.len() as u32),
+    );
+    o.into()
 }
 
 /// Send lease shared by the tabs of an origin: `"<tab id> <expiry ms>"`.

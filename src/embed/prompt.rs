@@ -9,15 +9,19 @@ const THANKS_MS: u64 = 4000;
 
 thread_local! {
     static PROMPT: RefCell<Option<Mounted>> = const { RefCell::new(None) };
-    static TRIGGERS: RefCell<Vec<WindowListenerHandle>> = const { RefCell::new(Vec::new()) };
-    static TRIGGER_TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
     /// Counts prompts shown, so a late timer closes only its own prompt.
     static SHOWN: Cell<u32> = const { Cell::new(0) };
 }
 
+/// Shows a prompt. One is on screen at a time: without `force` a second call
+/// does nothing; with `force` the one on screen (even its thank-you) is
+/// replaced by a fresh prompt.
 pub(super) fn show_prompt(props: Properties, force: bool) {
     if PROMPT.with(|p| p.borrow().is_some()) {
-        return;
+        if !force {
+            return;
+        }
+        close_prompt();
     }
     let Some((opts, strings, target)) =
         with_live(|l| (l.opts.clone(), l.strings, l.target.clone()))
@@ -110,6 +114,8 @@ pub(super) fn show_prompt(props: Properties, force: bool) {
 /// calling `hide()`), and a view must not be torn down under its own feet.
 pub(super) fn close_prompt() {
     if let Some(m) = PROMPT.with(|p| p.borrow_mut().take()) {
+        // Off the page now (a fresh prompt may follow at once); dropped later.
+        m.host().remove();
         lifecycle::defer(move || drop(m));
     }
 }
@@ -124,6 +130,7 @@ fn dismissed() {
     emit("dismissed", &detail);
 }
 
+/// Arms the automatic triggers (run by the shell) when this visitor is eligible.
 pub(super) fn arm_triggers() {
     let Some(opts) = with_live(|l| l.opts.clone()) else {
         return;
@@ -131,40 +138,17 @@ pub(super) fn arm_triggers() {
     if eligible(&opts, &visitor_history(), crate::browser::now_ms()).is_err() {
         return;
     }
-    let mut handles = Vec::new();
-    if opts.scroll_percent > 0 {
-        let p = f64::from(opts.scroll_percent);
-        handles.push(lifecycle::on("scroll", move |_| {
-            if lifecycle::scrolled_percent() >= p {
-                lifecycle::defer(auto_show);
-            }
-        }));
-    }
-    if opts.exit_intent {
-        handles.push(lifecycle::on("mouseout", |ev| {
-            if lifecycle::is_exit_intent(&ev) {
-                lifecycle::defer(auto_show);
-            }
-        }));
-    }
-    if handles.is_empty() {
-        let t = lifecycle::after(u64::from(opts.delay_ms), auto_show);
-        TRIGGER_TIMER.with(|s| *s.borrow_mut() = t);
-    }
-    TRIGGERS.with(|t| *t.borrow_mut() = handles);
+    host::arm(opts.delay_ms, opts.scroll_percent, opts.exit_intent);
 }
 
 pub(super) fn disarm_triggers() {
-    let handles = TRIGGERS.with(|t| std::mem::take(&mut *t.borrow_mut()));
-    for h in handles {
-        h.remove();
-    }
-    if let Some(t) = TRIGGER_TIMER.with(|t| t.borrow_mut().take()) {
-        t.clear();
-    }
+    host::disarm();
 }
 
-fn auto_show() {
-    disarm_triggers();
-    show_prompt(Properties::new(), false);
+/// `autoShow()`: a trigger fired (called by the shell, which disarms first).
+#[wasm_bindgen(js_name = autoShow)]
+pub fn auto_show() {
+    if !disabled() {
+        show_prompt(Properties::new(), false);
+    }
 }

@@ -158,28 +158,16 @@ pub(super) fn record_answer(
     Ok(Some(r))
 }
 
-/// The checks of `Response::validate` that a response built here can fail
-/// (score, id and timestamp are correct by construction). Done locally:
-/// `validate` measures numbers with `f64` formatting, which would add ~20 KB
-/// to the wasm. The size limit is measured on the real `JSON.stringify` output.
+/// `Response::validate`'s message: "field: what is wrong" (built without `core::fmt`).
 fn check(r: &Response) -> Result<(), String> {
-    let chars = r.touchpoint.chars().count();
-    if chars == 0 || chars > MAX_TOUCHPOINT_CHARS {
-        let mut m = String::from("touchpoint must be a name of 1 to 100 characters, got \"");
-        m.push_str(&r.touchpoint);
-        m.push('"');
-        return Err(m);
-    }
-    if let Some(c) = &r.comment {
-        if c.chars().count() > MAX_COMMENT_CHARS {
-            return Err("comment must be at most 2000 characters".to_owned());
+    r.validate().map_err(|e| {
+        let mut m = e.field;
+        if !m.is_empty() {
+            m.push_str(": ");
         }
-    }
-    let len = js::stringify(&js::response_to_js(r)).map_or(0, |s| s.len());
-    if len > MAX_BODY_BYTES - ENVELOPE_RESERVE_BYTES {
-        return Err("response is larger than 64 KiB; shorten the comment or properties".to_owned());
-    }
-    Ok(())
+        m.push_str(&e.message);
+        m
+    })
 }
 
 pub(super) fn summary(touchpoint: Option<&str>) -> Summary {

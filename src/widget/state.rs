@@ -120,7 +120,7 @@ impl SurveyState {
     pub fn set_comment(&mut self, text: &str) {
         match text.char_indices().nth(MAX_COMMENT_CHARS) {
             Some((cut, _)) => {
-                self.comment = text[..cut].to_owned();
+                self.comment = text.get(..cut).unwrap_or(text).to_owned();
                 self.chars = MAX_COMMENT_CHARS;
             }
             None => {

@@ -1,10 +1,10 @@
 //! Leptos components. They only wire signals to [`SurveyState`]; the logic
 //! lives there.
 
-use leptos::html;
 use leptos::prelude::*;
 use nps_core::scoring::Summary;
-use web_sys::KeyboardEvent;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 
 use super::i18n::Strings;
 use super::state::{Answer, KeyAction, Phase, SurveyState};
@@ -35,17 +35,14 @@ pub fn Prompt(
     preview: Option<ArcRwSignal<Summary>>,
 ) -> impl IntoView {
     let state = RwSignal::new(SurveyState::new());
-    let radios: [NodeRef<html::Button>; 11] = std::array::from_fn(|_| NodeRef::new());
-    let comment_box = NodeRef::<html::Textarea>::new();
 
-    let choose = move |score: u8| {
+    let choose = move |score: u8, from: Option<Element>| {
         if state.write().choose(score) {
-            // The comment box appears on the next render: focus it after
-            // that. The prompt may be gone by then (closed): `try_` does not panic.
+            // The comment box shows on the next render: focus it after that.
             set_timeout(
                 move || {
-                    if let Some(Some(ta)) = comment_box.try_get_untracked() {
-                        let _ = ta.focus();
+                    if let Some(from) = from {
+                        focus_in(&from, "textarea");
                     }
                 },
                 std::time::Duration::ZERO,
@@ -62,36 +59,61 @@ pub fn Prompt(
             on_submit.run(answer);
         }
     };
-    let on_radio_key =
-        move |from: u8, ev: KeyboardEvent| match state.with_untracked(|s| s.key(&ev.key(), from)) {
-            Some(KeyAction::Focus(to)) => {
+    // Two handlers on the container serve every button and key (events
+    // bubble up inside the shadow root): fewer closures in the wasm.
+    let on_key = move |ev: KeyboardEvent| {
+        let key = ev.key();
+        let radio = target_element(&ev).and_then(|el| radio_score(&el).map(|s| (el, s)));
+        let action = match &radio {
+            Some((_, from)) => state.with_untracked(|s| s.key(&key, *from)),
+            None if key == "Escape" || key == "Esc" => Some(KeyAction::Dismiss),
+            None => None,
+        };
+        match (action, radio) {
+            (Some(KeyAction::Focus(to)), Some((el, _))) => {
                 ev.prevent_default();
                 state.write().set_focus(to);
-                if let Some(b) = radios[to as usize].get_untracked() {
-                    let _ = b.focus();
-                }
+                let mut selector = String::from("[role=radio]:nth-child(");
+                super::state::push_uint(&mut selector, u64::from(to) + 1);
+                selector.push(')');
+                focus_in(&el, &selector);
             }
-            Some(KeyAction::Choose) => {
+            (Some(KeyAction::Choose), Some((el, from))) => {
                 ev.prevent_default();
-                choose(from);
+                choose(from, Some(el));
+            }
+            (Some(KeyAction::Dismiss), _) => {
+                ev.prevent_default();
+                close();
             }
             _ => {}
+        }
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let Some(button) = target_element(&ev).and_then(|el| el.closest("button").ok().flatten())
+        else {
+            return;
         };
+        if let Some(score) = radio_score(&button) {
+            choose(score, Some(button));
+        } else if button.class_name() == "x" {
+            close();
+        } else if button.class_name() == "send" {
+            submit();
+        }
+    };
 
-    // A memo: typing changes `state` on every key, but must not re-render the form.
-    let phase = Memo::new(move |_| state.with(|s| s.phase()));
-    let phase = move || phase.get();
+    // Nothing is created or removed after the first render: the follow-up
+    // part is always there and toggled with `hidden` (fewer view types, no
+    // memo; typing changes `state` but rebuilds nothing).
+    let phase = move || state.with(|s| s.phase());
     let buttons = (0..=10u8)
         .map(|i| {
             view! {
                 <button
-                    type="button"
                     role="radio"
-                    node_ref=radios[i as usize]
                     aria-checked=move || if state.with(|s| s.is_checked(i)) { "true" } else { "false" }
                     tabindex=move || if state.with(|s| s.tab_stop() == i) { "0" } else { "-1" }
-                    on:click=move |_| choose(i)
-                    on:keydown=move |ev| on_radio_key(i, ev)
                 >
                     {LABELS[i as usize]}
                 </button>
@@ -104,13 +126,20 @@ pub fn Prompt(
     let preview_panel = preview.map(|summary| {
         // A handle owned by this view; the shared value outlives the prompt.
         let summary = RwSignal::from(summary);
+        // One text node, so one reactive closure: " NPS 42 · n 17".
+        let figures = move || {
+            summary.with(|s| {
+                let mut t = String::from(" NPS ");
+                t.push_str(&crate::widget::fmt_nps(s.nps));
+                t.push_str(" · n ");
+                super::state::push_uint(&mut t, s.n);
+                t
+            })
+        };
         view! {
             <div class="pv" aria-label=strings.preview role="note">
                 <b>{strings.preview}</b>
-                " NPS "
-                {move || summary.with(|s| crate::widget::fmt_nps(s.nps))}
-                " · n "
-                {move || summary.with(|s| s.n)}
+                {figures}
             </div>
         }
     });
@@ -121,15 +150,10 @@ pub fn Prompt(
             role=role
             aria-modal=modal.then_some("true")
             aria-labelledby="nps-q"
-            on:keydown=move |ev: KeyboardEvent| {
-                let k = ev.key();
-                if k == "Escape" || k == "Esc" {
-                    ev.prevent_default();
-                    close();
-                }
-            }
+            on:keydown=on_key
+            on:click=on_click
         >
-            <button type="button" class="x" aria-label=strings.close on:click=move |_| close()>
+            <button class="x" aria-label=strings.close>
                 "×"
             </button>
             <p id="nps-q" class="q">{question}</p>
@@ -141,36 +165,61 @@ pub fn Prompt(
                     <span id="nps-lo">{strings.not_likely}</span>
                     <span id="nps-hi">{strings.very_likely}</span>
                 </div>
-                {move || (phase() == Phase::FollowUp).then(|| view! {
+                <div class="fu-part" hidden=move || phase() != Phase::FollowUp>
                     <label for="nps-c" class="fu">{follow_up}</label>
                     <textarea
                         id="nps-c"
                         maxlength="2000"
                         rows="3"
-                        node_ref=comment_box
                         on:input=move |ev| {
-                            let v = event_target_value(&ev);
+                            let ta = event_target::<HtmlTextAreaElement>(&ev);
+                            let v = ta.value();
                             let mut s = state.write();
                             s.set_comment(&v);
                             if s.comment().len() != v.len() {
-                                if let Some(Some(ta)) = comment_box.try_get_untracked() {
-                                    ta.set_value(s.comment());
-                                }
+                                ta.set_value(s.comment());
                             }
                         }
                     ></textarea>
                     <div class="row">
                         <span class="cnt">{move || state.with(|s| s.counter())}</span>
-                        <button type="button" class="send" on:click=move |_| submit()>
+                        <button class="send">
                             {strings.send}
                         </button>
                     </div>
-                })}
+                </div>
             </div>
             <div role="status" class="ty">
                 {move || if phase() == Phase::Thanks { strings.thanks } else { "" }}
             </div>
             {preview_panel}
         </div>
+    }
+}
+
+/// The score of a radio button (its label), None for any other element.
+fn radio_score(el: &Element) -> Option<u8> {
+    if el.get_attribute("role").as_deref() != Some("radio") {
+        return None;
+    }
+    let label = el.text_content()?;
+    LABELS.iter().position(|l| *l == label).map(|i| i as u8)
+}
+
+/// The element an event happened on (a radio button).
+fn target_element(ev: &web_sys::Event) -> Option<Element> {
+    ev.target().and_then(|t| t.dyn_into().ok())
+}
+
+/// Focuses the first match of `selector` in the prompt that holds `from`
+/// (no node refs: plain DOM lookups are smaller in the wasm).
+fn focus_in(from: &Element, selector: &str) {
+    let el = from
+        .closest(".box")
+        .ok()
+        .flatten()
+        .and_then(|b| b.query_selector(selector).ok().flatten());
+    if let Some(el) = el.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }

@@ -78,8 +78,11 @@
   };
 
   if (!base) { fail(new Error('cannot find the nps-widget.js script element')); return; }
-  import(base + 'nps_widget.js').then(function (m) {
-    return m.default({ module_or_path: base + 'nps_widget_bg.wasm' }).then(function () { return m; });
+  Promise.all([import(base + 'nps_widget.js'), import(base + 'shell.js')]).then(function (r) {
+    var m = r[0];
+    return m.default({ module_or_path: base + 'nps_widget_bg.wasm' }).then(function () {
+      return Object.assign({}, m, r[1].connect(m, P));
+    });
   }).then(function (m) {
     mod = m;
     // The script tag's data-* options, unless the page called init() itself.

@@ -1,0 +1,114 @@
+// nps-widget shell, shared by the loader (nps-widget.js) and the ES module (index.js):
+// the browser I/O that is far smaller in JavaScript than as wasm closures — timers, fetch,
+// page events, the on()/off() handlers. Every decision (what to send, backoff, retry or
+// dead letter, eligibility) is made in the wasm, which calls schedule/emit/arm/disarm.
+const EVENTS = ['shown', 'response', 'sent', 'dismissed', 'error'];
+
+export function connect(m, P) {
+  const listeners = [];
+  let timer = 0, due = Infinity, busy = null, triggers = [];
+
+  function schedule(ms) {
+    const at = Date.now() + ms;
+    if (timer && due <= at) return;
+    clearTimeout(timer);
+    due = at;
+    timer = setTimeout(() => { timer = 0; due = Infinity; flush(false, false); }, ms);
+  }
+
+  // POST one batch; [status, Retry-After, body], status undefined on a network error or timeout.
+  async function post(url, body, keepalive) {
+    const ctl = new AbortController();
+    const t = setTimeout(() => ctl.abort(), 10000);
+    try {
+      const r = await fetch(url, {
+        method: 'POST', body, keepalive, signal: ctl.signal,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      return [r.status, r.headers.get('Retry-After') ?? undefined, await r.text()];
+    } catch (e) {
+      return [undefined, undefined, ''];
+    } finally {
+      clearTimeout(t);
+    }
+  }
+
+  // One send loop at a time; a page-hide flush does not wait for a running one.
+  async function flush(force, keepalive) {
+    while (busy) {
+      if (keepalive) return m.flushResult(0);
+      await busy;
+    }
+    let done, sent = 0;
+    busy = new Promise((r) => { done = r; });
+    try {
+      for (let b; (b = m.takeBatch(force, keepalive));) {
+        const n = m.batchDone(...(await post(b[0], b[1], keepalive)));
+        if (n < 0) break;
+        sent += n;
+      }
+    } finally {
+      busy = null;
+      done();
+    }
+    return m.flushResult(sent);
+  }
+
+  function emit(event, detail) {
+    for (const [e, f] of listeners.slice()) {
+      if (e === event) {
+        try { f(detail); } catch (err) { console.error(P + 'an event handler threw', err); }
+      }
+    }
+  }
+
+  function listen(target, event, f) {
+    target.addEventListener(event, f, { passive: true });
+    triggers.push(() => target.removeEventListener(event, f));
+  }
+  function disarm() { triggers.forEach((off) => off()); triggers = []; }
+  function fire() { disarm(); setTimeout(m.autoShow); }
+  function arm(delay, scroll, exit) {
+    disarm();
+    if (scroll > 0) {
+      listen(window, 'scroll', () => {
+        const root = document.documentElement;
+        if (scrollY + innerHeight >= root.scrollHeight * scroll / 100) fire();
+      });
+    }
+    if (exit) listen(document, 'mouseout', (e) => { if (!e.relatedTarget && e.clientY <= 0) fire(); });
+    if (!triggers.length) {
+      const t = setTimeout(fire, delay);
+      triggers.push(() => clearTimeout(t));
+    }
+  }
+
+  m.connect({ schedule, emit, arm, disarm });
+  addEventListener('online', () => schedule(0));
+  addEventListener('pagehide', () => flush(false, true));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush(false, true);
+  });
+
+  return {
+    flush: () => flush(true, false),
+    // Recording is synchronous (localStorage); a TypeError comes back as a value.
+    record(input) {
+      const r = m.record(input);
+      if (r instanceof Error) throw r;
+      return Promise.resolve(r);
+    },
+    on(event, f) {
+      if (!EVENTS.includes(event)) {
+        console.error(P + 'on(): unknown event "' + event + '"; expected shown, response, sent, dismissed or error');
+      } else if (typeof f !== 'function') {
+        console.error(P + 'on(event, handler): handler must be a function');
+      } else listeners.push([event, f]);
+    },
+    off(event, f) {
+      for (let i = listeners.length; i--;) {
+        if (listeners[i][0] === event && listeners[i][1] === f) listeners.splice(i, 1);
+      }
+    },
+  };
+}
