@@ -12,7 +12,7 @@ const SCORE_ROWS: u64 = 1_000_000;
 
 pub fn run_all() -> Result<(), Failed> {
     crate::build_pkg()?;
-    crate::size::report(crate::SIZE_BUDGET_BROTLI)?;
+    crate::size::report()?;
     let nps = crate::build_server()?;
     crate::ensure_chromium()?;
     run(cmd("node")
