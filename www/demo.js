@@ -69,11 +69,13 @@
       render(w.stats());
       refreshPending();
     };
-    // hide() first: show() leaves a prompt that is already mounted (e.g. the inline thank-you) as it is.
-    $('show-survey').addEventListener('click', () => {
-      w.hide();
-      w.show(null, { force: true });
-    });
+    // The same options as the script tag, in either mode: init() again reconfigures the widget
+    // (the prompt on screen goes), then show({force}) opens a fresh prompt.
+    const options = { ...(tag ? tag.dataset : {}), trigger: 'manual' };
+    const open = (mode) => () =>
+      w.init({ ...options, mode }).then(() => w.show(null, { force: true }));
+    $('show-survey').addEventListener('click', open('inline'));
+    $('show-popup').addEventListener('click', open('popup'));
     $('flush-now').addEventListener('click', () => {
       w.flush().then(refreshPending, refreshPending);
     });

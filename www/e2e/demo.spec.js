@@ -81,8 +81,21 @@ test('demo page: answer the inline prompt, the panel updates, the button opens t
     .toEqual([[6, 'Inline answer from the demo', 'demo']]);
 
   await demo.showButton.click();
-  const radiogroup = page.locator('[data-nps-widget]').getByRole('radiogroup').last();
+  const radiogroup = page.locator('[data-nps-widget="inline"]').getByRole('radiogroup');
   await expect(radiogroup).toBeVisible();
   await expect(radiogroup.getByRole('radio')).toHaveCount(11);
   await expect(radiogroup.getByRole('radio', { checked: true })).toHaveCount(0);
+
+  // The same widget as the corner popup: the inline prompt goes, a popup dialog comes.
+  await demo.popupButton.click();
+  const popup = page.locator('[data-nps-widget="popup"]');
+  await expect(popup.getByRole('dialog')).toBeVisible();
+  await expect(popup.getByRole('radio')).toHaveCount(11);
+  await expect(page.locator('[data-nps-widget="inline"]')).toHaveCount(0);
+  await popup.getByRole('radio', { name: '10' }).click();
+  await popup.getByRole('button', { name: 'Send' }).click();
+  await expect(popup.getByRole('status')).toHaveText('Thank you for your feedback!');
+  await expect
+    .poll(async () => (await rows()).map((r) => r.score).sort((a, b) => a - b), { timeout: 20_000 })
+    .toEqual([6, 10]);
 });

@@ -13,6 +13,7 @@ class DemoPage {
   constructor(page) {
     this.page = page;
     this.showButton = page.getByRole('button', { name: 'Open the survey' });
+    this.popupButton = page.getByRole('button', { name: 'Open as a popup' });
     this.flushButton = page.getByRole('button', { name: 'Send queued answers now' });
     this.n = page.locator('#stat-n');
     this.nps = page.locator('#stat-nps');
