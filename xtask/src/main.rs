@@ -308,7 +308,16 @@ fn test() -> Result<(), Failed> {
     });
     step("rustdoc (warnings are errors)", &mut || {
         run(cmd("cargo")
-            .args(["doc", "--no-deps", "-p", "nps-core", "-p", "nps-server"])
+            .args([
+                "doc",
+                "--no-deps",
+                "-p",
+                "nps-core",
+                "-p",
+                "nps-server",
+                "-p",
+                "nps-widget",
+            ])
             .env("RUSTDOCFLAGS", "-Dwarnings"))
     });
     step(
