@@ -394,124 +394,94 @@ pub fn parse_options<'a>(attrs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
     for (raw_key, raw_value) in attrs {
         let key = canonical_key(raw_key);
         let v = raw_value.trim();
-        let mut fail = |option: &'static str, expected: &'static str, fatal: bool| {
+        // One loop over the table, not one match arm per option: the wasm keeps
+        // a single error path and the key lookup is a data scan.
+        let Some(i) = OPTIONS
+            .iter()
+            .position(|(name, _)| name.get(5..) == Some(&key))
+        else {
             errors.push(OptionError {
-                option,
-                value: raw_value.to_owned(),
-                expected,
-                fatal,
-            });
-        };
-        match key.as_str() {
-            "endpoint" => {
-                if endpoint_allowed(v) {
-                    o.endpoint = Some(v.to_owned());
-                } else {
-                    o.endpoint = None;
-                    fail("data-endpoint", EXPECT_ENDPOINT, true);
-                }
-            }
-            "touchpoint" => {
-                let chars = v.chars().count();
-                if (1..=MAX_TOUCHPOINT_CHARS).contains(&chars) {
-                    o.touchpoint = v.to_owned();
-                } else {
-                    fail("data-touchpoint", EXPECT_TOUCHPOINT, false);
-                }
-            }
-            "locale" => {
-                if v.is_empty() {
-                    o.locale = None;
-                } else if is_language_tag(v) {
-                    o.locale = Some(v.to_owned());
-                } else {
-                    fail("data-locale", EXPECT_LOCALE, false);
-                }
-            }
-            "company" => {
-                if v.chars().count() > MAX_COMPANY_CHARS {
-                    fail("data-company", EXPECT_COMPANY, false);
-                } else {
-                    o.company = (!v.is_empty()).then(|| v.to_owned());
-                }
-            }
-            "mode" => match one_of(
-                v,
-                &[
-                    ("popup", Mode::Popup),
-                    ("modal", Mode::Modal),
-                    ("inline", Mode::Inline),
-                ],
-            ) {
-                Some(m) => o.mode = m,
-                None => fail("data-mode", EXPECT_MODE, false),
-            },
-            "target" => o.target = (!v.is_empty()).then(|| v.to_owned()),
-            "trigger" => match one_of(v, &[("auto", Trigger::Auto), ("manual", Trigger::Manual)]) {
-                Some(t) => o.trigger = t,
-                None => fail("data-trigger", EXPECT_TRIGGER, false),
-            },
-            "delay-ms" => match parse_u32(v) {
-                Some(n) => o.delay_ms = n,
-                None => fail("data-delay-ms", EXPECT_MS, false),
-            },
-            "scroll-percent" => match parse_u32(v).filter(|n| *n <= 100) {
-                Some(n) => o.scroll_percent = n as u8,
-                None => fail("data-scroll-percent", EXPECT_PERCENT, false),
-            },
-            "exit-intent" => match parse_bool(v) {
-                Some(b) => o.exit_intent = b,
-                None => fail("data-exit-intent", EXPECT_BOOL, false),
-            },
-            "recontact-days" => match parse_u32(v) {
-                Some(n) => o.recontact_days = n,
-                None => fail("data-recontact-days", EXPECT_DAYS, false),
-            },
-            "dismiss-days" => match parse_u32(v) {
-                Some(n) => o.dismiss_days = n,
-                None => fail("data-dismiss-days", EXPECT_DAYS, false),
-            },
-            "sample" => match parse_decimal(v, false)
-                .ok()
-                .filter(|x| (0.0..=1.0).contains(x))
-            {
-                Some(x) => o.sample = x,
-                None => fail("data-sample", EXPECT_SAMPLE, false),
-            },
-            "batch-size" => match parse_u32(v).filter(|n| (1..=50).contains(n)) {
-                Some(n) => o.batch_size = n as u8,
-                None => fail("data-batch-size", EXPECT_BATCH, false),
-            },
-            "flush-ms" => match parse_u32(v) {
-                Some(n) => o.flush_ms = n,
-                None => fail("data-flush-ms", EXPECT_MS, false),
-            },
-            "preview" => match parse_bool(v) {
-                Some(b) => o.preview = b,
-                None => fail("data-preview", EXPECT_BOOL, false),
-            },
-            "theme" => match one_of(
-                v,
-                &[
-                    ("light", Theme::Light),
-                    ("dark", Theme::Dark),
-                    ("auto", Theme::Auto),
-                ],
-            ) {
-                Some(t) => o.theme = t,
-                None => fail("data-theme", EXPECT_THEME, false),
-            },
-            "properties" => match properties(v) {
-                Ok(p) => o.properties = p,
-                Err(Inexact(false)) => fail("data-properties", EXPECT_PROPERTIES, false),
-                Err(Inexact(true)) => fail("data-properties", EXPECT_PROPERTY_NUMBERS, false),
-            },
-            _ => errors.push(OptionError {
                 option: "option name",
                 value: raw_key.to_owned(),
                 expected: EXPECT_KEY,
                 fatal: false,
-            }),
+            });
+            continue;
+        };
+        let (option, mut expected) = OPTIONS[i];
+        let n = parse_u32(v);
+        let b = parse_bool(v);
+        let owned = || (!v.is_empty()).then(|| v.to_owned());
+        let ok = match i {
+            0 => {
+                o.endpoint = endpoint_allowed(v).then(|| v.to_owned());
+                o.endpoint.is_some()
+            }
+            1 => {
+                let ok = (1..=MAX_TOUCHPOINT_CHARS).contains(&v.chars().count());
+                if ok {
+                    o.touchpoint = v.to_owned();
+                }
+                ok
+            }
+            2 => {
+                let ok = v.is_empty() || is_language_tag(v);
+                if ok {
+                    o.locale = owned();
+                }
+                ok
+            }
+            3 => {
+                let ok = v.chars().count() <= MAX_COMPANY_CHARS;
+                if ok {
+                    o.company = owned();
+                }
+                ok
+            }
+            4 => set(&mut o.mode, one_of(v, &MODES)),
+            5 => {
+                o.target = owned();
+                true
+            }
+            6 => set(&mut o.trigger, one_of(v, &TRIGGERS)),
+            7 => set(&mut o.delay_ms, n),
+            8 => set(
+                &mut o.scroll_percent,
+                n.filter(|n| *n <= 100).map(|n| n as u8),
+            ),
+            9 => set(&mut o.exit_intent, b),
+            10 => set(&mut o.recontact_days, n),
+            11 => set(&mut o.dismiss_days, n),
+            12 => set(
+                &mut o.sample,
+                parse_decimal(v, false)
+                    .ok()
+                    .filter(|x| (0.0..=1.0).contains(x)),
+            ),
+            13 => set(
+                &mut o.batch_size,
+                n.filter(|n| (1..=50).contains(n)).map(|n| n as u8),
+            ),
+            14 => set(&mut o.flush_ms, n),
+            15 => set(&mut o.preview, b),
+            16 => set(&mut o.theme, one_of(v, &THEMES)),
+            _ => match properties(v) {
+                Ok(p) => set(&mut o.properties, Some(p)),
+                Err(Inexact(inexact)) => {
+                    if inexact {
+                        expected = EXPECT_PROPERTY_NUMBERS;
+                    }
+                    false
+                }
+            },
+        };
+        if !ok {
+            errors.push(OptionError {
+                option,
+                value: raw_value.to_owned(),
+                expected,
+                fatal: i == 0,
+            });
         }
     }
     if o.mode == Mode::Inline && o.target.is_none() {
@@ -523,6 +493,54 @@ pub fn parse_options<'a>(attrs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
         });
     }
     Parsed { options: o, errors }
+}
+
+/// Every option: its attribute name and what it accepts. `parse_options`
+/// matches on the index, so the order here is the order of its arms (the
+/// tests `every_option_happy_path` and `error_messages_name_option_and_value`
+/// exercise each index, so a reordering fails them).
+const OPTIONS: [(&str, &str); 18] = [
+    ("data-endpoint", EXPECT_ENDPOINT),
+    ("data-touchpoint", EXPECT_TOUCHPOINT),
+    ("data-locale", EXPECT_LOCALE),
+    ("data-company", EXPECT_COMPANY),
+    ("data-mode", EXPECT_MODE),
+    ("data-target", EXPECT_TARGET),
+    ("data-trigger", EXPECT_TRIGGER),
+    ("data-delay-ms", EXPECT_MS),
+    ("data-scroll-percent", EXPECT_PERCENT),
+    ("data-exit-intent", EXPECT_BOOL),
+    ("data-recontact-days", EXPECT_DAYS),
+    ("data-dismiss-days", EXPECT_DAYS),
+    ("data-sample", EXPECT_SAMPLE),
+    ("data-batch-size", EXPECT_BATCH),
+    ("data-flush-ms", EXPECT_MS),
+    ("data-preview", EXPECT_BOOL),
+    ("data-theme", EXPECT_THEME),
+    ("data-properties", EXPECT_PROPERTIES),
+];
+
+const MODES: [(&str, Mode); 3] = [
+    ("popup", Mode::Popup),
+    ("modal", Mode::Modal),
+    ("inline", Mode::Inline),
+];
+const TRIGGERS: [(&str, Trigger); 2] = [("auto", Trigger::Auto), ("manual", Trigger::Manual)];
+const THEMES: [(&str, Theme); 3] = [
+    ("light", Theme::Light),
+    ("dark", Theme::Dark),
+    ("auto", Theme::Auto),
+];
+
+/// Stores `value` when there is one; whether there was.
+fn set<T>(field: &mut T, value: Option<T>) -> bool {
+    match value {
+        Some(v) => {
+            *field = v;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Parses a flat JSON object whose values are strings, numbers or booleans.
@@ -553,6 +571,7 @@ struct Inexact(bool);
 
 fn properties(s: &str) -> Result<Properties, Inexact> {
     let mut p = JsonParser {
+        text: s,
         bytes: s.as_bytes(),
         pos: 0,
         inexact: false,
@@ -592,6 +611,8 @@ fn parse_object(p: &mut JsonParser<'_>) -> Option<Properties> {
 }
 
 struct JsonParser<'a> {
+    /// The input; runs are cut from it with `str::get` (no UTF-8 re-validation).
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     /// A number was valid JSON but not exactly convertible.
@@ -669,7 +690,7 @@ impl JsonParser<'_> {
                 return None;
             }
         }
-        let text = core::str::from_utf8(&self.bytes[start..self.pos]).ok()?;
+        let text = self.text.get(start..self.pos)?;
         match parse_decimal(text, true) {
             Ok(x) => Some(x),
             Err(e) => {
@@ -692,7 +713,8 @@ impl JsonParser<'_> {
         self.expect(b'"')?;
         let mut out = String::new();
         loop {
-            // Copy the run of plain bytes (valid UTF-8, as the input is a &str) at once.
+            // Copy the run of plain bytes at once: it ends before an ASCII byte (or at
+            // the end), so it is whole characters of the input.
             let start = self.pos;
             while let Some(b) = self.peek() {
                 if b == b'"' || b == b'\\' || b < 0x20 {
@@ -700,7 +722,7 @@ impl JsonParser<'_> {
                 }
                 self.pos += 1;
             }
-            out.push_str(core::str::from_utf8(&self.bytes[start..self.pos]).ok()?);
+            out.push_str(self.text.get(start..self.pos)?);
             match self.next()? {
                 b'"' => return Some(out),
                 b'\\' => {}
