@@ -237,6 +237,16 @@ pub fn record(input: JsValue) -> JsValue {
     }
 }
 
+/// `input[key]` as an optional string: absent or null → None, a string → Some, else the
+/// `TypeError` with `message`.
+fn optional_string(input: &JsValue, key: &str, message: &str) -> Result<Option<String>, JsValue> {
+    let v = get(input, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| type_error(message))
+}
+
 fn record_input(input: &JsValue) -> Result<JsValue, JsValue> {
     if disabled() {
         return Ok(JsValue::UNDEFINED);
@@ -257,24 +267,12 @@ fn record_input(input: &JsValue) -> Result<JsValue, JsValue> {
         });
         return Err(type_error(&m));
     };
-    let comment = get(input, "comment");
-    let comment = if comment.is_undefined() || comment.is_null() {
-        None
-    } else {
-        match comment.as_string() {
-            Some(c) => Some(c),
-            None => return Err(type_error("comment must be a string")),
-        }
-    };
-    let touchpoint = get(input, "touchpoint");
-    let touchpoint = if touchpoint.is_undefined() || touchpoint.is_null() {
-        None
-    } else {
-        match touchpoint.as_string() {
-            Some(t) => Some(t),
-            None => return Err(type_error("touchpoint must be a string, e.g. \"checkout\"")),
-        }
-    };
+    let comment = optional_string(input, "comment", "comment must be a string")?;
+    let touchpoint = optional_string(
+        input,
+        "touchpoint",
+        "touchpoint must be a string, e.g. \"checkout\"",
+    )?;
     let props =
         props_from_js(&get(input, "properties"), "record({properties})").ok_or_else(|| {
             type_error("properties must be an object whose values are strings, numbers or booleans")

@@ -150,10 +150,10 @@ pub fn fmt_nps(nps: Option<f64>) -> String {
                 s.push('-');
             }
             let a = tenths.unsigned_abs();
-            state::push_uint(&mut s, a / 10);
+            nps_core::push_u64(&mut s, a / 10);
             if !a.is_multiple_of(10) {
                 s.push('.');
-                state::push_uint(&mut s, a % 10);
+                nps_core::push_u64(&mut s, a % 10);
             }
             s
         }

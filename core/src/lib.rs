@@ -89,8 +89,17 @@ pub use wire::{
     MAX_RESPONSES, SCHEMA,
 };
 
-/// Appends the decimal digits of `v` without going through `core::fmt`.
-pub(crate) fn push_u64(out: &mut String, mut v: u64) {
+/// Appends the decimal digits of `v` without going through `core::fmt` (whose machinery would
+/// cost the widget's wasm several KB).
+///
+/// # Example
+///
+/// ```
+/// let mut s = String::from("n = ");
+/// nps_core::push_u64(&mut s, 2000);
+/// assert_eq!(s, "n = 2000");
+/// ```
+pub fn push_u64(out: &mut String, mut v: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {

@@ -160,7 +160,7 @@ fn take_lease(now: u64) -> Result<(), u64> {
         let mut v = String::with_capacity(me.len() + 16);
         v.push_str(me);
         v.push(' ');
-        crate::widget::state::push_uint(&mut v, now + LEASE_MS);
+        nps_core::push_u64(&mut v, now + LEASE_MS);
         storage::set(LEASE_KEY, &v);
         Ok(())
     })

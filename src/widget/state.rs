@@ -89,9 +89,9 @@ impl SurveyState {
     /// The counter text, "12 / 2000".
     pub fn counter(&self) -> String {
         let mut s = String::with_capacity(12);
-        push_uint(&mut s, self.chars as u64);
+        nps_core::push_u64(&mut s, self.chars as u64);
         s.push_str(" / ");
-        push_uint(&mut s, MAX_COMMENT_CHARS as u64);
+        nps_core::push_u64(&mut s, MAX_COMMENT_CHARS as u64);
         s
     }
 
@@ -181,23 +181,6 @@ impl SurveyState {
                 false
             }
         }
-    }
-}
-
-/// Appends the decimal digits of `n` (no `format!` machinery).
-pub fn push_uint(s: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        s.push(b as char);
     }
 }
 
@@ -318,7 +301,7 @@ mod tests {
     fn push_uint_writes_digits() {
         for n in [0u64, 7, 10, 2000, 123456789, 1_795_341_600_000] {
             let mut s = String::new();
-            push_uint(&mut s, n);
+            nps_core::push_u64(&mut s, n);
             assert_eq!(s, n.to_string());
         }
     }

@@ -74,7 +74,7 @@ pub fn Prompt(
                 ev.prevent_default();
                 state.write().set_focus(to);
                 let mut selector = String::from("[role=radio]:nth-child(");
-                super::state::push_uint(&mut selector, u64::from(to) + 1);
+                nps_core::push_u64(&mut selector, u64::from(to) + 1);
                 selector.push(')');
                 focus_in(&el, &selector);
             }
@@ -132,7 +132,7 @@ pub fn Prompt(
                 let mut t = String::from(" NPS ");
                 t.push_str(&crate::widget::fmt_nps(s.nps));
                 t.push_str(" · n ");
-                super::state::push_uint(&mut t, s.n);
+                nps_core::push_u64(&mut t, s.n);
                 t
             })
         };
