@@ -54,7 +54,7 @@ pub fn measure() -> Result<Vec<Row>, Failed> {
 pub const GOAL_BROTLI: u64 = 64 * 1024;
 /// What `cargo xtask test` enforces: the measured total of the last landing plus a little slack,
 /// so the bytes can only go down until the goal is met (then the goal becomes the ceiling).
-pub const CEILING_BROTLI: u64 = 78_500;
+pub const CEILING_BROTLI: u64 = 77_500;
 
 /// Prints the report and returns the brotli total.
 pub fn report() -> Result<u64, Failed> {
