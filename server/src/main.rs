@@ -47,9 +47,12 @@ fn main() -> ExitCode {
         },
         Command::Score(a) => match score::run(&a) {
             Ok(out) => {
+                if let Some(notice) = out.stderr {
+                    eprintln!("nps score: {notice}");
+                }
                 let mut stdout = std::io::stdout().lock();
                 // A closed pipe (`nps score big.csv | head`) is not an error worth reporting.
-                let _ = stdout.write_all(out.as_bytes());
+                let _ = stdout.write_all(out.stdout.as_bytes());
                 let _ = stdout.flush();
                 ExitCode::SUCCESS
             }

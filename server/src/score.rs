@@ -658,16 +658,29 @@ impl LineCounter {
     }
 }
 
+/// What `nps score` prints: the report for stdout and, with `--json`, the notice of invalid
+/// rows for stderr (the text report carries that line itself).
+pub struct Output {
+    pub stdout: String,
+    pub stderr: Option<String>,
+}
+
 /// `nps score`: reads the file (or stdin for `-`) and renders the report.
 ///
 /// # Errors
 /// See [`CliError`].
-pub fn run(args: &ScoreArgs) -> Result<String, CliError> {
+pub fn run(args: &ScoreArgs) -> Result<Output, CliError> {
     let report = score_path(&args.file, args.by)?;
     Ok(if args.json {
-        report.to_json()
+        Output {
+            stdout: report.to_json(),
+            stderr: report.invalid_notice(),
+        }
     } else {
-        report.to_text()
+        Output {
+            stdout: report.to_text(),
+            stderr: None,
+        }
     })
 }
 
@@ -723,7 +736,6 @@ struct JsonStats<'a> {
     se: Option<f64>,
     ci95: Option<[f64; 2]>,
     invalid: u64,
-    invalid_lines: &'a [u64],
     #[serde(skip_serializing_if = "Option::is_none")]
     groups: Option<BTreeMap<&'a str, JsonStats<'a>>>,
 }
@@ -740,7 +752,6 @@ impl<'a> JsonStats<'a> {
             se: t.se(),
             ci95: t.ci95(),
             invalid: s.invalid,
-            invalid_lines: &s.invalid_lines,
             groups: None,
         }
     }
@@ -769,7 +780,8 @@ fn lines_text(s: &Stats) -> String {
 }
 
 impl Report {
-    /// `{n, promoters, passives, detractors, nps, se, ci95, invalid, invalid_lines, groups?}`
+    /// `{n, promoters, passives, detractors, nps, se, ci95, invalid, groups?}`, exactly the
+    /// keys of CONTRACT §6; the invalid rows' line numbers go to [`Report::invalid_notice`].
     pub fn to_json(&self) -> String {
         let mut top = JsonStats::of(&self.total);
         if self.by.is_some() {
@@ -785,6 +797,19 @@ impl Report {
         out
     }
 
+    /// `invalid: 3 rows not counted (score not an integer 0..10), lines 4, 9, 12`, or None
+    /// when every row counted: invalid rows are reported, never silently skipped.
+    pub fn invalid_notice(&self) -> Option<String> {
+        (self.total.invalid > 0).then(|| {
+            format!(
+                "invalid: {} row{} not counted (score not an integer 0..10), {}",
+                self.total.invalid,
+                if self.total.invalid == 1 { "" } else { "s" },
+                lines_text(&self.total)
+            )
+        })
+    }
+
     /// Human-readable summary and, with `--by`, one table row per group.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -796,14 +821,8 @@ impl Report {
             self.file,
             if n == 1 { "" } else { "s" }
         );
-        if self.total.invalid > 0 {
-            let _ = writeln!(
-                out,
-                "invalid: {} row{} not counted (score not an integer 0..10), {}",
-                self.total.invalid,
-                if self.total.invalid == 1 { "" } else { "s" },
-                lines_text(&self.total)
-            );
+        if let Some(notice) = self.invalid_notice() {
+            let _ = writeln!(out, "{notice}");
         }
         for (label, count) in [
             ("promoters (9-10)", t.promoters()),
@@ -1083,7 +1102,6 @@ mod tests {
             "detractors",
             "groups",
             "invalid",
-            "invalid_lines",
             "n",
             "nps",
             "passives",
@@ -1093,7 +1111,10 @@ mod tests {
         want.sort_unstable();
         assert_eq!(keys, want);
         assert_eq!(v["nps"], 0.0);
-        assert_eq!(v["invalid_lines"], serde_json::json!([4]));
+        assert_eq!(
+            r.invalid_notice().as_deref(),
+            Some("invalid: 1 row not counted (score not an integer 0..10), line 4")
+        );
         assert_eq!(v["groups"]["a"]["nps"], 100.0);
         assert_eq!(v["groups"]["a"]["invalid"], 1);
         assert!(v["groups"]["a"].get("groups").is_none());

@@ -2,8 +2,9 @@
 //!
 //! Routes:
 //! - `POST /v1/responses` — an `nps.batch/1` body; `200 {"accepted": n, "duplicates": m}`,
-//!   `400 {"error", "field"}` for a malformed body, `413` over 1 MiB, `415` for a body that is not
-//!   `application/json`.
+//!   `400 {"error", "field"}` for a malformed body (or a form/multipart content type), `413`
+//!   over 1 MiB. `application/json` and `text/plain` (what `navigator.sendBeacon` sends, and a
+//!   CORS-safelisted type: no preflight) are both read as JSON.
 //! - `GET /v1/summary?touchpoint=&from=&to=` — the CONTRACT §6 numbers plus `band`.
 //! - `GET /v1/responses.csv?touchpoint=&from=&to=` — the stored responses (all by default),
 //!   RFC 4180 CSV readable by `nps score`.
@@ -206,10 +207,11 @@ fn now_rfc3339() -> String {
     nps_core::time::rfc3339_from_unix_ms(ms)
 }
 
-/// `application/json`, `application/json; charset=utf-8`, or any `…/…+json`.
+/// `application/json` (any parameters), any `…/…+json`, or `text/plain` (beacons).
 fn is_json_content_type(value: &str) -> bool {
     let essence = value.split(';').next().unwrap_or("").trim();
     essence.eq_ignore_ascii_case("application/json")
+        || essence.eq_ignore_ascii_case("text/plain")
         || essence
             .rsplit_once('+')
             .is_some_and(|(_, suffix)| suffix.eq_ignore_ascii_case("json"))
@@ -366,14 +368,12 @@ async fn store_batch(
         .get(CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     match content_type.as_deref() {
+        None => {}
         Some(ct) if is_json_content_type(ct) => {}
-        other => {
+        Some(ct) => {
             return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                format!(
-                    "Content-Type must be application/json, got {}",
-                    other.map_or_else(|| "none".to_string(), |ct| format!("\"{ct}\""))
-                ),
+                StatusCode::BAD_REQUEST,
+                format!("Content-Type must be application/json (or text/plain), got \"{ct}\""),
                 Some("Content-Type"),
             ))
         }
@@ -636,10 +636,16 @@ mod tests {
             "application/json",
             "Application/JSON; charset=UTF-8",
             "application/vnd.nps+json",
+            "text/plain;charset=UTF-8",
         ] {
             assert!(is_json_content_type(ok), "{ok}");
         }
-        for bad in ["text/plain", "", "application/jsonx", "multipart/form-data"] {
+        for bad in [
+            "",
+            "application/jsonx",
+            "multipart/form-data",
+            "application/x-www-form-urlencoded",
+        ] {
             assert!(!is_json_content_type(bad), "{bad}");
         }
     }

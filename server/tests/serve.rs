@@ -183,15 +183,28 @@ fn malformed_bodies_get_400_naming_the_field() {
         "responses[0].score: must be an integer from 0 to 10, got 11"
     );
 
-    // Wrong content type: 415 with a JSON error.
-    let r = server.post_responses(&[("Content-Type", "text/plain")], good.as_bytes());
-    assert_eq!(r.status, 415, "{}", r.text());
+    // A form content type: 400 naming Content-Type (the contract's statuses are 200/400/413).
+    let r = server.post_responses(
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        good.as_bytes(),
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["field"], "Content-Type");
     assert_eq!(
         r.json()["error"],
-        "Content-Type must be application/json, got \"text/plain\""
+        "Content-Type must be application/json (or text/plain), got \"application/x-www-form-urlencoded\""
     );
 
     assert_eq!(db_count(&db), 0, "nothing of a refused body is stored");
+
+    // text/plain is what sendBeacon sends: read as JSON and stored.
+    let r = server.post_responses(
+        &[("Content-Type", "text/plain;charset=UTF-8")],
+        good.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["accepted"], 1);
+    assert_eq!(db_count(&db), 1);
 }
 
 #[test]
