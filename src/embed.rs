@@ -41,6 +41,9 @@ struct Live {
     strings: &'static Strings,
     /// Container given as an element (`init({target: el})`, `<nps-survey>`).
     target: Option<Element>,
+    /// The option pairs this configuration was parsed from: a `<nps-survey>`
+    /// layers its attributes on top of them.
+    pairs: Rc<Vec<(String, String)>>,
 }
 
 enum Status {
@@ -89,6 +92,7 @@ fn with_live<R>(f: impl FnOnce(&Live) -> R) -> Option<R> {
                 strings: strings_for(&crate::browser::navigator_language()),
                 opts: Rc::new(opts),
                 target: None,
+                pairs: Rc::default(),
             });
         }
         match &*s {
@@ -138,11 +142,22 @@ fn option_pairs(options: &JsValue) -> (Vec<(String, String)>, Option<Element>) {
     (pairs, target)
 }
 
+/// The one instantiation of the (generic) option parser in the wasm.
+fn parse(pairs: &[(String, String)]) -> nps_core::options::Parsed {
+    parse_options(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
 /// Parses options (one console.error per rejected option) and (re)starts the widget.
-fn configure(options: &JsValue, force_inline: Option<Element>) -> bool {
+/// The first `global` pairs (script tag / `init()`, not a `<nps-survey>`'s own
+/// attributes) are kept, minus rejected ones, for elements mounted later.
+fn configure(
+    mut pairs: Vec<(String, String)>,
+    global: usize,
+    mut target: Option<Element>,
+    force_inline: Option<Element>,
+) -> bool {
     install_panic_hook();
-    let (pairs, mut target) = option_pairs(options);
-    let parsed = parse_options(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let parsed = parse(&pairs);
     for e in &parsed.errors {
         // The core's Display text, built without `core::fmt` (keeps the wasm small).
         let mut m = String::with_capacity(64);
@@ -172,11 +187,14 @@ fn configure(options: &JsValue, force_inline: Option<Element>) -> bool {
         .unwrap_or_else(crate::browser::navigator_language);
     let auto = opts.trigger == Trigger::Auto;
     let has_endpoint = opts.endpoint.is_some();
+    pairs.truncate(global);
+    pairs.retain(|p| parse(std::slice::from_ref(p)).errors.is_empty());
     STATUS.with(|s| {
         *s.borrow_mut() = Status::Active(Live {
             strings: strings_for(&locale),
             opts: Rc::new(opts),
             target,
+            pairs: Rc::new(pairs),
         })
     });
     refresh_preview();
@@ -203,7 +221,9 @@ fn teardown() {
 #[wasm_bindgen(js_name = init)]
 pub fn init(options: JsValue) {
     if !disabled() {
-        configure(&options, None);
+        let (pairs, target) = option_pairs(&options);
+        let global = pairs.len();
+        configure(pairs, global, target, None);
     }
 }
 
@@ -330,13 +350,26 @@ pub fn dead_letters() -> JsValue {
 }
 
 /// Renders the prompt inline inside `element` (the `<nps-survey>` custom
-/// element), configured by `options` (its attributes).
+/// element), configured by the current options (script tag / `init()`) with
+/// `options` (its attributes) layered on top: an element without `endpoint`
+/// delivers to the script tag's.
+///
+/// Limits: the widget holds one configuration and one prompt at a time, so
+/// mounting an element makes its options the current ones (later `show()`
+/// calls render into it), replaces a prompt open elsewhere and stops the
+/// auto-show triggers.
 #[wasm_bindgen(js_name = mountSurvey)]
 pub fn mount_survey(element: Element, options: JsValue) {
     if disabled() {
         return;
     }
-    if configure(&options, Some(element)) {
+    let mut pairs = STATUS.with(|s| match &*s.borrow() {
+        Status::Active(live) => live.pairs.as_ref().clone(),
+        _ => Vec::new(),
+    });
+    let global = pairs.len();
+    pairs.extend(option_pairs(&options).0);
+    if configure(pairs, global, None, Some(element)) {
         show_prompt(Properties::new(), true);
     }
 }

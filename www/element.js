@@ -1,5 +1,5 @@
-// The ES-module install: importing the package loads the wasm and defines <nps-survey>.
+// The ES-module install: importing the package defines <nps-survey> (the wasm loads when an
+// element is connected, or on the first API call).
 import * as nps from '/pkg/index.js';
 
 window.npsModule = nps;
-nps.loaded();

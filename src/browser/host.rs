@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
+use web_sys::Element;
 
 #[wasm_bindgen]
 extern "C" {
@@ -27,6 +28,10 @@ extern "C" {
     /// Remove the auto-show triggers.
     #[wasm_bindgen(method)]
     fn disarm(this: &Host);
+    /// Page-level Escape for the open popup/modal (its host element), or
+    /// none (`undefined`) once it closes.
+    #[wasm_bindgen(method)]
+    fn keys(this: &Host, prompt: Option<Element>);
 }
 
 thread_local! {
@@ -62,4 +67,11 @@ pub fn arm(delay_ms: u32, scroll_percent: u8, exit_intent: bool) {
 /// Removes the auto-show triggers.
 pub fn disarm() {
     with(|h| h.disarm());
+}
+
+/// While a popup or modal is open (`Some(its host element)`), the shell
+/// dismisses it on an Escape pressed when nothing on the page has focus;
+/// `None` removes that listener.
+pub fn keys(prompt: Option<Element>) {
+    with(|h| h.keys(prompt));
 }

@@ -92,6 +92,9 @@ pub(super) fn show_prompt(props: Properties, force: bool) {
                     }
                 }
             }
+            if mode != Mode::Inline {
+                host::keys(Some(m.host().clone()));
+            }
             PROMPT.with(|p| *p.borrow_mut() = Some(m));
             SHOWN.with(|n| n.set(n.get().wrapping_add(1)));
             disarm_triggers();
@@ -114,6 +117,7 @@ pub(super) fn show_prompt(props: Properties, force: bool) {
 /// calling `hide()`), and a view must not be torn down under its own feet.
 pub(super) fn close_prompt() {
     if let Some(m) = PROMPT.with(|p| p.borrow_mut().take()) {
+        host::keys(None);
         // Off the page now (a fresh prompt may follow at once); dropped later.
         m.host().remove();
         lifecycle::defer(move || drop(m));

@@ -1,7 +1,7 @@
 // nps-widget as an ES module: `import { init, show, record } from 'nps-widget'`.
 // Loads the wasm next to this file on first use; calls made before it is ready wait for it.
 import load, * as wasm from './nps_widget.js';
-import { connect } from './shell.js';
+import { connect, defineSurvey } from './shell.js';
 
 const P = 'nps-widget: ';
 const EMPTY = { n: 0, promoters: 0, passives: 0, detractors: 0, nps: null, se: null, ci95: null };
@@ -11,7 +11,7 @@ let loading = null;
 function ready() {
   if (!loading) {
     loading = load({ module_or_path: new URL('nps_widget_bg.wasm', import.meta.url) })
-      .then(() => { mod = { ...wasm, ...connect(wasm, P) }; defineElement(); return mod; })
+      .then(() => { mod = { ...wasm, ...connect(wasm, P) }; return mod; })
       .catch((e) => { console.error(P + 'could not load (' + ((e && e.message) || e) + ')'); return null; });
   }
   return loading;
@@ -38,18 +38,9 @@ function checkScore(input) {
   }
 }
 
-function defineElement() {
-  if (typeof customElements === 'undefined' || customElements.get('nps-survey')) return;
-  customElements.define('nps-survey', class extends HTMLElement {
-    connectedCallback() {
-      const o = {};
-      for (const a of this.attributes) {
-        if (!/^(class|id|style|slot|hidden|title|lang|dir|tabindex|part|role|aria-.*)$/.test(a.name)) o[a.name] = a.value;
-      }
-      call('mountSurvey', [this, o]);
-    }
-  });
-}
+// Importing the module defines <nps-survey>; a connected element loads the wasm, then mounts
+// (if still on the page).
+defineSurvey((el, o) => ready().then((m) => { if (m && el.isConnected) call('mountSurvey', [el, o]); }));
 
 /** Configure and start; see index.d.ts for the options. */
 export const init = later('init');
@@ -75,5 +66,5 @@ export function deadLetters() { return mod ? call('deadLetters', [], []) : []; }
 export function on(event, handler) { later('on')(event, handler); }
 /** Unsubscribe a handler added with `on`. */
 export function off(event, handler) { later('off')(event, handler); }
-/** Resolves when the wasm is loaded (and the `<nps-survey>` element defined). */
+/** Resolves when the wasm is loaded. */
 export function loaded() { return ready().then(() => undefined); }

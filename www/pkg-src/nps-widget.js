@@ -8,7 +8,7 @@
     document.querySelector('script[src$="nps-widget.js"],script[src*="nps-widget.js?"]');
   var src = (script && script.src) || '';
   var base = src.slice(0, src.split(/[?#]/)[0].lastIndexOf('/') + 1);
-  var mod = null, failed = false, queue = [], inited = false, done;
+  var mod = null, shell = null, failed = false, queue = [], inited = false, done;
   var ready = new Promise(function (r) { done = r; });
   var EMPTY = { n: 0, promoters: 0, passives: 0, detractors: 0, nps: null, se: null, ci95: null };
 
@@ -80,6 +80,7 @@
   if (!base) { fail(new Error('cannot find the nps-widget.js script element')); return; }
   Promise.all([import(base + 'nps_widget.js'), import(base + 'shell.js')]).then(function (r) {
     var m = r[0];
+    shell = r[1];
     return m.default({ module_or_path: base + 'nps_widget_bg.wasm' }).then(function () {
       return Object.assign({}, m, r[1].connect(m, P));
     });
@@ -93,18 +94,7 @@
       try { r = safe(q[i][0], q[i][1], r); } catch (e) { console.error(P + q[i][0] + '() failed', e); }
       if (q[i][2]) q[i][2](r);
     }
-    if (w.customElements && !w.customElements.get('nps-survey')) {
-      w.customElements.define('nps-survey', class extends HTMLElement {
-        connectedCallback() {
-          var o = {};
-          for (var i = 0; i < this.attributes.length; i++) {
-            var a = this.attributes[i];
-            if (!/^(class|id|style|slot|hidden|title|lang|dir|tabindex|part|role|aria-.*)$/.test(a.name)) o[a.name] = a.value;
-          }
-          safe('mountSurvey', [this, o]);
-        }
-      });
-    }
+    shell.defineSurvey(function (el, o) { safe('mountSurvey', [el, o]); });
     done();
   }).catch(fail);
 })();

@@ -1,8 +1,23 @@
 // nps-widget shell, shared by the loader (nps-widget.js) and the ES module (index.js):
 // the browser I/O that is far smaller in JavaScript than as wasm closures — timers, fetch,
 // page events, the on()/off() handlers. Every decision (what to send, backoff, retry or
-// dead letter, eligibility) is made in the wasm, which calls schedule/emit/arm/disarm.
+// dead letter, eligibility) is made in the wasm, which calls schedule/emit/arm/disarm/keys.
 const EVENTS = ['shown', 'response', 'sent', 'dismissed', 'error'];
+
+// The one definition of <nps-survey> (loader and ES module): on connect, its attributes
+// (minus the global HTML ones) go to `mount(element, options)`.
+export function defineSurvey(mount) {
+  if (typeof customElements === 'undefined' || customElements.get('nps-survey')) return;
+  customElements.define('nps-survey', class extends HTMLElement {
+    connectedCallback() {
+      const o = {};
+      for (const a of this.attributes) {
+        if (!/^(class|id|style|slot|hidden|title|lang|dir|tabindex|part|role|aria-.*)$/.test(a.name)) o[a.name] = a.value;
+      }
+      mount(this, o);
+    }
+  });
+}
 
 export function connect(m, P) {
   const listeners = [];
@@ -83,7 +98,23 @@ export function connect(m, P) {
     }
   }
 
-  m.connect({ schedule, emit, arm, disarm });
+  // While a popup/modal is open (el: its host element; null once closed), Escape dismisses it
+  // (its × button) when nothing on the page has focus; with focus inside, the prompt's own
+  // handler has done it (defaultPrevented). Focus on the host page is left alone.
+  let esc = null;
+  function keys(el) {
+    if (esc) document.removeEventListener('keydown', esc);
+    esc = el && ((e) => {
+      const a = document.activeElement;
+      if (!e.defaultPrevented && /^Esc(ape)?$/.test(e.key) && (!a || a === document.body || a === el)) {
+        const x = el.shadowRoot && el.shadowRoot.querySelector('.x');
+        if (x) x.click();
+      }
+    });
+    if (esc) document.addEventListener('keydown', esc);
+  }
+
+  m.connect({ schedule, emit, arm, disarm, keys });
   addEventListener('online', () => schedule(0));
   addEventListener('pagehide', () => flush(false, true));
   document.addEventListener('visibilitychange', () => {
