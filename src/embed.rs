@@ -159,15 +159,7 @@ fn configure(
     install_panic_hook();
     let parsed = parse(&pairs);
     for e in &parsed.errors {
-        // The core's Display text, built without `core::fmt` (keeps the wasm small).
-        let mut m = String::with_capacity(64);
-        m.push_str(e.option);
-        m.push_str(" must be ");
-        m.push_str(e.expected);
-        m.push_str(", got \"");
-        m.push_str(&e.value);
-        m.push('"');
-        console::error(&m);
+        console::error(&e.text());
     }
     teardown();
     let active = parsed.active();

@@ -159,14 +159,24 @@ pub struct OptionError {
     pub fatal: bool,
 }
 
+impl OptionError {
+    /// The `Display` text, `data-sample must be a number between 0 and 1, got "abc"`, built
+    /// without `core::fmt` (the widget logs it; fmt would cost its wasm several KB).
+    pub fn text(&self) -> String {
+        let mut m = String::with_capacity(24 + self.option.len() + self.expected.len());
+        m.push_str(self.option);
+        m.push_str(" must be ");
+        m.push_str(self.expected);
+        m.push_str(", got \"");
+        m.push_str(&self.value);
+        m.push('"');
+        m
+    }
+}
+
 impl fmt::Display for OptionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.option)?;
-        f.write_str(" must be ")?;
-        f.write_str(self.expected)?;
-        f.write_str(", got \"")?;
-        f.write_str(&self.value)?;
-        f.write_str("\"")
+        f.write_str(&self.text())
     }
 }
 

@@ -190,7 +190,7 @@ fn http_date_ms(v: &str) -> Option<u64> {
     }
     if year < 1970
         || day == 0
-        || day > crate::time::days_in_month(year, month)
+        || day > crate::time::days_in_month(i64::from(year), month)
         || hour > 23
         || minute > 59
         || second > 60

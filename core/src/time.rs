@@ -52,13 +52,25 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-/// Whether `year` is a leap year in the Gregorian calendar.
-pub(crate) fn is_leap_year(year: u32) -> bool {
-    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+/// Whether `year` is a leap year in the proleptic Gregorian calendar.
+///
+/// # Example
+///
+/// ```
+/// assert!(nps_core::time::is_leap_year(2024) && !nps_core::time::is_leap_year(1900));
+/// ```
+pub fn is_leap_year(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
 /// Number of days in `month` (1..=12) of `year`.
-pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(nps_core::time::days_in_month(2024, 2), 29);
+/// ```
+pub fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         2 if is_leap_year(year) => 29,
         2 => 28,
@@ -213,7 +225,7 @@ pub fn unix_ms_from_rfc3339(s: &str) -> Option<u64> {
     if year < 1970
         || !(1..=12).contains(&month)
         || day == 0
-        || day > days_in_month(year, month)
+        || day > days_in_month(i64::from(year), month)
         || hour > 23
         || minute > 59
         || second > 59

@@ -263,13 +263,23 @@ impl WireError {
     }
 }
 
+impl WireError {
+    /// The `Display` text, `field: message`, built without `core::fmt` (whose machinery would
+    /// cost the widget's wasm several KB).
+    pub fn text(&self) -> String {
+        let mut m = String::with_capacity(self.field.len() + 2 + self.message.len());
+        if !self.field.is_empty() {
+            m.push_str(&self.field);
+            m.push_str(": ");
+        }
+        m.push_str(&self.message);
+        m
+    }
+}
+
 impl fmt::Display for WireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.field.is_empty() {
-            f.write_str(&self.field)?;
-            f.write_str(": ")?;
-        }
-        f.write_str(&self.message)
+        f.write_str(&self.text())
     }
 }
 

@@ -158,16 +158,9 @@ pub(super) fn record_answer(
     Ok(Some(r))
 }
 
-/// `Response::validate`'s message: "field: what is wrong" (built without `core::fmt`).
+/// `Response::validate`'s message: "field: what is wrong".
 fn check(r: &Response) -> Result<(), String> {
-    r.validate().map_err(|e| {
-        let mut m = e.field;
-        if !m.is_empty() {
-            m.push_str(": ");
-        }
-        m.push_str(&e.message);
-        m
-    })
+    r.validate().map_err(|e| e.text())
 }
 
 pub(super) fn summary(touchpoint: Option<&str>) -> Summary {
