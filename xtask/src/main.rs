@@ -134,6 +134,16 @@ fn target_dir() -> PathBuf {
 }
 
 /// Build pkg/: release wasm → wasm-bindgen (web) → wasm-opt -Oz → loader, ES entry, types.
+/// The wasm features rustc 1.95 enables for wasm32-unknown-unknown (binaryen must be told).
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
 fn build_pkg() -> Result<(), Failed> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
@@ -159,14 +169,10 @@ fn build_pkg() -> Result<(), Failed> {
         .arg(&wasm))?;
     let bg = pkg.join("nps_widget_bg.wasm");
     let t = Instant::now();
-    // Unused exports first (wasm-streams classes), so -Oz can drop what only they reached.
-    run(cmd("node")
-        .arg(root.join("xtask/metadce.mjs"))
-        .arg(root.join("www/node_modules/.bin/wasm-metadce"))
-        .arg(&bg))?;
+    let wasm_opt = root.join("www/node_modules/.bin/wasm-opt");
     // -Oz, then binaryen's whole-program passes once more (flatten + rereloop restructure the
     // control flow, gufa propagates constants across calls): 1.2 KB brotli less than -Oz alone.
-    run(cmd(root.join("www/node_modules/.bin/wasm-opt"))
+    run(cmd(&wasm_opt)
         .args([
             "--flatten",
             "--rereloop",
@@ -174,16 +180,19 @@ fn build_pkg() -> Result<(), Failed> {
             "--gufa",
             "-Oz",
             "--converge",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
+            "--strip-producers",
+            "--strip-target-features",
         ])
+        .args(WASM_FEATURES)
         .arg(&bg)
         .arg("-o")
         .arg(&bg))?;
+    // One- and two-letter names between the wasm and its glue (xtask/interface.mjs).
+    run(cmd("node")
+        .arg(root.join("xtask/interface.mjs"))
+        .arg(&wasm_opt)
+        .arg(&pkg)
+        .args(WASM_FEATURES))?;
     println!("xtask: wasm-opt took {:.1} s", t.elapsed().as_secs_f64());
     let src = root.join("www/pkg-src");
     let entries =
