@@ -2,13 +2,14 @@
 // fields like "__wbg_getItem_4f3a9c0e1b2d7a65") and export of the wasm gets a one- or two-letter
 // name, and the glue is rewritten to match. The hashed names are incompressible and appear in
 // both files: 1.9 KB brotli of wasm and 0.8 KB of glue.
-//   node xtask/interface.mjs <wasm-opt> <pkg dir> <wasm-opt feature flags...>
+//   wasm-opt ... --minify-imports-and-exports-and-modules > map.json   (the mapping it prints)
+//   node xtask/interface.mjs <pkg dir> <map.json>
 // Fails (exit 1) if the glue does not use the wasm's interface the way wasm-bindgen writes it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const [wasmOpt, pkg, ...features] = process.argv.slice(2);
+const [pkg, mapFile] = process.argv.slice(2);
 const wasmFile = join(pkg, 'nps_widget_bg.wasm');
 const glueFile = join(pkg, 'nps_widget.js');
 
@@ -17,9 +18,20 @@ function fail(message) {
   process.exit(1);
 }
 
+let map;
+try {
+  const out = readFileSync(mapFile, 'utf8');
+  // With --converge the pass runs again on the minified names and prints an identity map:
+  // the first object is the one that matters.
+  const start = out.indexOf('{');
+  map = JSON.parse(out.slice(start, out.indexOf('\n}', start) + 2));
+} catch (e) {
+  fail(`no name mapping from wasm-opt in ${mapFile} (${e.message})`);
+}
+
 // Classes whose exports the linker dropped (xtask/wasm-ld: wasm-streams') are dead in the glue:
 // remove them and their FinalizationRegistry, as wasm-bindgen writes them.
-const before = new Set(WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(wasmFile))).map((e) => e.name));
+const before = new Set(map.exports.map(([name]) => name));
 let glue = readFileSync(glueFile, 'utf8');
 for (const [, cls, free] of [...glue.matchAll(/^export class (\w+) \{\n[\s\S]*?wasm\.(\w+_free)\(ptr, 0\);/gm)]) {
   if (before.has(free)) continue;
@@ -29,17 +41,6 @@ for (const [, cls, free] of [...glue.matchAll(/^export class (\w+) \{\n[\s\S]*?w
   glue = glue.replace(body, '').replace(registry, '');
 }
 
-const out = execFileSync(
-  wasmOpt,
-  [wasmFile, '-o', wasmFile, '--minify-imports-and-exports-and-modules', ...features],
-  { encoding: 'utf8', maxBuffer: 1 << 24 },
-);
-let map;
-try {
-  map = JSON.parse(out.slice(out.indexOf('{')));
-} catch (e) {
-  fail(`wasm-opt printed no name mapping (${e.message})`);
-}
 const minified = new WebAssembly.Module(readFileSync(wasmFile));
 const moduleOf = new Map(WebAssembly.Module.imports(minified).map((i) => [i.name, i.module]));
 const exported = new Set(WebAssembly.Module.exports(minified).map((e) => e.name));

@@ -428,7 +428,7 @@ pub fn parse_options<'a>(attrs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
                 o.endpoint.is_some()
             }
             1 => {
-                let ok = (1..=MAX_TOUCHPOINT_CHARS).contains(&v.chars().count());
+                let ok = (1..=MAX_TOUCHPOINT_CHARS).contains(&crate::char_count(v));
                 if ok {
                     o.touchpoint = v.to_owned();
                 }
@@ -442,7 +442,7 @@ pub fn parse_options<'a>(attrs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
                 ok
             }
             3 => {
-                let ok = v.chars().count() <= MAX_COMPANY_CHARS;
+                let ok = crate::char_count(v) <= MAX_COMPANY_CHARS;
                 if ok {
                     o.company = owned();
                 }

@@ -289,7 +289,7 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<(), WireError> {
     if value.is_empty() {
         return Err(WireError::new(field, "must not be empty".to_owned()));
     }
-    let chars = value.chars().count();
+    let chars = crate::char_count(value);
     if chars > max {
         return Err(WireError::new(field, too_long(max, chars)));
     }
@@ -355,7 +355,7 @@ impl Response {
         check_text("id", &self.id, MAX_ID_CHARS)?;
         check_text("touchpoint", &self.touchpoint, MAX_TOUCHPOINT_CHARS)?;
         if let Some(c) = &self.comment {
-            let chars = c.chars().count();
+            let chars = crate::char_count(c);
             if chars > MAX_COMMENT_CHARS {
                 return Err(WireError::new(
                     "comment",

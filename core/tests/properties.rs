@@ -493,3 +493,10 @@ proptest! {
         prop_assert_eq!(q.pending(), 0);
     }
 }
+
+proptest! {
+    #[test]
+    fn char_count_equals_chars_count(s in any::<String>()) {
+        prop_assert_eq!(nps_core::char_count(&s), s.chars().count());
+    }
+}

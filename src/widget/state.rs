@@ -125,7 +125,7 @@ impl SurveyState {
             }
             None => {
                 self.comment = text.to_owned();
-                self.chars = text.chars().count();
+                self.chars = nps_core::char_count(text);
             }
         }
     }

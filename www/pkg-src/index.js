@@ -1,7 +1,8 @@
 // nps-widget as an ES module: `import { init, show, record } from 'nps-widget'`.
 // Loads the wasm next to this file on first use; calls made before it is ready wait for it.
 import load, * as wasm from './nps_widget.js';
-import { connect, defineSurvey } from './shell.js';
+
+const { connectShell, defineSurvey } = wasm;
 
 const P = 'nps-widget: ';
 const EMPTY = { n: 0, promoters: 0, passives: 0, detractors: 0, nps: null, se: null, ci95: null };
@@ -11,7 +12,7 @@ let loading = null;
 function ready() {
   if (!loading) {
     loading = load({ module_or_path: new URL('nps_widget_bg.wasm', import.meta.url) })
-      .then(() => { mod = { ...wasm, ...connect(wasm, P) }; return mod; })
+      .then(() => { mod = { ...wasm, ...connectShell(wasm, P) }; return mod; })
       .catch((e) => { console.error(P + 'could not load (' + ((e && e.message) || e) + ')'); return null; });
   }
   return loading;

@@ -8,7 +8,7 @@
     document.querySelector('script[src$="nps-widget.js"],script[src*="nps-widget.js?"]');
   var src = (script && script.src) || '';
   var base = src.slice(0, src.split(/[?#]/)[0].lastIndexOf('/') + 1);
-  var mod = null, shell = null, failed = false, queue = [], inited = false, done;
+  var mod = null, failed = false, queue = [], inited = false, done;
   var ready = new Promise(function (r) { done = r; });
   var EMPTY = { n: 0, promoters: 0, passives: 0, detractors: 0, nps: null, se: null, ci95: null };
 
@@ -78,11 +78,9 @@
   };
 
   if (!base) { fail(new Error('cannot find the nps-widget.js script element')); return; }
-  Promise.all([import(base + 'nps_widget.js'), import(base + 'shell.js')]).then(function (r) {
-    var m = r[0];
-    shell = r[1];
+  import(base + 'nps_widget.js').then(function (m) {
     return m.default({ module_or_path: base + 'nps_widget_bg.wasm' }).then(function () {
-      return Object.assign({}, m, r[1].connect(m, P));
+      return Object.assign({}, m, m.connectShell(m, P));
     });
   }).then(function (m) {
     mod = m;
@@ -94,7 +92,7 @@
       try { r = safe(q[i][0], q[i][1], r); } catch (e) { console.error(P + q[i][0] + '() failed', e); }
       if (q[i][2]) q[i][2](r);
     }
-    shell.defineSurvey(function (el, o) { safe('mountSurvey', [el, o]); });
+    m.defineSurvey(function (el, o) { safe('mountSurvey', [el, o]); });
     done();
   }).catch(fail);
 })();

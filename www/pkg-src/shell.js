@@ -19,7 +19,7 @@ export function defineSurvey(mount) {
   });
 }
 
-export function connect(m, P) {
+export function connectShell(m, P) {
   const listeners = [];
   let timer = 0, due = Infinity, busy = null, triggers = [];
 

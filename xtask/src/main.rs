@@ -19,7 +19,7 @@ mod bench;
 mod size;
 mod sys;
 
-use sys::{cmd, root, run, Failed};
+use sys::{cmd, output, root, run, Failed};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
@@ -134,6 +134,9 @@ fn target_dir() -> PathBuf {
 }
 
 /// Build pkg/: release wasm → wasm-bindgen (web) → wasm-opt -Oz → loader, ES entry, types.
+/// How esbuild minifies what a visitor downloads.
+const ESBUILD: [&str; 3] = ["--minify", "--target=es2020", "--log-level=warning"];
+
 /// The wasm features rustc 1.95 enables for wasm32-unknown-unknown (binaryen must be told).
 const WASM_FEATURES: [&str; 6] = [
     "--enable-bulk-memory",
@@ -172,27 +175,33 @@ fn build_pkg() -> Result<(), Failed> {
     let wasm_opt = root.join("www/node_modules/.bin/wasm-opt");
     // -Oz, then binaryen's whole-program passes once more (flatten + rereloop restructure the
     // control flow, gufa propagates constants across calls): 1.2 KB brotli less than -Oz alone.
-    run(cmd(&wasm_opt)
-        .args([
-            "--flatten",
-            "--rereloop",
-            "-Oz",
-            "--gufa",
-            "-Oz",
-            "--converge",
-            "--strip-producers",
-            "--strip-target-features",
-        ])
-        .args(WASM_FEATURES)
-        .arg(&bg)
-        .arg("-o")
-        .arg(&bg))?;
-    // One- and two-letter names between the wasm and its glue (xtask/interface.mjs).
+    // Imports and exports get one- and two-letter names; the mapping it prints is applied to
+    // the glue by xtask/interface.mjs.
+    let map = output(
+        cmd(&wasm_opt)
+            .args([
+                "--flatten",
+                "--rereloop",
+                "-Oz",
+                "--gufa",
+                "-Oz",
+                "--converge",
+                "--minify-imports-and-exports-and-modules",
+                "--strip-producers",
+                "--strip-target-features",
+            ])
+            .args(WASM_FEATURES)
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg),
+    )?;
+    let map_file = target_dir().join("nps-widget-interface.json");
+    fs::write(&map_file, map)
+        .map_err(|e| Failed(format!("cannot write {}: {e}", map_file.display())))?;
     run(cmd("node")
         .arg(root.join("xtask/interface.mjs"))
-        .arg(&wasm_opt)
         .arg(&pkg)
-        .args(WASM_FEATURES))?;
+        .arg(&map_file))?;
     println!("xtask: wasm-opt took {:.1} s", t.elapsed().as_secs_f64());
     let src = root.join("www/pkg-src");
     let entries =
@@ -206,25 +215,33 @@ fn build_pkg() -> Result<(), Failed> {
             ))
         })?;
     }
-    // What a visitor downloads is minified: the loader (a classic script), the glue and the
-    // I/O shell (ES modules).
+    // What a visitor downloads is minified: the loader (a classic script), and the glue and the
+    // I/O shell bundled into one ES module (one request and one compression context less).
     let esbuild = root.join("www/node_modules/.bin/esbuild");
-    for (file, format) in [
-        ("nps-widget.js", "--format=iife"),
-        ("nps_widget.js", "--format=esm"),
-        ("shell.js", "--format=esm"),
-    ] {
-        let path = pkg.join(file);
-        run(cmd(&esbuild)
-            .arg(&path)
-            .args([
-                "--minify",
-                format,
-                "--target=es2020",
-                "--log-level=warning",
-                "--allow-overwrite",
-            ])
-            .arg(format!("--outfile={}", path.display())))?;
+    let loader = pkg.join("nps-widget.js");
+    run(cmd(&esbuild).arg(&loader).args(ESBUILD).args([
+        "--format=iife",
+        "--allow-overwrite",
+        &format!("--outfile={}", loader.display()),
+    ]))?;
+    let glue = pkg.join("glue.js");
+    let module = pkg.join("nps_widget.js");
+    let entry = pkg.join("entry.js");
+    let written = fs::rename(&module, &glue).and_then(|()| {
+        fs::write(
+            &entry,
+            "export * from './glue.js';\nexport { default } from './glue.js';\nexport * from './shell.js';\n",
+        )
+    });
+    written.map_err(|e| Failed(format!("cannot prepare the module bundle in pkg/: {e}")))?;
+    run(cmd(&esbuild).arg(&entry).args(ESBUILD).args([
+        "--bundle",
+        "--format=esm",
+        &format!("--outfile={}", module.display()),
+    ]))?;
+    for scratch in [glue, entry, pkg.join("shell.js")] {
+        fs::remove_file(&scratch)
+            .map_err(|e| Failed(format!("cannot remove {}: {e}", scratch.display())))?;
     }
     println!("xtask: pkg/ built at {}", pkg.display());
     Ok(())

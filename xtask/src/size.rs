@@ -3,13 +3,8 @@
 
 use crate::sys::{cmd, output, root, Failed};
 
-/// What a visitor downloads, in load order: the loader, the glue and the I/O shell, the wasm.
-pub const VISITOR_FILES: [&str; 4] = [
-    "nps-widget.js",
-    "nps_widget.js",
-    "shell.js",
-    "nps_widget_bg.wasm",
-];
+/// What a visitor downloads, in load order: the loader, the module (glue and I/O shell), the wasm.
+pub const VISITOR_FILES: [&str; 3] = ["nps-widget.js", "nps_widget.js", "nps_widget_bg.wasm"];
 
 pub struct Row {
     pub file: String,
