@@ -11,11 +11,14 @@ use std::any::Any;
 use leptos::prelude::*;
 use nps_core::options::{Mode, Theme};
 use nps_core::scoring::Summary;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{
+    CssStyleSheet, Element, Event, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+};
 
 use i18n::Strings;
-use state::Answer;
+use state::{Answer, SurveyState};
 
 /// How to render one prompt.
 pub struct PromptConfig {
@@ -27,10 +30,14 @@ pub struct PromptConfig {
     pub preview: Option<ArcRwSignal<Summary>>,
 }
 
-/// A mounted prompt. Dropping it unmounts the view and removes the host element.
+/// A mounted prompt. Dropping it unmounts the view, removes its event
+/// listener and the host element.
 pub struct Mounted {
     host: Element,
     root: ShadowRoot,
+    /// The element in the shadow root the view is mounted in; it holds the listener.
+    mount: HtmlElement,
+    listener: Closure<dyn Fn(Event)>,
     _view: Box<dyn Any>,
 }
 
@@ -47,6 +54,11 @@ impl Mounted {
 
 impl Drop for Mounted {
     fn drop(&mut self) {
+        for event in view::EVENTS {
+            let _ = self
+                .mount
+                .remove_event_listener_with_callback(event, self.listener.as_ref().unchecked_ref());
+        }
         self.host.remove();
     }
 }
@@ -81,8 +93,8 @@ fn theme_name(theme: Theme) -> &'static str {
 pub fn mount_prompt(
     parent: &Element,
     config: PromptConfig,
-    on_submit: impl Fn(Answer) + Send + Sync + 'static,
-    on_close: impl Fn(bool) + Send + Sync + 'static,
+    on_submit: impl Fn(Answer) + 'static,
+    on_close: impl Fn(bool) + 'static,
 ) -> Result<Mounted, JsValue> {
     let doc = parent
         .owner_document()
@@ -116,9 +128,17 @@ pub fn mount_prompt(
         Mode::Inline => ("group", false),
     };
     let preview = config.preview;
-    let on_submit = Callback::new(on_submit);
-    let on_close = Callback::new(on_close);
-    let handle = leptos::mount::mount_to(mount, move || {
+    let state = ArcRwSignal::new(SurveyState::new());
+    let events = view::Events {
+        state: state.clone(),
+        on_submit: Box::new(on_submit),
+        on_close: Box::new(on_close),
+    };
+    let listener = Closure::<dyn Fn(Event)>::new(move |ev: Event| events.handle(&ev));
+    for event in view::EVENTS {
+        mount.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref())?;
+    }
+    let handle = leptos::mount::mount_to(mount.clone(), move || {
         view! {
             <view::Prompt
                 strings=strings
@@ -126,8 +146,7 @@ pub fn mount_prompt(
                 class=class
                 role=role
                 modal=modal
-                on_submit=on_submit
-                on_close=on_close
+                state=state
                 preview=preview
             />
         }
@@ -135,6 +154,8 @@ pub fn mount_prompt(
     Ok(Mounted {
         host,
         root,
+        mount,
+        listener,
         _view: Box::new(handle),
     })
 }

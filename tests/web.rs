@@ -3,6 +3,8 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p nps-widget`.
 #![cfg(target_arch = "wasm32")]
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::{ArcRwSignal, Set};
@@ -15,6 +17,7 @@ use nps_widget::embed;
 use nps_widget::widget::i18n::{strings_for, Strings};
 use nps_widget::widget::state::Answer;
 use nps_widget::widget::{mount_prompt, Mounted, PromptConfig};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
@@ -382,6 +385,39 @@ async fn closing_right_after_a_choice_does_not_panic() {
         field(&recorded, "score").as_f64(),
         Some(5.0),
         "widget still active"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn events_on_a_dropped_prompt_reach_nothing_and_throw_nothing() {
+    // The shadow root is open: a host page may keep its elements and dispatch events on them
+    // after the prompt is gone. They must reach no handler and throw nothing into the page.
+    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let (radio, close) = (f.radio(3), f.el(".x"));
+    let seen = f.seen.clone();
+    drop(f);
+    // An exception in a listener does not reach dispatchEvent's caller: the window's error
+    // event reports it.
+    let thrown = Rc::new(Cell::new(0));
+    let count = thrown.clone();
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| count.set(count.get() + 1));
+    let window = web_sys::window().unwrap();
+    window
+        .add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .unwrap();
+    radio.click();
+    key(&radio, "Enter");
+    close.click();
+    tick().await;
+    window
+        .remove_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .unwrap();
+    assert_eq!(thrown.get(), 0, "an event on the dropped prompt threw");
+    let seen = seen.lock().unwrap();
+    assert!(seen.answers.is_empty() && seen.closes.is_empty());
+    assert_eq!(
+        radio.get_attribute("aria-checked").as_deref(),
+        Some("false")
     );
 }
 

@@ -1,15 +1,21 @@
-//! Leptos components. They only wire signals to [`SurveyState`]; the logic
-//! lives there.
+//! The prompt's Leptos view, and [`Events`], which turns the DOM events inside
+//! it into [`SurveyState`] calls. The view only renders the state: one native
+//! listener on the prompt's root serves every click, key and keystroke (events
+//! bubble up inside the shadow root), which is several kilobytes of wasm less
+//! than a Leptos `on:` handler per element, and keeps the logic in plain methods.
 
 use leptos::prelude::*;
 use nps_core::scoring::Summary;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
+use web_sys::{Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 
 use super::i18n::Strings;
 use super::state::{Answer, KeyAction, Phase, SurveyState};
 
 const LABELS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+
+/// The events [`Events::handle`] is registered for.
+pub const EVENTS: [&str; 3] = ["click", "keydown", "input"];
 
 /// The NPS prompt: question, 0–10 radio group, follow-up with comment box,
 /// send and close buttons, thank-you live region.
@@ -25,83 +31,12 @@ pub fn Prompt(
     role: &'static str,
     /// Adds `aria-modal="true"` (modal mode).
     modal: bool,
-    /// Called once with the answer when the person presses Send.
-    #[prop(into)]
-    on_submit: Callback<Answer>,
-    /// Called when the prompt closes (× or Escape); `true` when that counts as a dismiss.
-    #[prop(into)]
-    on_close: Callback<bool>,
+    /// The prompt's state, changed by [`Events`].
+    state: ArcRwSignal<SurveyState>,
     /// Live NPS of this browser, shown under the prompt when set (preview mode).
     preview: Option<ArcRwSignal<Summary>>,
 ) -> impl IntoView {
-    let state = RwSignal::new(SurveyState::new());
-
-    let choose = move |score: u8, from: Option<Element>| {
-        if state.write().choose(score) {
-            // The comment box shows on the next render: focus it after that.
-            set_timeout(
-                move || {
-                    if let Some(from) = from {
-                        focus_in(&from, "textarea");
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
-        }
-    };
-    let close = move || {
-        let counted = state.write().dismiss();
-        on_close.run(counted);
-    };
-    let submit = move || {
-        let answer = state.write().submit();
-        if let Some(answer) = answer {
-            on_submit.run(answer);
-        }
-    };
-    // Two handlers on the container serve every button and key (events
-    // bubble up inside the shadow root): fewer closures in the wasm.
-    let on_key = move |ev: KeyboardEvent| {
-        let key = ev.key();
-        let radio = target_element(&ev).and_then(|el| radio_score(&el).map(|s| (el, s)));
-        let action = match &radio {
-            Some((_, from)) => state.with_untracked(|s| s.key(&key, *from)),
-            None if key == "Escape" || key == "Esc" => Some(KeyAction::Dismiss),
-            None => None,
-        };
-        match (action, radio) {
-            (Some(KeyAction::Focus(to)), Some((el, _))) => {
-                ev.prevent_default();
-                state.write().set_focus(to);
-                let mut selector = String::from("[role=radio]:nth-child(");
-                nps_core::push_u64(&mut selector, u64::from(to) + 1);
-                selector.push(')');
-                focus_in(&el, &selector);
-            }
-            (Some(KeyAction::Choose), Some((el, from))) => {
-                ev.prevent_default();
-                choose(from, Some(el));
-            }
-            (Some(KeyAction::Dismiss), _) => {
-                ev.prevent_default();
-                close();
-            }
-            _ => {}
-        }
-    };
-    let on_click = move |ev: web_sys::MouseEvent| {
-        let Some(button) = target_element(&ev).and_then(|el| el.closest("button").ok().flatten())
-        else {
-            return;
-        };
-        if let Some(score) = radio_score(&button) {
-            choose(score, Some(button));
-        } else if button.class_name() == "x" {
-            close();
-        } else if button.class_name() == "send" {
-            submit();
-        }
-    };
+    let state = RwSignal::from(state);
 
     // Nothing is created or removed after the first render: the follow-up
     // part is always there and toggled with `hidden` (fewer view types, no
@@ -150,8 +85,6 @@ pub fn Prompt(
             role=role
             aria-modal=modal.then_some("true")
             aria-labelledby="nps-q"
-            on:keydown=on_key
-            on:click=on_click
         >
             <button class="x" aria-label=strings.close>
                 "×"
@@ -171,15 +104,6 @@ pub fn Prompt(
                         id="nps-c"
                         maxlength="2000"
                         rows="3"
-                        on:input=move |ev| {
-                            let ta = event_target::<HtmlTextAreaElement>(&ev);
-                            let v = ta.value();
-                            let mut s = state.write();
-                            s.set_comment(&v);
-                            if s.comment().len() != v.len() {
-                                ta.set_value(s.comment());
-                            }
-                        }
                     ></textarea>
                     <div class="row">
                         <span class="cnt">{move || state.with(|s| s.counter())}</span>
@@ -197,6 +121,100 @@ pub fn Prompt(
     }
 }
 
+/// What happens on the DOM events of one prompt: every decision is a
+/// [`SurveyState`] method; this only reads the event and moves focus.
+pub struct Events {
+    pub state: ArcRwSignal<SurveyState>,
+    /// Called once with the answer when the person presses Send.
+    pub on_submit: Box<dyn Fn(Answer)>,
+    /// Called when the prompt closes (× or Escape); `true` when that counts as a dismiss.
+    pub on_close: Box<dyn Fn(bool)>,
+}
+
+impl Events {
+    /// One of [`EVENTS`], from anywhere inside the prompt.
+    pub fn handle(&self, ev: &Event) {
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        match ev.type_().as_str() {
+            "click" => self.click(&target),
+            "keydown" => {
+                if let Some(key) = ev.dyn_ref::<KeyboardEvent>().map(KeyboardEvent::key) {
+                    if self.key(&key, target) {
+                        ev.prevent_default();
+                    }
+                }
+            }
+            "input" => {
+                if let Some(ta) = target.dyn_ref::<HtmlTextAreaElement>() {
+                    let v = ta.value();
+                    let mut s = self.state.write();
+                    s.set_comment(&v);
+                    if s.comment().len() != v.len() {
+                        ta.set_value(s.comment());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn click(&self, target: &Element) {
+        let Some(button) = target.closest("button").ok().flatten() else {
+            return;
+        };
+        if let Some(score) = radio_score(&button) {
+            self.choose(score, button);
+        } else if button.class_name() == "x" {
+            self.close();
+        } else if button.class_name() == "send" {
+            let answer = self.state.write().submit();
+            if let Some(answer) = answer {
+                (self.on_submit)(answer);
+            }
+        }
+    }
+
+    /// Whether the key did something (its default action is then prevented).
+    fn key(&self, key: &str, target: Element) -> bool {
+        let from = radio_score(&target);
+        let action = match from {
+            Some(from) => self.state.with_untracked(|s| s.key(key, from)),
+            None if key == "Escape" || key == "Esc" => Some(KeyAction::Dismiss),
+            None => None,
+        };
+        match (action, from) {
+            (Some(KeyAction::Focus(to)), Some(_)) => {
+                self.state.write().set_focus(to);
+                let mut selector = String::from("[role=radio]:nth-child(");
+                nps_core::push_u64(&mut selector, u64::from(to) + 1);
+                selector.push(')');
+                focus_in(&target, &selector);
+            }
+            (Some(KeyAction::Choose), Some(from)) => self.choose(from, target),
+            (Some(KeyAction::Dismiss), _) => self.close(),
+            _ => return false,
+        }
+        true
+    }
+
+    fn choose(&self, score: u8, from: Element) {
+        if self.state.write().choose(score) {
+            // The comment box shows on the next render: focus it after that.
+            set_timeout(
+                move || focus_in(&from, "textarea"),
+                std::time::Duration::ZERO,
+            );
+        }
+    }
+
+    fn close(&self) {
+        let counted = self.state.write().dismiss();
+        (self.on_close)(counted);
+    }
+}
+
 /// The score of a radio button (its label), None for any other element.
 fn radio_score(el: &Element) -> Option<u8> {
     if el.get_attribute("role").as_deref() != Some("radio") {
@@ -204,11 +222,6 @@ fn radio_score(el: &Element) -> Option<u8> {
     }
     let label = el.text_content()?;
     LABELS.iter().position(|l| *l == label).map(|i| i as u8)
-}
-
-/// The element an event happened on (a radio button).
-fn target_element(ev: &web_sys::Event) -> Option<Element> {
-    ev.target().and_then(|t| t.dyn_into().ok())
 }
 
 /// Focuses the first match of `selector` in the prompt that holds `from`
