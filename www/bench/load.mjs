@@ -104,18 +104,18 @@ async function oneLoad(browser, url, opts) {
       const entries = performance.getEntriesByType('resource');
       const find = (suffix) => entries.find((e) => new URL(e.name).pathname.endsWith(suffix));
       const loader = find('/nps-widget.js');
-      const glue = find('/nps_widget.js');
+      const module = find('/nps_widget.js');
       const wasm = find('.wasm');
       const bytes = (e) => (e ? { transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize } : null);
       return {
         loaderStart: loader ? loader.startTime : NaN,
         loaderEnd: loader ? loader.responseEnd : NaN,
-        glueEnd: glue ? glue.responseEnd : NaN,
+        moduleEnd: module ? module.responseEnd : NaN,
         wasmStart: wasm ? wasm.startTime : NaN,
         wasmEnd: wasm ? wasm.responseEnd : NaN,
         radios: window.__npsRadios,
         painted: window.__npsPainted,
-        sizes: { loader: bytes(loader), glue: bytes(glue), wasm: bytes(wasm) },
+        sizes: { loader: bytes(loader), module: bytes(module), wasm: bytes(wasm) },
       };
     });
   } finally {
