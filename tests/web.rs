@@ -527,31 +527,6 @@ fn a_tab_saving_a_stale_queue_loses_no_answer_of_another_tab() {
 }
 
 #[wasm_bindgen_test]
-fn queue_of_an_earlier_version_is_read_and_moved_to_one_key_per_response() {
-    let key = "test:queue-legacy";
-    let legacy = js_sys::Array::of1(&nps_widget::browser::js::response_to_js(&response(
-        "old", 3,
-    )));
-    let o = js_sys::Object::new();
-    nps_widget::browser::js::set(&o, "pending", &legacy);
-    nps_widget::browser::js::set(&o, "dead_letters", &js_sys::Array::new());
-    storage::save(key, &o);
-    let mut store = LocalQueueStore::with_key(key);
-    transact(&mut store, |q| {
-        assert_eq!(q.pending, vec![response("old", 3)])
-    })
-    .unwrap();
-    assert!(storage::get("test:queue-legacy:q:old").is_some());
-    assert!(!storage::get(key).unwrap_or_default().contains("pending"));
-    assert_eq!(LocalQueueStore::with_key(key).load().unwrap().pending(), 1);
-    transact(&mut store, |q| {
-        q.apply(&["old".to_owned()], &Outcome::Accepted, 0, 0.5)
-    })
-    .unwrap();
-    assert_eq!(storage::get("test:queue-legacy:q:old"), None);
-}
-
-#[wasm_bindgen_test]
 fn corrupted_queue_is_backed_up_and_the_queue_starts_fresh() {
     let key = "test:queue-corrupt";
     storage::set(key, "{\"pending\": [ {\"id\": 1 } ");
@@ -566,13 +541,35 @@ fn corrupted_queue_is_backed_up_and_the_queue_starts_fresh() {
         None,
         "the unreadable value is moved away"
     );
-    // Valid JSON of the wrong shape is corrupt too.
-    storage::set(key, "{\"pending\": [{\"score\": \"nine\"}]}");
-    assert_eq!(LocalQueueStore::with_key(key).load().unwrap().pending(), 0);
+    // Valid JSON of the wrong shape is corrupt too: the backoff ...
+    storage::set(key, "42");
+    assert_eq!(LocalQueueStore::with_key(key).load().unwrap().attempts, 0);
     assert_eq!(
         storage::get("test:queue-corrupt:corrupt").as_deref(),
-        Some("{\"pending\": [{\"score\": \"nine\"}]}")
+        Some("42")
     );
+    // ... and an entry, which is moved aside while the good ones are read.
+    let good = "test:queue-corrupt:q:good";
+    storage::save(good, &{
+        let o = js_sys::Object::new();
+        nps_widget::browser::js::set_num(&o, "seq", 1.0);
+        nps_widget::browser::js::set(
+            &o,
+            "v",
+            &nps_widget::browser::js::response_to_js(&response("good", 7)),
+        );
+        o.into()
+    });
+    let bad = "{\"seq\":2,\"v\":{\"id\":\"bad\",\"score\":\"nine\"}}";
+    storage::set("test:queue-corrupt:q:bad", bad);
+    let q = LocalQueueStore::with_key(key).load().unwrap();
+    assert_eq!(q.pending, vec![response("good", 7)]);
+    assert_eq!(
+        storage::get("test:queue-corrupt:q:bad:corrupt").as_deref(),
+        Some("{\"id\":\"bad\",\"score\":\"nine\"}")
+    );
+    assert_eq!(storage::get("test:queue-corrupt:q:bad"), None);
+    storage::remove(good);
 }
 
 fn js(json: &str) -> JsValue {

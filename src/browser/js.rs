@@ -71,14 +71,6 @@ fn array<T>(items: &[T], f: impl Fn(&T) -> JsValue) -> Array {
     items.iter().map(f).collect()
 }
 
-fn from_array<T>(v: &JsValue, f: impl Fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
-    if !Array::is_array(v) {
-        return None;
-    }
-    let a: &Array = v.unchecked_ref();
-    a.iter().map(|x| f(&x)).collect()
-}
-
 /// Properties as a plain object.
 pub fn properties_to_js(p: &Properties) -> JsValue {
     let o = obj();
@@ -174,15 +166,6 @@ pub fn dead_letter_to_js(d: &DeadLetter) -> JsValue {
     o.into()
 }
 
-/// An array converted with `f`; undefined is an empty array.
-fn opt_array<T>(v: &JsValue, f: impl Fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
-    if v.is_undefined() {
-        Some(Vec::new())
-    } else {
-        from_array(v, f)
-    }
-}
-
 pub fn dead_letter_from_js(v: &JsValue) -> Option<DeadLetter> {
     Some(DeadLetter {
         response: response_from_js(&get(v, "response"))?,
@@ -206,17 +189,16 @@ pub fn backoff_to_js(q: &QueueState) -> JsValue {
     o.into()
 }
 
-/// The queue read back from storage; None when it is not a valid queue.
-pub fn queue_from_js(v: &JsValue) -> Option<QueueState> {
+/// The backoff read back from storage (no entries: they have keys of their
+/// own); None when it is not an object.
+pub fn backoff_from_js(v: &JsValue) -> Option<QueueState> {
     if !v.is_object() {
         return None;
     }
-    // `pending` and `dead_letters` arrays: written by earlier versions.
     Some(QueueState {
-        pending: opt_array(&get(v, "pending"), response_from_js)?,
-        dead_letters: opt_array(&get(v, "dead_letters"), dead_letter_from_js)?,
         attempts: u32::try_from(get_u64(v, "attempts").unwrap_or(0)).unwrap_or(u32::MAX),
         next_attempt_ms: get_u64(v, "next_attempt_ms").unwrap_or(0),
+        ..QueueState::default()
     })
 }
 

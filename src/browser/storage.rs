@@ -276,8 +276,7 @@ impl LocalQueueStore {
 impl QueueStore for LocalQueueStore {
     type Error = Infallible;
     fn load(&self) -> Result<QueueState, Infallible> {
-        // The backoff; from older versions, also whole arrays of entries.
-        let mut q = load(&self.key, js::queue_from_js);
+        let mut q = load(&self.key, js::backoff_from_js);
         let mut loaded = self.loaded.borrow_mut();
         loaded.clear();
         for (k, v) in self.entries(PENDING) {
