@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::browser::js::{self, get, obj, set, set_num, set_str};
+use crate::browser::js::{self, get, obj, set};
 use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, VISITOR_KEY};
 use crate::browser::{console, host, lifecycle};
 use crate::widget::i18n::{strings_for, Strings};

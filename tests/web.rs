@@ -718,6 +718,47 @@ fn two_tabs_enqueueing_through_storage_keep_both_responses() {
 }
 
 #[wasm_bindgen_test]
+fn stats_count_per_touchpoint_without_a_cap_and_read_the_first_release_list() {
+    // The first release kept the answers themselves; they are counted once and kept as tallies.
+    storage::set(
+        storage::HISTORY_KEY,
+        r#"[{"score":9,"touchpoint":"a","at":1},{"score":3,"touchpoint":"b","at":2},{"score":10,"touchpoint":"a","at":3}]"#,
+    );
+    let a = embed::stats(JsValue::from_str("a"));
+    assert_eq!(field(&a, "n").as_f64(), Some(2.0));
+    assert_eq!(field(&a, "promoters").as_f64(), Some(2.0));
+    let all = embed::stats(JsValue::UNDEFINED);
+    assert_eq!(field(&all, "n").as_f64(), Some(3.0));
+    assert_eq!(field(&all, "detractors").as_f64(), Some(1.0));
+    record(r#"{"score":7,"touchpoint":"b"}"#).unwrap();
+    assert_eq!(
+        storage::get(storage::HISTORY_KEY).as_deref(),
+        Some(r#"{"a":[0,0,0,0,0,0,0,0,0,1,1],"b":[0,0,0,1,0,0,0,1,0,0,0]}"#)
+    );
+    // Counts, not a list: a million answers stay a million and one.
+    storage::set(
+        storage::HISTORY_KEY,
+        r#"{"import":[0,0,0,0,0,0,0,0,0,0,1000000]}"#,
+    );
+    record(r#"{"score":0,"touchpoint":"import"}"#).unwrap();
+    let s = embed::stats(JsValue::from_str("import"));
+    assert_eq!(field(&s, "n").as_f64(), Some(1_000_001.0));
+    assert_eq!(field(&s, "detractors").as_f64(), Some(1.0));
+    // A list of the wrong length is unreadable: kept aside, stats start fresh.
+    storage::set(storage::HISTORY_KEY, r#"{"a":[1,2,3]}"#);
+    assert_eq!(
+        field(&embed::stats(JsValue::UNDEFINED), "n").as_f64(),
+        Some(0.0)
+    );
+    assert_eq!(
+        storage::get("nps-widget:history:corrupt").as_deref(),
+        Some(r#"{"a":[1,2,3]}"#)
+    );
+    storage::remove(storage::HISTORY_KEY);
+    storage::remove("nps-widget:history:corrupt");
+}
+
+#[wasm_bindgen_test]
 async fn corrupted_history_is_backed_up_and_stats_start_fresh() {
     storage::set(storage::HISTORY_KEY, "[{\"score\":9,\"touchpoint\":");
     let s = embed::stats(JsValue::UNDEFINED);

@@ -47,10 +47,14 @@ pub fn get_str(v: &JsValue, key: &str) -> Option<String> {
     get(v, key).as_string()
 }
 
-/// A finite number that is a whole number from 0 to 2^53.
+/// `v[key]` if it is a whole number from 0 to 2^53.
 pub fn get_u64(v: &JsValue, key: &str) -> Option<u64> {
-    get(v, key)
-        .as_f64()
+    as_u64(&get(v, key))
+}
+
+/// `v` if it is a whole number from 0 to 2^53.
+pub fn as_u64(v: &JsValue) -> Option<u64> {
+    v.as_f64()
         .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_992.0)
         .map(|n| n as u64)
 }

@@ -13,7 +13,7 @@ use super::{console, js};
 
 /// The queue of responses not yet acknowledged (`QueueState` JSON).
 pub const QUEUE_KEY: &str = "nps-widget:queue";
-/// Responses recorded in this browser, for `stats()`.
+/// Tallies of the answers recorded in this browser, per touchpoint, for `stats()`.
 pub const HISTORY_KEY: &str = "nps-widget:history";
 /// Answered/dismissed times and the sample draw of this browser.
 pub const VISITOR_KEY: &str = "nps-widget:visitor";

@@ -3,9 +3,6 @@
 
 use super::*;
 
-/// Most responses kept in the local history used by `stats()`.
-const HISTORY_CAP: usize = 5000;
-
 thread_local! {
     // Reference-counted, not owned by any view: it outlives each prompt.
     static PREVIEW: RefCell<Option<ArcRwSignal<Summary>>> = const { RefCell::new(None) };
@@ -17,41 +14,63 @@ pub(super) fn preview_signal() -> Option<ArcRwSignal<Summary>> {
     PREVIEW.with(|p| p.borrow().clone())
 }
 
-/// One response remembered for `stats()` (`nps-widget:history` holds an array of them).
-#[derive(Clone, Debug)]
-struct Entry {
-    score: u8,
-    touchpoint: String,
-    at: u64,
+/// What `stats()` counts: a tally of the answers recorded in this browser,
+/// per touchpoint (`nps-widget:history` holds `{"checkout": [c0, …, c10]}`).
+/// Counts, not answers: O(1) to update and to read, and nothing is dropped
+/// however many answers are recorded (an import through `record()` too).
+type Tallies = Vec<(String, Tally)>;
+
+fn count(tallies: &mut Tallies, touchpoint: &str, score: u8) {
+    let at = match tallies.iter().position(|(t, _)| t == touchpoint) {
+        Some(at) => at,
+        None => {
+            tallies.push((touchpoint.to_owned(), Tally::new()));
+            tallies.len() - 1
+        }
+    };
+    // `score` is 0..=10 (validated with the response).
+    let _ = tallies[at].1.add(score);
 }
 
-fn history_to_js(h: &[Entry]) -> JsValue {
-    h.iter()
-        .map(|e| {
-            let o = obj();
-            set_num(&o, "score", f64::from(e.score));
-            set_str(&o, "touchpoint", &e.touchpoint);
-            set_num(&o, "at", e.at as f64);
-            JsValue::from(o)
-        })
-        .collect::<Array>()
-        .into()
+fn tallies_to_js(tallies: &Tallies) -> JsValue {
+    let o = obj();
+    for (touchpoint, tally) in tallies {
+        let counts: Array = tally
+            .counts()
+            .iter()
+            .map(|c| JsValue::from_f64(*c as f64))
+            .collect();
+        set(&o, touchpoint, &counts);
+    }
+    o.into()
 }
 
-fn history_from_js(v: &JsValue) -> Option<Vec<Entry>> {
-    if !Array::is_array(v) {
+fn tallies_from_js(v: &JsValue) -> Option<Tallies> {
+    let mut tallies = Tallies::new();
+    if Array::is_array(v) {
+        // The first release kept the answers themselves: `[{score, touchpoint, at}]`.
+        for e in v.unchecked_ref::<Array>().iter() {
+            let score = js::get_u64(&e, "score").filter(|s| *s <= 10)?;
+            count(&mut tallies, &js::get_str(&e, "touchpoint")?, score as u8);
+        }
+        return Some(tallies);
+    }
+    if !v.is_object() {
         return None;
     }
-    v.unchecked_ref::<Array>()
-        .iter()
-        .map(|e| {
-            Some(Entry {
-                score: js::get_u64(&e, "score").filter(|s| *s <= 10)? as u8,
-                touchpoint: js::get_str(&e, "touchpoint")?,
-                at: js::get_u64(&e, "at").unwrap_or(0),
-            })
-        })
-        .collect()
+    for entry in Object::entries(v.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let list = entry.get(1);
+        if !Array::is_array(&list) || list.unchecked_ref::<Array>().length() != 11 {
+            return None;
+        }
+        let mut counts = [0; 11];
+        for (c, x) in counts.iter_mut().zip(list.unchecked_ref::<Array>().iter()) {
+            *c = js::as_u64(&x)?;
+        }
+        tallies.push((entry.get(0).as_string()?, Tally::from_counts(counts)));
+    }
+    Some(tallies)
 }
 
 /// What this browser remembers between visits (`nps-widget:visitor`).
@@ -131,17 +150,9 @@ pub(super) fn record_answer(
         })
         .unwrap_or(0);
     }
-    let mut history = storage::load(HISTORY_KEY, history_from_js);
-    history.push(Entry {
-        score,
-        touchpoint: r.touchpoint.clone(),
-        at: now,
-    });
-    if history.len() > HISTORY_CAP {
-        let extra = history.len() - HISTORY_CAP;
-        history.drain(..extra);
-    }
-    storage::save(HISTORY_KEY, &history_to_js(&history));
+    let mut tallies = storage::load(HISTORY_KEY, tallies_from_js);
+    count(&mut tallies, &r.touchpoint, score);
+    storage::save(HISTORY_KEY, &tallies_to_js(&tallies));
     let mut v = load_visitor();
     v.answered_at_ms = Some(now);
     save_visitor(&v);
@@ -164,13 +175,13 @@ fn check(r: &Response) -> Result<(), String> {
 }
 
 pub(super) fn summary(touchpoint: Option<&str>) -> Summary {
-    let history = storage::load(HISTORY_KEY, history_from_js);
-    history
-        .iter()
-        .filter(|e| touchpoint.is_none_or(|t| e.touchpoint == t))
-        .map(|e| e.score)
-        .collect::<Tally>()
-        .summary()
+    let mut all = Tally::new();
+    for (t, tally) in storage::load(HISTORY_KEY, tallies_from_js) {
+        if touchpoint.is_none_or(|want| t == want) {
+            all.merge(&tally);
+        }
+    }
+    all.summary()
 }
 
 pub(super) fn refresh_preview() {

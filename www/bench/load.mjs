@@ -125,6 +125,34 @@ async function oneLoad(browser, url, opts) {
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
+// record() in local-only mode (each answer written to localStorage before it resolves) and
+// stats() as the history grows: the time of each block of answers, and of stats() after it.
+async function recordAndStats(browser, url) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    return await page.evaluate(async () => {
+      await NpsWidget.init({ touchpoint: 'bench', trigger: 'manual' });
+      const blocks = [];
+      let n = 0;
+      for (const upTo of [1000, 10000, 20000]) {
+        const from = upTo - 1000; // time the last 1000 answers of each block
+        for (; n < from; n++) await NpsWidget.record({ score: n % 11 });
+        const t0 = performance.now();
+        for (; n < upTo; n++) await NpsWidget.record({ score: n % 11 });
+        const t1 = performance.now();
+        const s = NpsWidget.stats('bench');
+        const t2 = performance.now();
+        blocks.push({ answers: upTo, recordUs: t1 - t0 /* ms per 1000 answers = µs per answer */, statsMs: t2 - t1, n: s.n });
+      }
+      return blocks;
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   for (const f of ['nps-widget.js', 'nps_widget.js', 'nps_widget_bg.wasm']) {
@@ -137,10 +165,12 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const runs = [];
+  let records = [];
   try {
     const url = server.url('/www/bench/prompt.html');
     await oneLoad(browser, url, opts); // warm-up (OS file cache, browser process), not counted
     for (let i = 0; i < opts.runs; i++) runs.push(await oneLoad(browser, url, opts));
+    records = await recordAndStats(browser, url);
   } finally {
     await browser.close();
     await server.dispose();
@@ -163,6 +193,7 @@ async function main() {
     wasmDownloadMs: wasmFetch,
     wasmLoadedToRadiosMs: wasmEndToRadios,
     bytes: sizes,
+    recordAndStats: records,
   };
   if (opts.json) {
     console.log(JSON.stringify(result, null, 2));
@@ -179,6 +210,10 @@ async function main() {
   line('wasm downloaded → radios in the DOM', wasmEndToRadios);
   for (const [name, b] of Object.entries(sizes)) {
     if (b) console.log(`${name.padEnd(8)} transferred ${b.transfer} B (body ${b.encoded} B on the wire, ${b.decoded} B decoded)`);
+  }
+  for (const r of records) {
+    console.log(`record() local-only, answers ${String(r.answers - 999).padStart(5)}..${String(r.answers).padEnd(5)} ` +
+      `${r.recordUs.toFixed(1).padStart(7)} µs each; then stats() ${r.statsMs.toFixed(2)} ms (n = ${r.n})`);
   }
 }
 
