@@ -202,10 +202,7 @@ impl Events {
     fn choose(&self, score: u8, from: Element) {
         if self.state.write().choose(score) {
             // The comment box shows on the next render: focus it after that.
-            set_timeout(
-                move || focus_in(&from, "textarea"),
-                std::time::Duration::ZERO,
-            );
+            crate::browser::lifecycle::defer(move || focus_in(&from, "textarea"));
         }
     }
 
