@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::browser::js::{self, get, obj, set};
-use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, VISITOR_KEY};
+use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, TALLIES_KEY, VISITOR_KEY};
 use crate::browser::{console, host, lifecycle};
 use crate::widget::i18n::{strings_for, Strings};
 use crate::widget::{mount_prompt, Mounted, PromptConfig};

@@ -136,7 +136,8 @@ pub fn mount_prompt(
     };
     let listener = Closure::<dyn Fn(Event)>::new(move |ev: Event| events.handle(&ev));
     for event in view::EVENTS {
-        mount.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref())?;
+        // Cannot fail for these names on an element; nothing may be left half-registered.
+        let _ = mount.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
     }
     let handle = leptos::mount::mount_to(mount.clone(), move || {
         view! {

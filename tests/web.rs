@@ -456,6 +456,8 @@ fn response(id: &str, score: u8) -> Response {
     properties.insert("order_id".into(), PropertyValue::String("A-17".into()));
     properties.insert("total".into(), PropertyValue::Number(12.5));
     properties.insert("vip".into(), PropertyValue::Bool(true));
+    // A key a plain JS assignment would turn into a prototype change (and lose).
+    properties.insert("__proto__".into(), PropertyValue::String("kept".into()));
     Response {
         id: id.into(),
         score,
@@ -481,6 +483,7 @@ fn local_queue_store_round_trips_through_local_storage() {
     // One key per response, holding the whole response.
     let raw = storage::get("test:queue-roundtrip:q:a").expect("written to localStorage");
     assert!(raw.contains("\"order_id\":\"A-17\""), "{raw}");
+    assert!(raw.contains("\"__proto__\":\"kept\""), "{raw}");
     let q = LocalQueueStore::with_key(key).load().unwrap();
     assert_eq!(q.pending, vec![response("a", 9), response("b", 2)]);
     // A second store (another tab) sees the same state.
@@ -540,6 +543,15 @@ fn corrupted_queue_is_backed_up_and_the_queue_starts_fresh() {
         storage::get(key),
         None,
         "the unreadable value is moved away"
+    );
+    // Answers listed under the backoff's key (an early development format) are kept aside,
+    // not overwritten by the next save.
+    let listed = "{\"pending\":[{\"id\":\"early\",\"score\":9}],\"attempts\":2}";
+    storage::set(key, listed);
+    assert_eq!(LocalQueueStore::with_key(key).load().unwrap().attempts, 0);
+    assert_eq!(
+        storage::get("test:queue-corrupt:corrupt").as_deref(),
+        Some(listed)
     );
     // Valid JSON of the wrong shape is corrupt too: the backoff ...
     storage::set(key, "42");
@@ -718,8 +730,9 @@ fn two_tabs_enqueueing_through_storage_keep_both_responses() {
 }
 
 #[wasm_bindgen_test]
-fn stats_count_per_touchpoint_without_a_cap_and_read_the_first_release_list() {
-    // The first release kept the answers themselves; they are counted once and kept as tallies.
+fn stats_count_per_touchpoint_without_a_cap_and_take_in_the_first_release_list() {
+    storage::remove(storage::TALLIES_KEY);
+    // The first release kept the answers themselves: they are counted once, into the tallies.
     storage::set(
         storage::HISTORY_KEY,
         r#"[{"score":9,"touchpoint":"a","at":1},{"score":3,"touchpoint":"b","at":2},{"score":10,"touchpoint":"a","at":3}]"#,
@@ -727,17 +740,40 @@ fn stats_count_per_touchpoint_without_a_cap_and_read_the_first_release_list() {
     let a = embed::stats(JsValue::from_str("a"));
     assert_eq!(field(&a, "n").as_f64(), Some(2.0));
     assert_eq!(field(&a, "promoters").as_f64(), Some(2.0));
+    assert_eq!(
+        storage::get(storage::HISTORY_KEY),
+        None,
+        "moved, not copied"
+    );
     let all = embed::stats(JsValue::UNDEFINED);
     assert_eq!(field(&all, "n").as_f64(), Some(3.0));
     assert_eq!(field(&all, "detractors").as_f64(), Some(1.0));
-    record(r#"{"score":7,"touchpoint":"b"}"#).unwrap();
+    // Any touchpoint name is a key of its own, "__proto__" too.
+    record(r#"{"score":7,"touchpoint":"__proto__"}"#).unwrap();
     assert_eq!(
-        storage::get(storage::HISTORY_KEY).as_deref(),
-        Some(r#"{"a":[0,0,0,0,0,0,0,0,0,1,1],"b":[0,0,0,1,0,0,0,1,0,0,0]}"#)
+        storage::get(storage::TALLIES_KEY).as_deref(),
+        Some(
+            r#"{"a":[0,0,0,0,0,0,0,0,0,1,1],"b":[0,0,0,1,0,0,0,0,0,0,0],"__proto__":[0,0,0,0,0,0,0,1,0,0,0]}"#
+        )
+    );
+    let proto = embed::stats(JsValue::from_str("__proto__"));
+    assert_eq!(field(&proto, "n").as_f64(), Some(1.0));
+    // A tab still running the first release writes its list again: counted once more, no more.
+    storage::set(
+        storage::HISTORY_KEY,
+        r#"[{"score":0,"touchpoint":"b","at":4}]"#,
+    );
+    assert_eq!(
+        field(&embed::stats(JsValue::UNDEFINED), "n").as_f64(),
+        Some(5.0)
+    );
+    assert_eq!(
+        field(&embed::stats(JsValue::UNDEFINED), "n").as_f64(),
+        Some(5.0)
     );
     // Counts, not a list: a million answers stay a million and one.
     storage::set(
-        storage::HISTORY_KEY,
+        storage::TALLIES_KEY,
         r#"{"import":[0,0,0,0,0,0,0,0,0,0,1000000]}"#,
     );
     record(r#"{"score":0,"touchpoint":"import"}"#).unwrap();
@@ -745,21 +781,22 @@ fn stats_count_per_touchpoint_without_a_cap_and_read_the_first_release_list() {
     assert_eq!(field(&s, "n").as_f64(), Some(1_000_001.0));
     assert_eq!(field(&s, "detractors").as_f64(), Some(1.0));
     // A list of the wrong length is unreadable: kept aside, stats start fresh.
-    storage::set(storage::HISTORY_KEY, r#"{"a":[1,2,3]}"#);
+    storage::set(storage::TALLIES_KEY, r#"{"a":[1,2,3]}"#);
     assert_eq!(
         field(&embed::stats(JsValue::UNDEFINED), "n").as_f64(),
         Some(0.0)
     );
     assert_eq!(
-        storage::get("nps-widget:history:corrupt").as_deref(),
+        storage::get("nps-widget:tallies:corrupt").as_deref(),
         Some(r#"{"a":[1,2,3]}"#)
     );
-    storage::remove(storage::HISTORY_KEY);
-    storage::remove("nps-widget:history:corrupt");
+    storage::remove(storage::TALLIES_KEY);
+    storage::remove("nps-widget:tallies:corrupt");
 }
 
 #[wasm_bindgen_test]
 async fn corrupted_history_is_backed_up_and_stats_start_fresh() {
+    storage::remove(storage::TALLIES_KEY);
     storage::set(storage::HISTORY_KEY, "[{\"score\":9,\"touchpoint\":");
     let s = embed::stats(JsValue::UNDEFINED);
     assert_eq!(field(&s, "n").as_f64(), Some(0.0));

@@ -1,12 +1,12 @@
 // Minifies the names between the wasm and its glue: every import (module "./nps_widget_bg.js",
 // fields like "__wbg_getItem_4f3a9c0e1b2d7a65") and export of the wasm gets a one- or two-letter
 // name, and the glue is rewritten to match. The hashed names are incompressible and appear in
-// both files: 1.9 KB brotli of wasm and 0.8 KB of glue.
+// both files: 1.9 KB brotli of wasm and 1.5 KB of glue.
 //   wasm-opt ... --minify-imports-and-exports-and-modules > map.json   (the mapping it prints)
 //   node xtask/interface.mjs <pkg dir> <map.json>
-// Fails (exit 1) if the glue does not use the wasm's interface the way wasm-bindgen writes it.
+// Fails (exit 1) if the mappings do not add up to the final wasm's imports and exports, or the
+// glue does not use them the way wasm-bindgen writes it.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const [pkg, mapFile] = process.argv.slice(2);
@@ -18,20 +18,34 @@ function fail(message) {
   process.exit(1);
 }
 
-let map;
+// wasm-opt prints one mapping per run of the pass (--converge runs it again on the short
+// names): compose them, old name -> name in the final wasm.
+let maps;
 try {
   const out = readFileSync(mapFile, 'utf8');
-  // With --converge the pass runs again on the minified names and prints an identity map:
-  // the first object is the one that matters.
-  const start = out.indexOf('{');
-  map = JSON.parse(out.slice(start, out.indexOf('\n}', start) + 2));
+  maps = out.split(/^(?=\{)/m).filter((part) => part.trim()).map((part) => JSON.parse(part));
+  if (!maps.length) throw new Error('empty');
 } catch (e) {
   fail(`no name mapping from wasm-opt in ${mapFile} (${e.message})`);
 }
+function compose(pairs) {
+  const out = new Map(pairs(maps[0]));
+  for (const later of maps.slice(1)) {
+    const step = new Map(pairs(later));
+    for (const [from, to] of out) {
+      if (step.has(to)) out.set(from, step.get(to));
+      else out.delete(from); // optimized away in a later round
+    }
+  }
+  return out;
+}
+const importModule = new Map(maps[0].imports.map(([module, field]) => [field, module]));
+const imports = compose((m) => m.imports.map(([, field, short]) => [field, short]));
+const exports = compose((m) => m.exports);
 
 // Classes whose exports the linker dropped (xtask/wasm-ld: wasm-streams') are dead in the glue:
 // remove them and their FinalizationRegistry, as wasm-bindgen writes them.
-const before = new Set(map.exports.map(([name]) => name));
+const before = new Set(maps[0].exports.map(([name]) => name));
 let glue = readFileSync(glueFile, 'utf8');
 for (const [, cls, free] of [...glue.matchAll(/^export class (\w+) \{\n[\s\S]*?wasm\.(\w+_free)\(ptr, 0\);/gm)]) {
   if (before.has(free)) continue;
@@ -42,28 +56,40 @@ for (const [, cls, free] of [...glue.matchAll(/^export class (\w+) \{\n[\s\S]*?w
 }
 
 const minified = new WebAssembly.Module(readFileSync(wasmFile));
-const moduleOf = new Map(WebAssembly.Module.imports(minified).map((i) => [i.name, i.module]));
-const exported = new Set(WebAssembly.Module.exports(minified).map((e) => e.name));
+const finalImports = WebAssembly.Module.imports(minified);
+const finalExports = WebAssembly.Module.exports(minified).map((e) => e.name);
+const moduleOf = new Map(finalImports.map((i) => [i.name, i.module]));
+// The composed mapping must name exactly what the final wasm imports and exports.
+const same = (a, b) => a.length === b.length && a.every((x) => b.includes(x));
+if (!same([...imports.values()], finalImports.map((i) => i.name))) {
+  fail('the name mappings do not add up to the imports of the final wasm');
+}
+if (!same([...exports.values()], finalExports)) {
+  fail('the name mappings do not add up to the exports of the final wasm');
+}
 
 // `name` as a whole identifier (not part of a longer one).
 const ident = (prefix, name) =>
   new RegExp(`(?<![\\w$])${prefix.replace(/[.$]/g, '\\$&')}${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
 
 const modules = new Map();
-for (const [module, field, short] of map.imports) {
+for (const [field, short] of imports) {
+  const module = importModule.get(field);
   const re = ident('', field);
   if (!re.test(glue)) fail(`the glue never names the import ${module}.${field}`);
-  glue = glue.replace(re, short);
-  modules.set(module, moduleOf.get(short));
+  glue = glue.replace(re, () => short);
+  const to = moduleOf.get(short);
+  if (modules.has(module) && modules.get(module) !== to) fail(`the import module "${module}" was split`);
+  modules.set(module, to);
 }
 for (const [from, to] of modules) {
   const quoted = new RegExp(`(["'])${from.replace(/[.$/]/g, '\\$&')}\\1`, 'g');
   if (!quoted.test(glue)) fail(`the glue never names the import module "${from}"`);
-  glue = glue.replace(quoted, JSON.stringify(to));
+  glue = glue.replace(quoted, () => JSON.stringify(to));
 }
-for (const [name, short] of map.exports) glue = glue.replace(ident('wasm.', name), `wasm.${short}`);
+for (const [name, short] of exports) glue = glue.replace(ident('wasm.', name), () => `wasm.${short}`);
 for (const [, name] of glue.matchAll(/(?<![\w$])wasm\.([\w$]+)/g)) {
-  if (!exported.has(name)) fail(`the glue uses wasm.${name}, which the wasm does not export`);
+  if (!finalExports.includes(name)) fail(`the glue uses wasm.${name}, which the wasm does not export`);
 }
 writeFileSync(glueFile, glue);
-console.log(`interface: ${map.imports.length} imports and ${map.exports.length} exports renamed`);
+console.log(`interface: ${imports.size} imports and ${exports.size} exports renamed`);

@@ -18,6 +18,19 @@ pub fn set(o: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(key), value);
 }
 
+/// `o[key] = value` as an own property whatever the key: `Reflect.set` with
+/// `"__proto__"` would change the prototype instead (and `JSON.stringify`
+/// would drop it). For objects whose keys come from the site (properties,
+/// touchpoints).
+pub fn set_own(o: &Object, key: &str, value: &JsValue) {
+    let d = obj();
+    set(&d, "value", value);
+    for flag in ["writable", "enumerable", "configurable"] {
+        set(&d, flag, &JsValue::TRUE);
+    }
+    Object::define_property(o, &JsValue::from_str(key), &d);
+}
+
 pub fn set_str(o: &Object, key: &str, value: &str) {
     set(o, key, &JsValue::from_str(value));
 }
@@ -84,7 +97,7 @@ pub fn properties_to_js(p: &Properties) -> JsValue {
             PropertyValue::Number(n) => JsValue::from_f64(*n),
             PropertyValue::String(s) => JsValue::from_str(s),
         };
-        set(&o, k, &v);
+        set_own(&o, k, &v);
     }
     o.into()
 }
@@ -196,7 +209,10 @@ pub fn backoff_to_js(q: &QueueState) -> JsValue {
 /// The backoff read back from storage (no entries: they have keys of their
 /// own); None when it is not an object.
 pub fn backoff_from_js(v: &JsValue) -> Option<QueueState> {
-    if !v.is_object() {
+    // Answers listed here (an early development format) are not a backoff:
+    // refusing them keeps them, under `…:corrupt`, instead of overwriting them.
+    if !v.is_object() || !get(v, "pending").is_undefined() || !get(v, "dead_letters").is_undefined()
+    {
         return None;
     }
     Some(QueueState {

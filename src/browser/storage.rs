@@ -14,6 +14,10 @@ use super::{console, js};
 /// The queue of responses not yet acknowledged (`QueueState` JSON).
 pub const QUEUE_KEY: &str = "nps-widget:queue";
 /// Tallies of the answers recorded in this browser, per touchpoint, for `stats()`.
+pub const TALLIES_KEY: &str = "nps-widget:tallies";
+/// The answers themselves, as the first release kept them for `stats()`
+/// (moved into the tallies whenever found: a tab still running that release
+/// may write it again).
 pub const HISTORY_KEY: &str = "nps-widget:history";
 /// Answered/dismissed times and the sample draw of this browser.
 pub const VISITOR_KEY: &str = "nps-widget:visitor";

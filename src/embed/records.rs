@@ -15,7 +15,7 @@ pub(super) fn preview_signal() -> Option<ArcRwSignal<Summary>> {
 }
 
 /// What `stats()` counts: a tally of the answers recorded in this browser,
-/// per touchpoint (`nps-widget:history` holds `{"checkout": [c0, …, c10]}`).
+/// per touchpoint (`nps-widget:tallies` holds `{"checkout": [c0, …, c10]}`).
 /// Counts, not answers: O(1) to update and to read, and nothing is dropped
 /// however many answers are recorded (an import through `record()` too).
 type Tallies = Vec<(String, Tally)>;
@@ -40,24 +40,16 @@ fn tallies_to_js(tallies: &Tallies) -> JsValue {
             .iter()
             .map(|c| JsValue::from_f64(*c as f64))
             .collect();
-        set(&o, touchpoint, &counts);
+        js::set_own(&o, touchpoint, &counts);
     }
     o.into()
 }
 
 fn tallies_from_js(v: &JsValue) -> Option<Tallies> {
-    let mut tallies = Tallies::new();
-    if Array::is_array(v) {
-        // The first release kept the answers themselves: `[{score, touchpoint, at}]`.
-        for e in v.unchecked_ref::<Array>().iter() {
-            let score = js::get_u64(&e, "score").filter(|s| *s <= 10)?;
-            count(&mut tallies, &js::get_str(&e, "touchpoint")?, score as u8);
-        }
-        return Some(tallies);
-    }
-    if !v.is_object() {
+    if !v.is_object() || Array::is_array(v) {
         return None;
     }
+    let mut tallies = Tallies::new();
     for entry in Object::entries(v.unchecked_ref()).iter() {
         let entry: Array = entry.unchecked_into();
         let list = entry.get(1);
@@ -71,6 +63,34 @@ fn tallies_from_js(v: &JsValue) -> Option<Tallies> {
         tallies.push((entry.get(0).as_string()?, Tally::from_counts(counts)));
     }
     Some(tallies)
+}
+
+/// The answers the first release listed (`[{score, touchpoint, at}]`).
+fn listed_from_js(v: &JsValue) -> Option<Vec<(String, u8)>> {
+    if !Array::is_array(v) {
+        return None;
+    }
+    v.unchecked_ref::<Array>()
+        .iter()
+        .map(|e| {
+            let score = js::get_u64(&e, "score").filter(|s| *s <= 10)?;
+            Some((js::get_str(&e, "touchpoint")?, score as u8))
+        })
+        .collect()
+}
+
+/// The tallies, with any answers listed by the first release (or by a tab
+/// still running it) counted once and moved into them.
+fn load_tallies() -> Tallies {
+    let mut tallies = storage::load(TALLIES_KEY, tallies_from_js);
+    if storage::get(HISTORY_KEY).is_some() {
+        for (touchpoint, score) in storage::load(HISTORY_KEY, listed_from_js) {
+            count(&mut tallies, &touchpoint, score);
+        }
+        storage::save(TALLIES_KEY, &tallies_to_js(&tallies));
+        storage::remove(HISTORY_KEY);
+    }
+    tallies
 }
 
 /// What this browser remembers between visits (`nps-widget:visitor`).
@@ -150,9 +170,9 @@ pub(super) fn record_answer(
         })
         .unwrap_or(0);
     }
-    let mut tallies = storage::load(HISTORY_KEY, tallies_from_js);
+    let mut tallies = load_tallies();
     count(&mut tallies, &r.touchpoint, score);
-    storage::save(HISTORY_KEY, &tallies_to_js(&tallies));
+    storage::save(TALLIES_KEY, &tallies_to_js(&tallies));
     let mut v = load_visitor();
     v.answered_at_ms = Some(now);
     save_visitor(&v);
@@ -176,7 +196,7 @@ fn check(r: &Response) -> Result<(), String> {
 
 pub(super) fn summary(touchpoint: Option<&str>) -> Summary {
     let mut all = Tally::new();
-    for (t, tally) in storage::load(HISTORY_KEY, tallies_from_js) {
+    for (t, tally) in load_tallies() {
         if touchpoint.is_none_or(|want| t == want) {
             all.merge(&tally);
         }

@@ -133,7 +133,6 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("target"))
 }
 
-/// Build pkg/: release wasm → wasm-bindgen (web) → wasm-opt -Oz → loader, ES entry, types.
 /// How esbuild minifies what a visitor downloads.
 const ESBUILD: [&str; 3] = ["--minify", "--target=es2020", "--log-level=warning"];
 
@@ -147,6 +146,8 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
+/// Build pkg/: release wasm → wasm-bindgen (web) → wasm-opt -Oz with short interface names →
+/// loader, one ES module (glue + I/O shell), ES entry, types.
 fn build_pkg() -> Result<(), Failed> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
@@ -175,6 +176,8 @@ fn build_pkg() -> Result<(), Failed> {
             "--omit-default-module-path",
             "--encode-into",
             "always",
+            // Our types are www/pkg-src/index.d.ts; the glue's own would name minified exports.
+            "--no-typescript",
             "--out-dir",
         ])
         .arg(&pkg)
@@ -239,7 +242,7 @@ fn build_pkg() -> Result<(), Failed> {
     let written = fs::rename(&module, &glue).and_then(|()| {
         fs::write(
             &entry,
-            "export * from './glue.js';\nexport { default } from './glue.js';\nexport * from './shell.js';\n",
+            "export * from './glue.js';\nexport { default } from './glue.js';\nexport { connectShell, defineSurvey } from './shell.js';\n",
         )
     });
     written.map_err(|e| Failed(format!("cannot prepare the module bundle in pkg/: {e}")))?;
