@@ -18,17 +18,15 @@ pub fn set(o: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(o, &JsValue::from_str(key), value);
 }
 
-/// `o[key] = value` as an own property whatever the key: `Reflect.set` with
-/// `"__proto__"` would change the prototype instead (and `JSON.stringify`
-/// would drop it). For objects whose keys come from the site (properties,
-/// touchpoints).
-pub fn set_own(o: &Object, key: &str, value: &JsValue) {
-    let d = obj();
-    set(&d, "value", value);
-    for flag in ["writable", "enumerable", "configurable"] {
-        set(&d, flag, &JsValue::TRUE);
-    }
-    Object::define_property(o, &JsValue::from_str(key), &d);
+/// An object with these own properties, whatever the keys: `Object.fromEntries`
+/// defines them, where an assignment with `"__proto__"` would change the
+/// prototype instead (and `JSON.stringify` would drop it). For objects whose
+/// keys come from the site (properties, touchpoints).
+pub fn object_from<'a>(entries: impl Iterator<Item = (&'a str, JsValue)>) -> JsValue {
+    let pairs: Array = entries
+        .map(|(k, v)| JsValue::from(Array::of2(&JsValue::from_str(k), &v)))
+        .collect();
+    Object::from_entries(&pairs).map_or(JsValue::NULL, JsValue::from)
 }
 
 pub fn set_str(o: &Object, key: &str, value: &str) {
@@ -90,16 +88,14 @@ fn array<T>(items: &[T], f: impl Fn(&T) -> JsValue) -> Array {
 
 /// Properties as a plain object.
 pub fn properties_to_js(p: &Properties) -> JsValue {
-    let o = obj();
-    for (k, v) in p {
+    object_from(p.iter().map(|(k, v)| {
         let v = match v {
             PropertyValue::Bool(b) => JsValue::from_bool(*b),
             PropertyValue::Number(n) => JsValue::from_f64(*n),
             PropertyValue::String(s) => JsValue::from_str(s),
         };
-        set_own(&o, k, &v);
-    }
-    o.into()
+        (k.as_str(), v)
+    }))
 }
 
 /// A plain object whose values are strings, finite numbers or booleans.

@@ -33,16 +33,14 @@ fn count(tallies: &mut Tallies, touchpoint: &str, score: u8) {
 }
 
 fn tallies_to_js(tallies: &Tallies) -> JsValue {
-    let o = obj();
-    for (touchpoint, tally) in tallies {
+    js::object_from(tallies.iter().map(|(touchpoint, tally)| {
         let counts: Array = tally
             .counts()
             .iter()
             .map(|c| JsValue::from_f64(*c as f64))
             .collect();
-        js::set_own(&o, touchpoint, &counts);
-    }
-    o.into()
+        (touchpoint.as_str(), counts.into())
+    }))
 }
 
 fn tallies_from_js(v: &JsValue) -> Option<Tallies> {
