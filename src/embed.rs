@@ -1,4 +1,4 @@
-//! The wasm-bindgen façade: `window.NpsWidget` (CONTRACT §2). Every export is
+//! The wasm-bindgen façade: `window.NpsWidget` (docs/contract.md §2). Every export is
 //! harmless when the widget is inactive (fatal option error) or disabled (a
 //! panic): it never throws into the host page, except the documented
 //! `TypeError` of `record()` for a bad score.
@@ -208,7 +208,7 @@ fn teardown() {
 // ---------- exports ----------
 
 /// `init(options)`: configure and start. Options are the camelCase names of
-/// CONTRACT §1 (or the `data-*` attribute names); values may be strings,
+/// docs/contract.md §1 (or the `data-*` attribute names); values may be strings,
 /// numbers, booleans, and an object for `properties`.
 #[wasm_bindgen(js_name = init)]
 pub fn init(options: JsValue) {

@@ -1,7 +1,7 @@
 //! nps-widget: an embeddable Net Promoter Score survey, Leptos 0.8 (CSR)
 //! compiled to WebAssembly.
 //!
-//! A site adds one script tag (CONTRACT §1); the loader `nps-widget.js` loads
+//! A site adds one script tag (docs/contract.md §1); the loader `nps-widget.js` loads
 //! this crate's wasm and calls [`embed::init`] with the tag's `data-*`
 //! attributes. The prompt renders inside an open shadow root; answers are
 //! written to `localStorage` before any network attempt and delivered in

@@ -60,7 +60,7 @@
 //!   `responses[0].score: must be an integer from 0 to 10, got 11`. Option parsing never fails
 //!   as a whole; bad cosmetic options keep their defaults, only endpoint errors are fatal.
 //! - **Statistics are undefined without data.** With no answers, `nps`, `se` and `ci95` are
-//!   `None` (JSON `null`), never 0 or NaN. The interval is adjusted Wald (CONTRACT §6).
+//!   `None` (JSON `null`), never 0 or NaN. The interval is adjusted Wald (docs/contract.md §6).
 //! - **At-least-once delivery.** A response keeps its UUIDv7 id through every retry; the queue
 //!   never loses or duplicates an id, and permanent refusals are kept as dead letters.
 

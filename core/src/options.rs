@@ -1,4 +1,4 @@
-//! Widget options (CONTRACT §1): parsing and validation of the script tag's `data-`
+//! Widget options (docs/contract.md §1): parsing and validation of the script tag's `data-`
 //! attributes and of `NpsWidget.init({...})`.
 //!
 //! Every value arrives as a string (the JS side stringifies numbers and booleans and
@@ -118,7 +118,7 @@ pub struct Options {
 }
 
 impl Default for Options {
-    /// The defaults of CONTRACT §1.
+    /// The defaults of docs/contract.md §1.
     fn default() -> Options {
         Options {
             endpoint: None,

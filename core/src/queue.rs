@@ -72,7 +72,7 @@ pub enum Outcome {
     },
 }
 
-/// Classifies an HTTP answer (CONTRACT §4).
+/// Classifies an HTTP answer (docs/contract.md §4).
 ///
 /// `status` is `None` for a network error or timeout. 2xx → [`Outcome::Accepted`]; 408, 425,
 /// 429, 5xx and `None` → [`Outcome::Retry`] honouring `Retry-After` (delta-seconds or an

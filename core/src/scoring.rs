@@ -1,4 +1,4 @@
-//! Net Promoter Score arithmetic (CONTRACT §6): tallies, the score, its standard error, the
+//! Net Promoter Score arithmetic (docs/contract.md §6): tallies, the score, its standard error, the
 //! adjusted-Wald 95 % interval, a two-period z-test and the health band.
 //!
 //! A [`Tally`] holds one counter per score 0..=10, so adding, removing and merging are exact
@@ -543,7 +543,7 @@ pub fn erfc(x: f64) -> f64 {
     }
 }
 
-/// Health band of an NPS (CONTRACT §6).
+/// Health band of an NPS (docs/contract.md §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Band {

@@ -1,4 +1,4 @@
-//! The wire format an endpoint receives (CONTRACT §4): a [`Batch`] of [`Response`]s.
+//! The wire format an endpoint receives (docs/contract.md §4): a [`Batch`] of [`Response`]s.
 //!
 //! The types derive serde so the server and tests can use `serde_json`; the crate itself never
 //! depends on a JSON library. [`Response::json_len`] computes the compact-JSON size (exact, or

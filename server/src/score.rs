@@ -1,4 +1,4 @@
-//! `nps score`: scores a CSV, JSON array or NDJSON export of responses (CONTRACT §5, §6).
+//! `nps score`: scores a CSV, JSON array or NDJSON export of responses (docs/contract.md §5, §6).
 //!
 //! CSV is streamed record by record (`csv::ByteRecord`, reused), so a million rows take well
 //! under a second and constant memory (plus one entry per group). Rows whose score is not an
@@ -725,7 +725,7 @@ pub fn score_path(path: &Path, by: Option<GroupBy>) -> Result<Report, CliError> 
     }
 }
 
-/// The JSON shape of `nps score --json` (CONTRACT §6), per total and per group.
+/// The JSON shape of `nps score --json` (docs/contract.md §6), per total and per group.
 #[derive(Serialize)]
 struct JsonStats<'a> {
     n: u64,
@@ -781,7 +781,7 @@ fn lines_text(s: &Stats) -> String {
 
 impl Report {
     /// `{n, promoters, passives, detractors, nps, se, ci95, invalid, groups?}`, exactly the
-    /// keys of CONTRACT §6; the invalid rows' line numbers go to [`Report::invalid_notice`].
+    /// keys of docs/contract.md §6; the invalid rows' line numbers go to [`Report::invalid_notice`].
     pub fn to_json(&self) -> String {
         let mut top = JsonStats::of(&self.total);
         if self.by.is_some() {

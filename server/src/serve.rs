@@ -1,11 +1,11 @@
-//! `nps serve`: the reference receiver (CONTRACT §4, §5).
+//! `nps serve`: the reference receiver (docs/contract.md §4, §5).
 //!
 //! Routes:
 //! - `POST /v1/responses` — an `nps.batch/1` body; `200 {"accepted": n, "duplicates": m}`,
 //!   `400 {"error", "field"}` for a malformed body (or a form/multipart content type), `413`
 //!   over 1 MiB. `application/json` and `text/plain` (what `navigator.sendBeacon` sends, and a
 //!   CORS-safelisted type: no preflight) are both read as JSON.
-//! - `GET /v1/summary?touchpoint=&from=&to=` — the CONTRACT §6 numbers plus `band`.
+//! - `GET /v1/summary?touchpoint=&from=&to=` — the docs/contract.md §6 numbers plus `band`.
 //! - `GET /v1/responses.csv?touchpoint=&from=&to=` — the stored responses (all by default),
 //!   RFC 4180 CSV readable by `nps score`.
 //! - `GET /healthz` — `ok`.

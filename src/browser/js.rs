@@ -123,7 +123,7 @@ pub fn properties_from_js(v: &JsValue) -> Option<Properties> {
     Some(p)
 }
 
-/// A response as the wire format's object (field order of CONTRACT §4).
+/// A response as the wire format's object (field order of docs/contract.md §4).
 pub fn response_to_js(r: &Response) -> JsValue {
     let o = obj();
     set_str(&o, "id", &r.id);

@@ -1,4 +1,4 @@
-// Escape dismisses an open popup (CONTRACT §3) even when focus never moved into it, and leaves
+// Escape dismisses an open popup (docs/contract.md §3) even when focus never moved into it, and leaves
 // a prompt alone while the person is typing in the host page.
 'use strict';
 const { test, expect } = require('./fixtures');

@@ -1,4 +1,4 @@
-/** Options of `init()` (CONTRACT §1); every one can also be a `data-` attribute of the script tag. */
+/** Options of `init()` (docs/contract.md §1); every one can also be a `data-` attribute of the script tag. */
 export interface NpsOptions {
   /** URL receiving batches (https, or http for localhost). Absent: local-only mode. */
   endpoint?: string;
@@ -37,7 +37,7 @@ export interface RecordInput {
   properties?: Properties;
 }
 
-/** A response as sent to the endpoint (CONTRACT §4). */
+/** A response as sent to the endpoint (docs/contract.md §4). */
 export interface NpsResponse {
   id: string;
   score: number;

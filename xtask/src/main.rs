@@ -80,7 +80,7 @@ fn ensure_wasm_bindgen() -> Result<(), Failed> {
     let want = locked_version("wasm-bindgen")?;
     let have = sys::output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
     if have.split_whitespace().nth(1) != Some(want.as_str()) {
-        // Not `--locked`: its lock file pins a crate the registry no longer serves (TOOLCHAIN.md).
+        // Not `--locked`: its lock file pins a crate the registry no longer serves.
         run(cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &want]))?;
     }
     Ok(())

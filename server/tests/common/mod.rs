@@ -248,7 +248,7 @@ pub fn temp_path(dir: &tempfile::TempDir, name: &str) -> PathBuf {
     dir.path().join(name)
 }
 
-/// CONTRACT §6 computed here independently of nps-core: (nps, se, [lo, hi]).
+/// docs/contract.md §6 computed here independently of nps-core: (nps, se, [lo, hi]).
 pub fn expected_numbers(promoters: f64, detractors: f64, n: f64) -> (f64, f64, [f64; 2]) {
     let p = promoters / n;
     let d = detractors / n;
@@ -273,7 +273,7 @@ pub fn assert_close(got: &serde_json::Value, want: f64, what: &str) {
     assert!((g - want).abs() < 1e-9, "{what}: got {g}, want {want}");
 }
 
-/// The fields of a summary that `nps score --json` and `GET /v1/summary` share (CONTRACT §6).
+/// The fields of a summary that `nps score --json` and `GET /v1/summary` share (docs/contract.md §6).
 pub const SUMMARY_KEYS: [&str; 7] = [
     "n",
     "promoters",
@@ -285,7 +285,7 @@ pub const SUMMARY_KEYS: [&str; 7] = [
 ];
 
 /// A summary (`nps score --json`, `GET /v1/summary`) has these counts
-/// `[n, promoters, passives, detractors]` and the CONTRACT §6 numbers that follow from them.
+/// `[n, promoters, passives, detractors]` and the docs/contract.md §6 numbers that follow from them.
 pub fn assert_summary(v: &serde_json::Value, [n, promoters, passives, detractors]: [u32; 4]) {
     assert_eq!(
         ["n", "promoters", "passives", "detractors"].map(|k| v[k].as_u64()),

@@ -1,4 +1,4 @@
-// The contract's numbers (CONTRACT.md §6), written out independently of the widget, for checking stats().
+// The contract's numbers (docs/contract.md §6), written out independently of the widget, for checking stats().
 'use strict';
 
 /** @param {number[]} scores integers 0..10 */
