@@ -9,17 +9,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use js_sys::{Array, Object};
 use leptos::prelude::*;
-use nps_core::options::{parse_options, Mode, Options, Trigger};
+use nps_core::options::{must_be, parse_options, Mode, OptionName, Options, Trigger, Value};
 use nps_core::queue::{classify, transact, Outcome, QueueStore};
 use nps_core::scoring::{Summary, Tally};
 use nps_core::time::rfc3339_from_unix_ms;
-use nps_core::wire::{Batch, Properties, Response};
+use nps_core::wire::{Batch, Properties, Response, EXPECT_PROPERTIES};
 use nps_core::{eligible, History};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::browser::js::{self, get, obj, set};
+use crate::browser::js::{self, get};
 use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, TALLIES_KEY, VISITOR_KEY};
 use crate::browser::{console, host, lifecycle};
 use crate::widget::i18n::{strings_for, Strings};
@@ -43,7 +43,7 @@ struct Live {
     target: Option<Element>,
     /// The option pairs this configuration was parsed from: a `<nps-survey>`
     /// layers its attributes on top of them.
-    pairs: Rc<Vec<(String, String)>>,
+    pairs: Rc<Vec<(String, Input)>>,
 }
 
 enum Status {
@@ -104,9 +104,27 @@ fn with_live<R>(f: impl FnOnce(&Live) -> R) -> Option<R> {
 
 // ---------- options ----------
 
-/// `init(options)` object → (key, string value) pairs for `parse_options`;
-/// an element given as `target` is returned separately.
-fn option_pairs(options: &JsValue) -> (Vec<(String, String)>, Option<Element>) {
+/// One option value as read from JavaScript, owned (kept for `<nps-survey>` layering).
+#[derive(Clone, Debug)]
+enum Input {
+    Text(String),
+    Properties(Properties),
+}
+
+impl Input {
+    fn value(&self) -> Value<'_> {
+        match self {
+            Input::Text(t) => Value::Text(t),
+            Input::Properties(p) => Value::Properties(p),
+        }
+    }
+}
+
+/// `init(options)` object (or a script tag's / element's attributes) → (key, value) pairs for
+/// `parse_options`; an element given as `target` is returned separately. `properties` are read
+/// here, once ([`read_properties`]; text through the browser's `JSON.parse`), and passed on as
+/// text only when they cannot be read, for the option table to refuse.
+fn option_pairs(options: &JsValue) -> (Vec<(String, Input)>, Option<Element>) {
     let mut pairs = Vec::new();
     let mut target = None;
     if options.is_undefined() || options.is_null() {
@@ -127,31 +145,63 @@ fn option_pairs(options: &JsValue) -> (Vec<(String, String)>, Option<Element>) {
         }
         if let Some(el) = value.dyn_ref::<Element>() {
             target = Some(el.clone());
-            pairs.push((key, ":scope".to_owned()));
+            pairs.push((key, Input::Text(":scope".to_owned())));
             continue;
         }
-        let text = match value.as_string() {
-            Some(s) => s,
-            None => js_sys::JSON::stringify(&value)
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_default(),
+        let input = if OptionName::from_key(&key) == Some(OptionName::Properties) {
+            let object = match value.as_string() {
+                Some(text) if text.trim().is_empty() => JsValue::UNDEFINED,
+                Some(text) => js::parse(&text).unwrap_or(value),
+                None => value,
+            };
+            read_properties(&object).map_or_else(Input::Text, Input::Properties)
+        } else {
+            Input::Text(value.as_string().unwrap_or_else(|| given(&value)))
         };
-        pairs.push((key, text));
+        pairs.push((key, input));
     }
     (pairs, target)
 }
 
+/// `value` as a message shows it: JSON where it has a JSON form, else `String(value)`.
+fn given(value: &JsValue) -> String {
+    match js::stringify(value) {
+        Some(json) if !value.is_string() => json,
+        _ => crate::browser::js_string(value),
+    }
+}
+
+/// The one reading of properties from JavaScript, for `init`, `show` and `record` alike:
+/// undefined or null are none; an object is read through its serde shape and checked by the
+/// core. `Err` holds the value as the refusal shows it.
+fn read_properties(value: &JsValue) -> Result<Properties, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Properties::new());
+    }
+    let read = if value.is_object() && !Array::is_array(value) {
+        js::from_js::<Properties>(value.clone()).filter(|p| p.check().is_ok())
+    } else {
+        None
+    };
+    read.ok_or_else(|| given(value))
+}
+
+/// The refusal of properties given to `call` (`show(properties)`, `record({properties})`):
+/// the same sentence `data-properties` gets.
+fn properties_refused(call: &str, given: &str) -> String {
+    must_be(call, EXPECT_PROPERTIES, given)
+}
+
 /// The one instantiation of the (generic) option parser in the wasm.
-fn parse(pairs: &[(String, String)]) -> nps_core::options::Parsed {
-    parse_options(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+fn parse(pairs: &[(String, Input)]) -> nps_core::options::Parsed {
+    parse_options(pairs.iter().map(|(k, v)| (k.as_str(), v.value())))
 }
 
 /// Parses options (one console.error per rejected option) and (re)starts the widget.
 /// The first `global` pairs (script tag / `init()`, not a `<nps-survey>`'s own
 /// attributes) are kept, minus rejected ones, for elements mounted later.
 fn configure(
-    mut pairs: Vec<(String, String)>,
+    mut pairs: Vec<(String, Input)>,
     global: usize,
     mut target: Option<Element>,
     force_inline: Option<Element>,
@@ -226,8 +276,10 @@ pub fn show(properties: JsValue, options: JsValue) {
         return;
     }
     let force = get(&options, "force").is_truthy();
-    let props = props_from_js(&properties, "show(properties)").unwrap_or_default();
-    show_prompt(props, force);
+    match read_properties(&properties) {
+        Ok(props) => show_prompt(props, force),
+        Err(given) => console::error(&properties_refused("show(properties)", &given)),
+    }
 }
 
 /// `hide()`: close the prompt without recording a dismiss.
@@ -285,14 +337,10 @@ fn record_input(input: &JsValue) -> Result<JsValue, JsValue> {
         "touchpoint",
         "touchpoint must be a string, e.g. \"checkout\"",
     )?;
-    let props =
-        props_from_js(&get(input, "properties"), "record({properties})").ok_or_else(|| {
-            type_error("properties must be an object whose values are strings, numbers or booleans")
-        })?;
+    let props = read_properties(&get(input, "properties"))
+        .map_err(|given| type_error(&properties_refused("record({properties})", &given)))?;
     match record_answer(score as u8, comment, touchpoint, &props) {
-        Ok(r) => Ok(r
-            .map(|r| js::response_to_js(&r))
-            .unwrap_or(JsValue::UNDEFINED)),
+        Ok(r) => Ok(r.map(|r| js::to_js(&r)).unwrap_or(JsValue::UNDEFINED)),
         Err(m) => Err(type_error(&m)),
     }
 }
@@ -322,13 +370,13 @@ pub fn pending() -> u32 {
 #[wasm_bindgen(js_name = stats)]
 pub fn stats(filter: JsValue) -> JsValue {
     if disabled() {
-        return js::summary_to_js(&Tally::new().summary());
+        return js::to_js(&Tally::new().summary());
     }
     let touchpoint = match filter.as_string() {
         Some(t) => Some(t),
         None => get(&filter, "touchpoint").as_string(),
     };
-    js::summary_to_js(&summary(touchpoint.as_deref()))
+    js::to_js(&summary(touchpoint.as_deref()))
 }
 
 /// `deadLetters()`: responses the endpoint refused permanently, with status and reason.
@@ -338,7 +386,7 @@ pub fn dead_letters() -> JsValue {
         return Array::new().into();
     }
     let q = LocalQueueStore::default().load().unwrap_or_default();
-    js::dead_letters_to_js(&q.dead_letters)
+    js::to_js(&q.dead_letters)
 }
 
 /// Renders the prompt inline inside `element` (the `<nps-survey>` custom
@@ -370,21 +418,6 @@ fn type_error(message: &str) -> JsValue {
     let mut m = String::from("nps-widget: ");
     m.push_str(message);
     js_sys::TypeError::new(&m).into()
-}
-
-/// A JS object of properties → `Properties` (via `JSON.stringify` and the
-/// core's parser). Undefined → empty; invalid → None with one console.error.
-fn props_from_js(value: &JsValue, what: &str) -> Option<Properties> {
-    if value.is_undefined() || value.is_null() {
-        return Some(Properties::new());
-    }
-    let parsed = js::properties_from_js(value);
-    if parsed.is_none() {
-        let mut m = String::from(what);
-        m.push_str(" must be an object whose values are strings, numbers or booleans");
-        console::error(&m);
-    }
-    parsed
 }
 
 // ---------- events ----------

@@ -11,7 +11,7 @@ use leptos::prelude::{ArcRwSignal, Set};
 use nps_core::options::{Mode, Theme};
 use nps_core::queue::{transact, Outcome, QueueState, QueueStore};
 use nps_core::scoring::{Summary, Tally};
-use nps_core::wire::{Properties, PropertyValue, Response};
+use nps_core::wire::{Batch, Properties, PropertyValue, Response};
 use nps_widget::browser::storage::{self, LocalQueueStore};
 use nps_widget::embed;
 use nps_widget::widget::i18n::{strings_for, Strings};
@@ -562,16 +562,11 @@ fn corrupted_queue_is_backed_up_and_the_queue_starts_fresh() {
     );
     // ... and an entry, which is moved aside while the good ones are read.
     let good = "test:queue-corrupt:q:good";
-    storage::save(good, &{
-        let o = js_sys::Object::new();
-        nps_widget::browser::js::set_num(&o, "seq", 1.0);
-        nps_widget::browser::js::set(
-            &o,
-            "v",
-            &nps_widget::browser::js::response_to_js(&response("good", 7)),
-        );
-        o.into()
-    });
+    let entry = format!(
+        "{{\"seq\":1,\"v\":{}}}",
+        serde_json::to_string(&response("good", 7)).unwrap()
+    );
+    storage::set(good, &entry);
     let bad = "{\"seq\":2,\"v\":{\"id\":\"bad\",\"score\":\"nine\"}}";
     storage::set("test:queue-corrupt:q:bad", bad);
     let q = LocalQueueStore::with_key(key).load().unwrap();
@@ -753,7 +748,7 @@ fn stats_count_per_touchpoint_without_a_cap_and_take_in_the_first_release_list()
     assert_eq!(
         storage::get(storage::TALLIES_KEY).as_deref(),
         Some(
-            r#"{"a":[0,0,0,0,0,0,0,0,0,1,1],"b":[0,0,0,1,0,0,0,0,0,0,0],"__proto__":[0,0,0,0,0,0,0,1,0,0,0]}"#
+            r#"{"__proto__":[0,0,0,0,0,0,0,1,0,0,0],"a":[0,0,0,0,0,0,0,0,0,1,1],"b":[0,0,0,1,0,0,0,0,0,0,0]}"#
         )
     );
     let proto = embed::stats(JsValue::from_str("__proto__"));
@@ -877,4 +872,145 @@ async fn show_with_force_replaces_a_prompt_or_thank_you_on_screen_with_a_fresh_p
     tick().await;
     assert_eq!(hosts(), 0);
     slot.remove();
+}
+
+/// Batches whose JS objects must serialise exactly as serde does: unicode, `"__proto__"` keys,
+/// large and fractional numbers, empty and absent comments.
+fn fixture_batches() -> Vec<Batch> {
+    let mut tricky = response("0193a5c4-0000-7000-8000-00000000000a", 10);
+    tricky.comment = Some("Ünïcödé 👋 \"quoted\" \\ <b>not html</b>\n\t\u{1}".into());
+    tricky.touchpoint = "__proto__".into();
+    for (k, x) in [
+        ("fraction", 0.1 + 0.2),
+        ("negative", -12.5),
+        ("tiny", 1.5e-7),
+        ("max_safe", 9_007_199_254_740_991.0),
+        ("min_safe", -9_007_199_254_740_991.0),
+        ("big_fraction", 4_503_599_627_370_495.5),
+        ("whole", 100.0),
+        ("zero", 0.0),
+        ("negative_zero", -0.0),
+    ] {
+        tricky.properties.insert(k.into(), PropertyValue::Number(x));
+    }
+    tricky
+        .properties
+        .insert("constructor".into(), PropertyValue::String("x".into()));
+    let mut empty = response("0193a5c4-0000-7000-8000-00000000000b", 0);
+    empty.comment = Some(String::new());
+    empty.properties = Properties::new();
+    let mut absent = response("0193a5c4-0000-7000-8000-00000000000c", 7);
+    absent.comment = None;
+    vec![
+        Batch::new(
+            "0193a5c4-0000-7000-8000-0000000000b1".into(),
+            "2026-11-22T10:00:00Z".into(),
+            vec![tricky, empty, absent],
+        ),
+        Batch::new(
+            "0193a5c4-0000-7000-8000-0000000000b2".into(),
+            "2026-11-22T10:00:01Z".into(),
+            vec![response("0193a5c4-0000-7000-8000-00000000000d", 5)],
+        ),
+    ]
+}
+
+#[wasm_bindgen_test]
+fn js_objects_serialise_byte_for_byte_as_serde_json() {
+    for batch in fixture_batches() {
+        let ours = nps_widget::browser::js::to_js(&batch);
+        let text = js_sys::JSON::stringify(&ours).unwrap().as_string().unwrap();
+        assert_eq!(text, serde_json::to_string(&batch).unwrap());
+        // And back: what the browser holds reads as the same batch.
+        let back: Batch = nps_widget::browser::js::from_js(js(&text)).unwrap();
+        assert_eq!(back, batch);
+        // `__proto__` is an own property, not a changed prototype.
+        let first = js_sys::Reflect::get(&field(&ours, "responses"), &JsValue::from(0)).unwrap();
+        let props = field(&first, "properties");
+        assert!(
+            js_sys::Object::get_prototype_of(&props)
+                == js_sys::Object::get_prototype_of(&js_sys::Object::new())
+        );
+    }
+    // Whole numbers beyond 2^53 are the same value, written differently (`1e+300` / `1e300`).
+    let mut huge = response("0193a5c4-0000-7000-8000-00000000000e", 9);
+    huge.properties
+        .insert("huge".into(), PropertyValue::Number(1e300));
+    let text = js_sys::JSON::stringify(&nps_widget::browser::js::to_js(&huge))
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(serde_json::from_str::<Response>(&text).unwrap(), huge);
+}
+
+/// Runs `f` and returns what it logged with `console.error`.
+fn console_errors(f: impl FnOnce()) -> Vec<String> {
+    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+    let original = js_sys::Reflect::get(&console, &"error".into()).unwrap();
+    let seen = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = seen.clone();
+    let capture = Closure::<dyn FnMut(JsValue)>::new(move |m: JsValue| {
+        sink.borrow_mut().push(m.as_string().unwrap_or_default());
+    });
+    js_sys::Reflect::set(&console, &"error".into(), capture.as_ref()).unwrap();
+    f();
+    js_sys::Reflect::set(&console, &"error".into(), &original).unwrap();
+    let out = seen.borrow().clone();
+    out
+}
+
+#[wasm_bindgen_test]
+async fn init_show_and_record_accept_and_refuse_the_same_properties() {
+    // Regression: `0.1 + 0.2` was refused by init() and accepted by record().
+    let sum = r#"{"total":0.30000000000000004}"#;
+    let errors = console_errors(|| {
+        embed::init(js(&format!(
+            r#"{{"trigger":"manual","touchpoint":"props-test","properties":{sum}}}"#
+        )));
+        embed::init(js(&format!(
+            r#"{{"trigger":"manual","touchpoint":"props-test","data-properties":{}}}"#,
+            serde_json::to_string(sum).unwrap()
+        )));
+        embed::show(js(sum), JsValue::UNDEFINED);
+        embed::hide();
+    });
+    assert_eq!(errors, Vec::<String>::new());
+    let r = record(&format!(r#"{{"score":9,"properties":{sum}}}"#)).unwrap();
+    let total = field(&field(&r, "properties"), "total");
+    assert_eq!(total.as_f64(), Some(0.1 + 0.2));
+
+    let tail = |m: &str, subject: &str| -> String {
+        m.strip_prefix(subject)
+            .unwrap_or_else(|| panic!("{m:?} does not start with {subject:?}"))
+            .to_owned()
+    };
+    for bad in [r#"{"a":{"b":1}}"#, r#"{"a":null}"#, r#"[1]"#, r#""text""#] {
+        let init_errors = console_errors(|| {
+            embed::init(js(&format!(r#"{{"trigger":"manual","properties":{bad}}}"#)));
+        });
+        let show_errors = console_errors(|| embed::show(js(bad), JsValue::UNDEFINED));
+        embed::hide();
+        let err = record(&format!(r#"{{"score":9,"properties":{bad}}}"#)).expect_err(bad);
+        assert!(err.is_instance_of::<js_sys::TypeError>(), "{bad}");
+        let record_message: String = js_sys::Error::from(err).message().into();
+        assert_eq!(init_errors.len(), 1, "{bad}: {init_errors:?}");
+        assert_eq!(show_errors.len(), 1, "{bad}: {show_errors:?}");
+        // The value as given: JSON, or the text itself for a string.
+        let shown = js(bad).as_string().unwrap_or_else(|| {
+            js_sys::JSON::stringify(&js(bad))
+                .unwrap()
+                .as_string()
+                .unwrap()
+        });
+        let want = format!(
+            " must be a JSON object whose values are strings, numbers or booleans, got \"{shown}\""
+        );
+        assert_eq!(tail(&init_errors[0], "nps-widget: data-properties"), want);
+        assert_eq!(tail(&show_errors[0], "nps-widget: show(properties)"), want);
+        assert_eq!(
+            tail(&record_message, "nps-widget: record({properties})"),
+            want
+        );
+    }
+    embed::init(js(r#"{"trigger":"manual"}"#));
 }

@@ -69,6 +69,7 @@
 
 pub mod decimal;
 pub mod eligibility;
+pub mod keymap;
 pub mod options;
 pub mod queue;
 pub mod scoring;
@@ -77,7 +78,7 @@ pub mod wire;
 
 pub use eligibility::{eligible, History, Ineligible};
 pub use options::{
-    negotiate_locale, parse_options, Mode, OptionError, Options, Parsed, Theme, Trigger,
+    negotiate_locale, parse_options, Mode, OptionError, OptionName, Options, Parsed, Theme, Trigger,
 };
 pub use queue::{
     backoff_ms, classify, transact, DeadLetter, MemoryStore, Outcome, QueueState, QueueStore,

@@ -1,829 +1,29 @@
-//! Widget options (docs/contract.md §1): parsing and validation of the script tag's `data-`
-//! attributes and of `NpsWidget.init({...})`.
+//! Widget options (docs/contract.md §1): the script tag's `data-` attributes and
+//! `NpsWidget.init({...})`.
 //!
-//! Every value arrives as a string (the JS side stringifies numbers and booleans and
-//! `JSON.stringify`-s the properties object). A bad cosmetic option is reported and its
-//! default kept; a bad endpoint, or `inline` mode without a target, is *fatal*: the widget then
-//! stays inactive. Parsing never fails as a whole, so the host page never breaks.
+//! - [`model`]: the option table — every option's name, type, default, parser and error text in
+//!   one entry, from which [`Options`] and [`OptionName`] are generated;
+//! - [`parse`](parse_options): key spellings, the value parsers, [`OptionError`];
+//! - [`negotiate_locale`]: the nearest supported locale; [`endpoint_allowed`]: the URL rule.
+//!
+//! A bad cosmetic option is reported and its default kept; a bad endpoint, or `inline` mode
+//! without a target, is *fatal*: the widget then stays inactive. Parsing never fails as a
+//! whole, so the host page never breaks.
 
-use crate::decimal::{parse_decimal, DecimalError};
-use crate::wire::{Properties, PropertyValue, MAX_TOUCHPOINT_CHARS};
-use core::fmt;
+mod locale;
+pub mod model;
+mod parse;
+mod url;
 
-/// Where the prompt appears.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// A card in a corner of the page.
-    #[default]
-    Popup,
-    /// A centred dialog over the page.
-    Modal,
-    /// Inside the element named by `data-target`.
-    Inline,
-}
-
-/// When the prompt opens by itself.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Trigger {
-    /// After the delay / scroll depth / exit intent configured.
-    #[default]
-    Auto,
-    /// Only when `show()` is called.
-    Manual,
-}
-
-/// Colour scheme.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Theme {
-    /// Light colours.
-    Light,
-    /// Dark colours.
-    Dark,
-    /// Follows `prefers-color-scheme`.
-    #[default]
-    Auto,
-}
-
-impl Mode {
-    /// `"popup"`, `"modal"` or `"inline"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Popup => "popup",
-            Mode::Modal => "modal",
-            Mode::Inline => "inline",
-        }
-    }
-}
-
-impl Trigger {
-    /// `"auto"` or `"manual"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Auto => "auto",
-            Trigger::Manual => "manual",
-        }
-    }
-}
-
-impl Theme {
-    /// `"light"`, `"dark"` or `"auto"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-            Theme::Auto => "auto",
-        }
-    }
-}
-
-/// The validated configuration of one widget.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Options {
-    /// URL receiving batches; `None` = local-only mode (nothing is sent).
-    pub endpoint: Option<String>,
-    /// Journey step the answers belong to.
-    pub touchpoint: String,
-    /// Requested BCP 47 tag; `None` = use `navigator.language`.
-    pub locale: Option<String>,
-    /// Company name used in the question; `None` = generic wording.
-    pub company: Option<String>,
-    /// Where the prompt appears.
-    pub mode: Mode,
-    /// CSS selector of the container for [`Mode::Inline`].
-    pub target: Option<String>,
-    /// When the prompt opens by itself.
-    pub trigger: Trigger,
-    /// Wait before an automatic show, in ms.
-    pub delay_ms: u32,
-    /// Show once this percentage of the page is scrolled (0 = off).
-    pub scroll_percent: u8,
-    /// Show when the pointer leaves toward the browser chrome.
-    pub exit_intent: bool,
-    /// Days not to ask again after an answer.
-    pub recontact_days: u32,
-    /// Days not to ask again after a dismiss.
-    pub dismiss_days: u32,
-    /// Fraction 0..=1 of eligible visitors who are asked.
-    pub sample: f64,
-    /// Responses per POST, 1..=50.
-    pub batch_size: u8,
-    /// Longest wait of a response before a flush is attempted, in ms.
-    pub flush_ms: u32,
-    /// Show the live NPS panel of this browser's responses.
-    pub preview: bool,
-    /// Colour scheme.
-    pub theme: Theme,
-    /// Extra properties attached to every response.
-    pub properties: Properties,
-}
-
-impl Default for Options {
-    /// The defaults of docs/contract.md §1.
-    fn default() -> Options {
-        Options {
-            endpoint: None,
-            touchpoint: "default".to_owned(),
-            locale: None,
-            company: None,
-            mode: Mode::Popup,
-            target: None,
-            trigger: Trigger::Auto,
-            delay_ms: 3000,
-            scroll_percent: 0,
-            exit_intent: false,
-            recontact_days: 90,
-            dismiss_days: 7,
-            sample: 1.0,
-            batch_size: 20,
-            flush_ms: 5000,
-            preview: false,
-            theme: Theme::Auto,
-            properties: Properties::new(),
-        }
-    }
-}
-
-/// One rejected option.
-///
-/// Displays as `{option} must be {expected}, got "{value}"`, e.g.
-/// `data-sample must be a number between 0 and 1, got "abc"`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OptionError {
-    /// Attribute name, e.g. `"data-sample"` (`"option name"` for an unknown key).
-    pub option: &'static str,
-    /// The value given (the key itself for an unknown key).
-    pub value: String,
-    /// What would have been accepted.
-    pub expected: &'static str,
-    /// `true` when the widget must stay inactive (endpoint errors, inline without target).
-    pub fatal: bool,
-}
-
-impl OptionError {
-    /// The `Display` text, `data-sample must be a number between 0 and 1, got "abc"`, built
-    /// without `core::fmt` (the widget logs it; fmt would cost its wasm several KB).
-    pub fn text(&self) -> String {
-        let mut m = String::with_capacity(24 + self.option.len() + self.expected.len());
-        m.push_str(self.option);
-        m.push_str(" must be ");
-        m.push_str(self.expected);
-        m.push_str(", got \"");
-        m.push_str(&self.value);
-        m.push('"');
-        m
-    }
-}
-
-impl fmt::Display for OptionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text())
-    }
-}
-
-impl std::error::Error for OptionError {}
-
-/// Result of [`parse_options`]: the options (defaults where a value was rejected) and every
-/// error, in input order.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Parsed {
-    /// The options to use.
-    pub options: Options,
-    /// Every rejected option.
-    pub errors: Vec<OptionError>,
-}
-
-impl Parsed {
-    /// `true` unless an error is fatal.
-    pub fn active(&self) -> bool {
-        !self.errors.iter().any(|e| e.fatal)
-    }
-}
-
-const EXPECT_ENDPOINT: &str =
-    "an https:// URL (http:// only for localhost, 127.0.0.1 or [::1]), e.g. https://api.example.com/v1/responses";
-const EXPECT_TOUCHPOINT: &str = "a name of 1 to 100 characters, e.g. checkout";
-const EXPECT_LOCALE: &str = "a BCP 47 language tag, e.g. en or pt-BR";
-const EXPECT_COMPANY: &str = "a name of at most 100 characters";
-const EXPECT_MODE: &str = "popup, modal or inline";
-const EXPECT_TARGET: &str = "a CSS selector of the container when data-mode is inline";
-const EXPECT_TRIGGER: &str = "auto or manual";
-const EXPECT_MS: &str = "a whole number of milliseconds from 0 to 4294967295";
-const EXPECT_PERCENT: &str = "a whole number from 0 to 100";
-const EXPECT_BOOL: &str = "true or false";
-const EXPECT_DAYS: &str = "a whole number of days from 0 to 4294967295";
-const EXPECT_SAMPLE: &str = "a number between 0 and 1";
-const EXPECT_BATCH: &str = "a whole number from 1 to 50";
-const EXPECT_THEME: &str = "light, dark or auto";
-const EXPECT_PROPERTIES: &str = "a JSON object whose values are strings, numbers or booleans";
-const EXPECT_PROPERTY_NUMBERS: &str = "a JSON object whose numbers have at most 15 significant \
-     digits and a power of ten within ±22 (pass other numbers as strings, e.g. \"1234567890123456789\")";
-const EXPECT_KEY: &str = "one of endpoint, touchpoint, locale, company, mode, target, trigger, \
-     delay-ms, scroll-percent, exit-intent, recontact-days, dismiss-days, sample, batch-size, \
-     flush-ms, preview, theme, properties (with or without data-, or in camelCase)";
-
-/// Longest company name accepted.
-pub const MAX_COMPANY_CHARS: usize = 100;
-
-/// Normalises `data-delay-ms`, `DATA-DELAY-MS`, `delay-ms`, `delay_ms` and `delayMs` to
-/// `delay-ms`.
-fn canonical_key(key: &str) -> String {
-    let key = key.trim();
-    let key = match key.get(..5) {
-        Some(p) if p.eq_ignore_ascii_case("data-") => key.get(5..).unwrap_or(""),
-        _ => key,
-    };
-    let mut out = String::with_capacity(key.len() + 4);
-    if key.contains('-') {
-        // Attribute spelling: case-insensitive, as HTML attribute names are.
-        out.extend(key.chars().map(|c| c.to_ascii_lowercase()));
-        return out;
-    }
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            if !out.is_empty() {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else if c == '_' {
-            out.push('-');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn parse_u32(v: &str) -> Option<u32> {
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    v.parse().ok()
-}
-
-fn parse_bool(v: &str) -> Option<bool> {
-    if v.is_empty() || v.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if v.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-fn one_of<T: Copy>(v: &str, choices: &[(&str, T)]) -> Option<T> {
-    choices
-        .iter()
-        .find(|(name, _)| v.eq_ignore_ascii_case(name))
-        .map(|(_, t)| *t)
-}
-
-/// Whether `s` looks like a BCP 47 tag: 1–8 alphanumerics per subtag, `-` (or `_`) between,
-/// the first subtag 2–8 letters (or `i`/`x` for private/irregular tags).
-fn is_language_tag(s: &str) -> bool {
-    let mut parts = s.split(['-', '_']);
-    let first = parts.next().unwrap_or("");
-    let first_ok = ((2..=8).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_alphabetic()))
-        || first.eq_ignore_ascii_case("x")
-        || first.eq_ignore_ascii_case("i");
-    first_ok
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
-/// Whether `url` is an acceptable endpoint: `https://host[:port][/path…]`, or `http://` to
-/// `localhost`, `127.0.0.1` or `[::1]`. No credentials, no whitespace, no relative URLs.
-///
-/// # Example
-///
-/// ```
-/// use nps_core::options::endpoint_allowed;
-/// assert!(endpoint_allowed("https://api.example.com/v1/responses"));
-/// assert!(endpoint_allowed("http://localhost:8080/v1/responses"));
-/// assert!(!endpoint_allowed("http://api.example.com/v1/responses"));
-/// assert!(!endpoint_allowed("javascript:alert(1)"));
-/// assert!(!endpoint_allowed("/v1/responses"));
-/// ```
-pub fn endpoint_allowed(url: &str) -> bool {
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return false;
-    }
-    let (rest, secure) = if url
-        .get(..8)
-        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
-    {
-        (url.get(8..).unwrap_or(""), true)
-    } else if url
-        .get(..7)
-        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
-    {
-        (url.get(7..).unwrap_or(""), false)
-    } else {
-        return false;
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    // `get` rather than indexing, here and below: no slicing panic (and its
-    // formatting code) in the widget's wasm.
-    let authority = rest.get(..end).unwrap_or(rest);
-    if authority.contains('@') {
-        return false;
-    }
-    let (host, port) = if authority.starts_with('[') {
-        match authority.find(']') {
-            Some(i) => match authority.split_at_checked(i + 1) {
-                Some(parts) => parts,
-                None => return false,
-            },
-            None => return false,
-        }
-    } else {
-        match authority.find(':') {
-            Some(i) => authority.split_at_checked(i).unwrap_or((authority, "")),
-            None => (authority, ""),
-        }
-    };
-    let port_ok = port.is_empty()
-        || (port.len() >= 2
-            && port.len() <= 6
-            && port.starts_with(':')
-            && port.bytes().skip(1).all(|b| b.is_ascii_digit()));
-    if host.is_empty() || !port_ok {
-        return false;
-    }
-    let host_ok = if host.starts_with('[') {
-        host.len() > 2
-            && host
-                .bytes()
-                .skip(1)
-                .take(host.len() - 2)
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-    } else {
-        host.chars()
-            .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
-            && !host.starts_with('.')
-    };
-    if !host_ok {
-        return false;
-    }
-    secure || host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1" || host == "[::1]"
-}
-
-/// Parses widget options from `(key, value)` pairs.
-///
-/// Keys may be given as attributes (`data-delay-ms`), bare (`delay-ms`) or in camelCase
-/// (`delayMs`). Values are trimmed. Booleans are `true`/`false` (an empty value, as from a bare
-/// HTML attribute, means `true`). Later keys override earlier ones. Unknown keys are reported
-/// (non-fatal) and ignored.
-///
-/// # Errors
-///
-/// Never fails as a whole: each rejected option is an [`OptionError`] in
-/// [`Parsed::errors`] and keeps its default. Fatal errors (a bad or empty `data-endpoint`,
-/// `data-mode="inline"` without `data-target`) make [`Parsed::active`] `false`.
-///
-/// # Example
-///
-/// ```
-/// use nps_core::parse_options;
-/// let parsed = parse_options([
-///     ("data-endpoint", "https://api.example.com/v1/responses"),
-///     ("data-sample", "abc"),
-///     ("batchSize", "10"),
-/// ]);
-/// assert!(parsed.active());
-/// assert_eq!(parsed.options.batch_size, 10);
-/// assert_eq!(parsed.options.sample, 1.0);
-/// assert_eq!(
-///     parsed.errors[0].to_string(),
-///     r#"data-sample must be a number between 0 and 1, got "abc""#
-/// );
-/// assert!(!parse_options([("endpoint", "javascript:alert(1)")]).active());
-/// ```
-pub fn parse_options<'a>(attrs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Parsed {
-    let mut o = Options::default();
-    let mut errors = Vec::new();
-    for (raw_key, raw_value) in attrs {
-        let key = canonical_key(raw_key);
-        let v = raw_value.trim();
-        // One loop over the table, not one match arm per option: the wasm keeps
-        // a single error path and the key lookup is a data scan.
-        let Some(i) = OPTIONS
-            .iter()
-            .position(|(name, _)| name.get(5..) == Some(&key))
-        else {
-            errors.push(OptionError {
-                option: "option name",
-                value: raw_key.to_owned(),
-                expected: EXPECT_KEY,
-                fatal: false,
-            });
-            continue;
-        };
-        let (option, mut expected) = OPTIONS[i];
-        let n = parse_u32(v);
-        let b = parse_bool(v);
-        let owned = || (!v.is_empty()).then(|| v.to_owned());
-        let ok = match i {
-            0 => {
-                o.endpoint = endpoint_allowed(v).then(|| v.to_owned());
-                o.endpoint.is_some()
-            }
-            1 => {
-                let ok = (1..=MAX_TOUCHPOINT_CHARS).contains(&crate::char_count(v));
-                if ok {
-                    o.touchpoint = v.to_owned();
-                }
-                ok
-            }
-            2 => {
-                let ok = v.is_empty() || is_language_tag(v);
-                if ok {
-                    o.locale = owned();
-                }
-                ok
-            }
-            3 => {
-                let ok = crate::char_count(v) <= MAX_COMPANY_CHARS;
-                if ok {
-                    o.company = owned();
-                }
-                ok
-            }
-            4 => set(&mut o.mode, one_of(v, &MODES)),
-            5 => {
-                o.target = owned();
-                true
-            }
-            6 => set(&mut o.trigger, one_of(v, &TRIGGERS)),
-            7 => set(&mut o.delay_ms, n),
-            8 => set(
-                &mut o.scroll_percent,
-                n.filter(|n| *n <= 100).map(|n| n as u8),
-            ),
-            9 => set(&mut o.exit_intent, b),
-            10 => set(&mut o.recontact_days, n),
-            11 => set(&mut o.dismiss_days, n),
-            12 => set(
-                &mut o.sample,
-                parse_decimal(v, false)
-                    .ok()
-                    .filter(|x| (0.0..=1.0).contains(x)),
-            ),
-            13 => set(
-                &mut o.batch_size,
-                n.filter(|n| (1..=50).contains(n)).map(|n| n as u8),
-            ),
-            14 => set(&mut o.flush_ms, n),
-            15 => set(&mut o.preview, b),
-            16 => set(&mut o.theme, one_of(v, &THEMES)),
-            _ => match properties(v) {
-                Ok(p) => set(&mut o.properties, Some(p)),
-                Err(Inexact(inexact)) => {
-                    if inexact {
-                        expected = EXPECT_PROPERTY_NUMBERS;
-                    }
-                    false
-                }
-            },
-        };
-        if !ok {
-            errors.push(OptionError {
-                option,
-                value: raw_value.to_owned(),
-                expected,
-                fatal: i == 0,
-            });
-        }
-    }
-    if o.mode == Mode::Inline && o.target.is_none() {
-        errors.push(OptionError {
-            option: "data-target",
-            value: String::new(),
-            expected: EXPECT_TARGET,
-            fatal: true,
-        });
-    }
-    Parsed { options: o, errors }
-}
-
-/// Every option: its attribute name and what it accepts. `parse_options`
-/// matches on the index, so the order here is the order of its arms (the
-/// tests `every_option_happy_path` and `error_messages_name_option_and_value`
-/// exercise each index, so a reordering fails them).
-const OPTIONS: [(&str, &str); 18] = [
-    ("data-endpoint", EXPECT_ENDPOINT),
-    ("data-touchpoint", EXPECT_TOUCHPOINT),
-    ("data-locale", EXPECT_LOCALE),
-    ("data-company", EXPECT_COMPANY),
-    ("data-mode", EXPECT_MODE),
-    ("data-target", EXPECT_TARGET),
-    ("data-trigger", EXPECT_TRIGGER),
-    ("data-delay-ms", EXPECT_MS),
-    ("data-scroll-percent", EXPECT_PERCENT),
-    ("data-exit-intent", EXPECT_BOOL),
-    ("data-recontact-days", EXPECT_DAYS),
-    ("data-dismiss-days", EXPECT_DAYS),
-    ("data-sample", EXPECT_SAMPLE),
-    ("data-batch-size", EXPECT_BATCH),
-    ("data-flush-ms", EXPECT_MS),
-    ("data-preview", EXPECT_BOOL),
-    ("data-theme", EXPECT_THEME),
-    ("data-properties", EXPECT_PROPERTIES),
-];
-
-const MODES: [(&str, Mode); 3] = [
-    ("popup", Mode::Popup),
-    ("modal", Mode::Modal),
-    ("inline", Mode::Inline),
-];
-const TRIGGERS: [(&str, Trigger); 2] = [("auto", Trigger::Auto), ("manual", Trigger::Manual)];
-const THEMES: [(&str, Theme); 3] = [
-    ("light", Theme::Light),
-    ("dark", Theme::Dark),
-    ("auto", Theme::Auto),
-];
-
-/// Stores `value` when there is one; whether there was.
-fn set<T>(field: &mut T, value: Option<T>) -> bool {
-    match value {
-        Some(v) => {
-            *field = v;
-            true
-        }
-        None => false,
-    }
-}
-
-/// Parses a flat JSON object whose values are strings, numbers or booleans.
-///
-/// An empty string is the empty object. Duplicate keys: the last wins (as `JSON.parse`).
-/// Lone UTF-16 surrogates in `\u` escapes become U+FFFD. `null`, arrays, nested objects,
-/// non-finite numbers and anything after the closing brace are rejected.
-///
-/// # Errors
-///
-/// `None` when `s` is not such an object.
-///
-/// # Example
-///
-/// ```
-/// use nps_core::{options::parse_properties, PropertyValue};
-/// let p = parse_properties(r#"{"order_id":"A-17","total":12.5,"vip":true}"#).unwrap();
-/// assert_eq!(p["total"], PropertyValue::Number(12.5));
-/// assert!(parse_properties(r#"{"a":{"b":1}}"#).is_none());
-/// ```
-pub fn parse_properties(s: &str) -> Option<Properties> {
-    properties(s).ok()
-}
-
-/// Why [`properties`] failed: `Inexact(true)` when a number is outside the
-/// exactly convertible domain of [`parse_decimal`].
-struct Inexact(bool);
-
-fn properties(s: &str) -> Result<Properties, Inexact> {
-    let mut p = JsonParser {
-        text: s,
-        bytes: s.as_bytes(),
-        pos: 0,
-        inexact: false,
-    };
-    parse_object(&mut p).ok_or(Inexact(p.inexact))
-}
-
-fn parse_object(p: &mut JsonParser<'_>) -> Option<Properties> {
-    let mut out = Properties::new();
-    p.ws();
-    if p.pos == p.bytes.len() {
-        return Some(out);
-    }
-    p.expect(b'{')?;
-    p.ws();
-    if p.peek() == Some(b'}') {
-        p.pos += 1;
-    } else {
-        loop {
-            p.ws();
-            let key = p.string()?;
-            p.ws();
-            p.expect(b':')?;
-            p.ws();
-            let value = p.value()?;
-            out.insert(key, value);
-            p.ws();
-            match p.next()? {
-                b',' => continue,
-                b'}' => break,
-                _ => return None,
-            }
-        }
-    }
-    p.ws();
-    (p.pos == p.bytes.len()).then_some(out)
-}
-
-struct JsonParser<'a> {
-    /// The input; runs are cut from it with `str::get` (no UTF-8 re-validation).
-    text: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
-    /// A number was valid JSON but not exactly convertible.
-    inexact: bool,
-}
-
-impl JsonParser<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn next(&mut self) -> Option<u8> {
-        let b = self.peek()?;
-        self.pos += 1;
-        Some(b)
-    }
-
-    fn expect(&mut self, b: u8) -> Option<()> {
-        (self.next()? == b).then_some(())
-    }
-
-    fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.pos + word.len();
-        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
-    }
-
-    fn value(&mut self) -> Option<PropertyValue> {
-        match self.peek()? {
-            b'"' => self.string().map(PropertyValue::String),
-            b't' => self.literal(b"true").map(|()| PropertyValue::Bool(true)),
-            b'f' => self.literal(b"false").map(|()| PropertyValue::Bool(false)),
-            b'-' | b'0'..=b'9' => self.number().map(PropertyValue::Number),
-            _ => None, // null, arrays and nested objects are not property values
-        }
-    }
-
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
-    fn number(&mut self) -> Option<f64> {
-        let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek()? {
-            b'0' => self.pos += 1,
-            b'1'..=b'9' => {
-                self.digits();
-            }
-            _ => return None,
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if self.digits() == 0 {
-                return None;
-            }
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.pos += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                return None;
-            }
-        }
-        let text = self.text.get(start..self.pos)?;
-        match parse_decimal(text, true) {
-            Ok(x) => Some(x),
-            Err(e) => {
-                self.inexact = e == DecimalError::Inexact;
-                None
-            }
-        }
-    }
-
-    fn hex4(&mut self) -> Option<u32> {
-        let mut v = 0;
-        for _ in 0..4 {
-            let d = char::from(self.next()?).to_digit(16)?;
-            v = v * 16 + d;
-        }
-        Some(v)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        self.expect(b'"')?;
-        let mut out = String::new();
-        loop {
-            // Copy the run of plain bytes at once: it ends before an ASCII byte (or at
-            // the end), so it is whole characters of the input.
-            let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.push_str(self.text.get(start..self.pos)?);
-            match self.next()? {
-                b'"' => return Some(out),
-                b'\\' => {}
-                _ => return None, // raw control character
-            }
-            let c = match self.next()? {
-                b'"' => '"',
-                b'\\' => '\\',
-                b'/' => '/',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
-                b'u' => self.unicode_escape()?,
-                _ => return None,
-            };
-            out.push(c);
-        }
-    }
-
-    /// The char of a `\uXXXX` escape (after `\u`), joining a surrogate pair.
-    fn unicode_escape(&mut self) -> Option<char> {
-        let first = self.hex4()?;
-        if (0xD800..0xDC00).contains(&first) {
-            let save = self.pos;
-            if self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u") {
-                self.pos += 2;
-                let second = self.hex4()?;
-                if (0xDC00..0xE000).contains(&second) {
-                    let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                    return char::from_u32(c);
-                }
-            }
-            self.pos = save;
-            return Some(char::REPLACEMENT_CHARACTER);
-        }
-        Some(char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER))
-    }
-}
-
-/// Picks the supported locale nearest to `requested`.
-///
-/// Exact match (case-insensitive, `_` same as `-`) first; then a supported tag equal to the
-/// requested language subtag (`ru-RU` → `ru`); then a supported tag with the same language
-/// (`pt` → `pt-BR`); else `supported[0]` (`"en"` when `supported` is empty).
-///
-/// # Example
-///
-/// ```
-/// use nps_core::negotiate_locale;
-/// let supported = ["en", "ru", "de", "pt-BR"];
-/// assert_eq!(negotiate_locale("RU-ru", &supported), "ru");
-/// assert_eq!(negotiate_locale("pt", &supported), "pt-BR");
-/// assert_eq!(negotiate_locale("ja-JP", &supported), "en");
-/// ```
-pub fn negotiate_locale(requested: &str, supported: &[&'static str]) -> &'static str {
-    let requested = requested.trim();
-    let same = |a: &str, b: &str| {
-        a.len() == b.len()
-            && a.bytes().zip(b.bytes()).all(|(x, y)| {
-                let norm = |c: u8| {
-                    if c == b'_' {
-                        b'-'
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
-                };
-                norm(x) == norm(y)
-            })
-    };
-    let language =
-        |tag: &'static str| -> &'static str { tag.split(['-', '_']).next().unwrap_or(tag) };
-    let req_lang = requested.split(['-', '_']).next().unwrap_or(requested);
-    supported
-        .iter()
-        .find(|s| same(s, requested))
-        .or_else(|| supported.iter().find(|s| same(s, req_lang)))
-        .or_else(|| {
-            supported
-                .iter()
-                .find(|s| !req_lang.is_empty() && same(language(s), req_lang))
-        })
-        .or_else(|| supported.first())
-        .copied()
-        .unwrap_or("en")
-}
+pub use locale::negotiate_locale;
+pub use model::{Mode, OptionName, Options, Theme, Trigger};
+pub use parse::{must_be, parse_options, OptionError, Parsed, Value, MAX_COMPANY_CHARS};
+pub use url::endpoint_allowed;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::{Properties, PropertyValue};
 
     fn parse(pairs: &[(&str, &str)]) -> Parsed {
         parse_options(pairs.iter().copied())
@@ -884,10 +84,6 @@ mod tests {
             ("data-flush-ms", "1000"),
             ("data-preview", "TRUE"),
             ("data-theme", "dark"),
-            (
-                "data-properties",
-                r#"{"order_id":"A-17","total":12.5,"vip":true}"#,
-            ),
         ]);
         assert_eq!(p.errors, []);
         assert!(p.active());
@@ -912,13 +108,6 @@ mod tests {
             (0.25, 50, 1000, true)
         );
         assert_eq!(o.theme, Theme::Dark);
-        assert_eq!(o.properties.len(), 3);
-        assert_eq!(o.properties["total"], PropertyValue::Number(12.5));
-        assert_eq!(o.properties["vip"], PropertyValue::Bool(true));
-        assert_eq!(
-            o.properties["order_id"],
-            PropertyValue::String("A-17".into())
-        );
     }
 
     #[test]
@@ -1230,65 +419,30 @@ mod tests {
         assert!(parse(&[("target", "#nps")]).active());
     }
 
-    fn props(s: &str) -> Option<Vec<(String, PropertyValue)>> {
-        parse_properties(s).map(|p| p.into_iter().collect())
-    }
-
-    fn string(k: &str, v: &str) -> Option<Vec<(String, PropertyValue)>> {
-        Some(vec![(k.to_owned(), PropertyValue::String(v.to_owned()))])
+    #[test]
+    fn properties_come_read_from_an_object() {
+        let mut p = Properties::new();
+        p.insert("total".into(), PropertyValue::Number(0.1 + 0.2));
+        p.insert("__proto__".into(), PropertyValue::Bool(true));
+        let parsed = parse_options([("properties", Value::Properties(&p))]);
+        assert_eq!(parsed.errors, []);
+        assert_eq!(parsed.options.properties, p);
+        // Text is only "none" (the widget parses JSON text with the browser's parser first).
+        assert_eq!(parse(&[("data-properties", " ")]).errors, []);
+        assert_eq!(
+            message("data-properties", r#"{"a":1"#),
+            r#"data-properties must be a JSON object whose values are strings, numbers or booleans, got "{"a":1""#
+        );
+        // Non-finite numbers are refused, whoever read them.
+        p.insert("bad".into(), PropertyValue::Number(f64::NAN));
+        let parsed = parse_options([("properties", Value::Properties(&p))]);
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].option, "data-properties");
+        assert!(parsed.options.properties.is_empty());
     }
 
     #[test]
-    fn properties_valid() {
-        assert_eq!(props(""), Some(vec![]));
-        assert_eq!(props("{}"), Some(vec![]));
-        assert_eq!(props(" \n{ \t}\r\n "), Some(vec![]));
-        assert_eq!(
-            props(r#"{"a":-0.5e+3,"b":false,"c":"","d":0,"e":1E2}"#),
-            Some(vec![
-                ("a".into(), PropertyValue::Number(-500.0)),
-                ("b".into(), PropertyValue::Bool(false)),
-                ("c".into(), PropertyValue::String(String::new())),
-                ("d".into(), PropertyValue::Number(0.0)),
-                ("e".into(), PropertyValue::Number(100.0)),
-            ])
-        );
-        assert_eq!(props(r#"{"a":"1","a":"2"}"#), string("a", "2"));
-        assert_eq!(props(r#"{"":"empty key"}"#), string("", "empty key"));
-    }
-
-    #[test]
-    fn properties_escapes() {
-        assert_eq!(
-            props(r#"{"a":"q\"b\\s\/\b\f\n\r\t"}"#),
-            string("a", "q\"b\\s/\u{8}\u{c}\n\r\t")
-        );
-        assert_eq!(props(r#"{"e":"\u00e9\u0416\u00E9"}"#), string("e", "éЖé"));
-        assert_eq!(props(r#"{"k\u0041":"v"}"#), string("kA", "v"));
-        assert_eq!(props(r#"{"e":"\ud83d\ude00"}"#), string("e", "😀"));
-        assert_eq!(props(r#"{"e":"\uD83D\uDE00!"}"#), string("e", "😀!"));
-        assert_eq!(props("{\"e\":\"raw 😀 ж\"}"), string("e", "raw 😀 ж"));
-        // Lone surrogates (legal in JS strings, not in Rust) become U+FFFD.
-        assert_eq!(props(r#"{"e":"\ud83d"}"#), string("e", "\u{fffd}"));
-        assert_eq!(props(r#"{"e":"\ude00x"}"#), string("e", "\u{fffd}x"));
-        assert_eq!(props(r#"{"e":"\ud83d\u0041"}"#), string("e", "\u{fffd}A"));
-        assert_eq!(props(r#"{"e":"\u0000"}"#), string("e", "\u{0}"));
-    }
-
-    #[test]
-    fn numbers_outside_the_exact_domain_are_refused_with_the_fix() {
-        assert_eq!(
-            message("data-properties", r#"{"id":12345678901234567890123}"#),
-            "data-properties must be a JSON object whose numbers have at most 15 significant \
-             digits and a power of ten within ±22 (pass other numbers as strings, e.g. \
-             \"1234567890123456789\"), got \"{\"id\":12345678901234567890123}\""
-        );
-        let o = parse(&[("data-properties", r#"{"id":"12345678901234567890123"}"#)]).options;
-        assert_eq!(
-            o.properties.get("id"),
-            Some(&PropertyValue::String("12345678901234567890123".into()))
-        );
-        // data-sample takes plain decimals only.
+    fn sample_takes_plain_decimals() {
         assert_eq!(parse(&[("data-sample", "0.125")]).options.sample, 0.125);
         assert_eq!(
             message("data-sample", "1e-1"),
@@ -1296,44 +450,106 @@ mod tests {
         );
     }
 
-    #[test]
-    fn properties_invalid() {
-        for bad in [
-            r#"{"a":{"b":1}}"#,
-            r#"{"a":[1]}"#,
-            r#"{"a":null}"#,
-            r#"{"a":1} x"#,
-            r#"{"a":1}}"#,
-            r#"{"a":1}{}"#,
-            "[1]",
-            r#""str""#,
-            "42",
-            "null",
-            r#"{"a":01}"#,
-            r#"{"a":1.}"#,
-            r#"{"a":.5}"#,
-            r#"{"a":+1}"#,
-            r#"{"a":-}"#,
-            r#"{"a":1e}"#,
-            r#"{"a":1e400}"#,
-            r#"{"a":NaN}"#,
-            r#"{"a":"\x"}"#,
-            r#"{"a":"\u12"}"#,
-            r#"{"a":"\u12g4"}"#,
-            r#"{'a':1}"#,
-            r#"{a:1}"#,
-            r#"{"a":1,}"#,
-            "{,}",
-            r#"{"a" 1}"#,
-            r#"{"a":tru}"#,
-            r#"{"a":truex}"#,
-            "{\"a\":\"raw\nnewline\"}",
-            r#"{"a":"unterminated}"#,
-            "{",
-            r#"{"a":1"#,
-        ] {
-            assert_eq!(parse_properties(bad), None, "{bad}");
+    /// A value each option accepts, and what it becomes. The match is exhaustive: a new option
+    /// does not compile until it has a case here.
+    fn accepted(name: OptionName) -> (&'static str, fn(&Options) -> bool) {
+        match name {
+            OptionName::Endpoint => ("https://x.example/v1", |o| {
+                o.endpoint.as_deref() == Some("https://x.example/v1")
+            }),
+            OptionName::Touchpoint => ("delivery", |o| o.touchpoint == "delivery"),
+            OptionName::Locale => ("pt-BR", |o| o.locale.as_deref() == Some("pt-BR")),
+            OptionName::Company => ("Acme", |o| o.company.as_deref() == Some("Acme")),
+            OptionName::Mode => ("modal", |o| o.mode == Mode::Modal),
+            OptionName::Target => ("#nps", |o| o.target.as_deref() == Some("#nps")),
+            OptionName::Trigger => ("manual", |o| o.trigger == Trigger::Manual),
+            OptionName::DelayMs => ("12", |o| o.delay_ms == 12),
+            OptionName::ScrollPercent => ("40", |o| o.scroll_percent == 40),
+            OptionName::ExitIntent => ("true", |o| o.exit_intent),
+            OptionName::RecontactDays => ("30", |o| o.recontact_days == 30),
+            OptionName::DismissDays => ("3", |o| o.dismiss_days == 3),
+            OptionName::Sample => ("0.5", |o| o.sample == 0.5),
+            OptionName::BatchSize => ("7", |o| o.batch_size == 7),
+            OptionName::FlushMs => ("250", |o| o.flush_ms == 250),
+            OptionName::Preview => ("true", |o| o.preview),
+            OptionName::Theme => ("dark", |o| o.theme == Theme::Dark),
+            OptionName::Properties => ("", |o| o.properties.is_empty()),
         }
+    }
+
+    /// A value each option refuses and the whole message (None: every text is accepted, or the
+    /// refused value is built at run time).
+    fn refused(name: OptionName) -> Option<(&'static str, &'static str)> {
+        Some(match name {
+            OptionName::Endpoint => ("http://example.com", "data-endpoint must be an https:// URL (http:// only for localhost, 127.0.0.1 or [::1]), e.g. https://api.example.com/v1/responses, got \"http://example.com\""),
+            OptionName::Touchpoint => ("", "data-touchpoint must be a name of 1 to 100 characters, e.g. checkout, got \"\""),
+            OptionName::Locale => ("e", "data-locale must be a BCP 47 language tag, e.g. en or pt-BR, got \"e\""),
+            // Refused only above 100 characters: checked below.
+            OptionName::Company => return None,
+            OptionName::Mode => ("kiosk!", "data-mode must be popup, modal or inline, got \"kiosk!\""),
+            OptionName::Target => return None,
+            OptionName::Trigger => ("scroll", "data-trigger must be auto or manual, got \"scroll\""),
+            OptionName::DelayMs => ("1s", "data-delay-ms must be a whole number of milliseconds from 0 to 4294967295, got \"1s\""),
+            OptionName::ScrollPercent => ("101", "data-scroll-percent must be a whole number from 0 to 100, got \"101\""),
+            OptionName::ExitIntent => ("yes", "data-exit-intent must be true or false, got \"yes\""),
+            OptionName::RecontactDays => ("-1", "data-recontact-days must be a whole number of days from 0 to 4294967295, got \"-1\""),
+            OptionName::DismissDays => ("x", "data-dismiss-days must be a whole number of days from 0 to 4294967295, got \"x\""),
+            OptionName::Sample => ("abc", "data-sample must be a number between 0 and 1, got \"abc\""),
+            OptionName::BatchSize => ("51", "data-batch-size must be a whole number from 1 to 50, got \"51\""),
+            OptionName::FlushMs => ("soon", "data-flush-ms must be a whole number of milliseconds from 0 to 4294967295, got \"soon\""),
+            OptionName::Preview => ("1", "data-preview must be true or false, got \"1\""),
+            OptionName::Theme => ("blue", "data-theme must be light, dark or auto, got \"blue\""),
+            OptionName::Properties => ("[1]", "data-properties must be a JSON object whose values are strings, numbers or booleans, got \"[1]\""),
+        })
+    }
+
+    #[test]
+    fn every_option_round_trips_name_and_value() {
+        assert_eq!(OptionName::ALL.len(), 18);
+        for &name in OptionName::ALL {
+            let key = name.key();
+            assert_eq!(name.attribute(), format!("data-{key}"));
+            let camel: String = key
+                .split('-')
+                .enumerate()
+                .map(|(i, w)| {
+                    if i == 0 {
+                        w.to_owned()
+                    } else {
+                        w[..1].to_uppercase() + &w[1..]
+                    }
+                })
+                .collect();
+            for spelling in [
+                name.attribute(),
+                key,
+                camel.as_str(),
+                &key.replace('-', "_"),
+            ] {
+                assert_eq!(OptionName::from_key(spelling), Some(name), "{spelling}");
+            }
+            assert!(
+                OptionName::KEYS.contains(key),
+                "{key} missing from the unknown-key message"
+            );
+            let (value, holds) = accepted(name);
+            let p = parse(&[(name.attribute(), value)]);
+            assert_eq!(p.errors, [], "{key}={value}");
+            assert!(holds(&p.options), "{key}={value}");
+            assert_eq!(name.fatal(), name == OptionName::Endpoint);
+        }
+    }
+
+    #[test]
+    fn every_refused_value_has_its_message() {
+        for &name in OptionName::ALL {
+            let Some((value, want)) = refused(name) else {
+                continue;
+            };
+            assert_eq!(message(name.key(), value), want, "{}", name.key());
+        }
+        assert!(message("company", &"c".repeat(101))
+            .starts_with("data-company must be a name of at most 100 characters, got"));
     }
 
     #[test]
@@ -1363,5 +579,19 @@ mod tests {
         assert_eq!(Theme::Light.as_str(), "light");
         assert_eq!(Theme::Dark.as_str(), "dark");
         assert_eq!(Theme::Auto.as_str(), "auto");
+        for &m in Mode::ALL {
+            assert_eq!(Mode::from_name(&m.as_str().to_uppercase()), Some(m));
+        }
+        for &t in Trigger::ALL {
+            assert_eq!(Trigger::from_name(t.as_str()), Some(t));
+        }
+        for &t in Theme::ALL {
+            assert_eq!(Theme::from_name(t.as_str()), Some(t));
+        }
+        assert_eq!(Mode::CHOICES, "popup, modal or inline");
+        assert_eq!(Trigger::CHOICES, "auto or manual");
+        assert_eq!(Theme::CHOICES, "light, dark or auto");
+        assert_eq!(Mode::default(), Mode::Popup);
+        assert_eq!(Theme::default(), Theme::Auto);
     }
 }

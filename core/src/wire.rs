@@ -7,6 +7,8 @@
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
+pub use crate::keymap::KeyMap;
+
 /// The `schema` value of every batch of this format version.
 pub const SCHEMA: &str = "nps.batch/1";
 /// Most responses in one batch.
@@ -24,7 +26,11 @@ pub const ENVELOPE_RESERVE_BYTES: usize = 200;
 
 /// A property value: a string, a number or a boolean (JSON `null`, arrays and objects are not
 /// allowed).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// A whole number of at most 2^53 in magnitude serialises as an integer (`100`, not `100.0`),
+/// as `JSON.stringify` writes it: the browser's bodies and `serde_json`'s are then the same
+/// bytes for every such number and every fraction.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum PropertyValue {
     /// `true` / `false`.
@@ -35,10 +41,24 @@ pub enum PropertyValue {
     String(String),
 }
 
-/// Extra properties of a response: a map from key to value, kept sorted by key
-/// (a sorted `Vec`: a handful of entries, and far less code than a `BTreeMap`
-/// in the widget's wasm). Serialises as a JSON object; when deserialising, the
-/// last of duplicate keys wins.
+/// Largest magnitude below which every whole `f64` is exact, 2^53.
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+impl Serialize for PropertyValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PropertyValue::Bool(b) => serializer.serialize_bool(*b),
+            PropertyValue::String(s) => serializer.serialize_str(s),
+            PropertyValue::Number(x) if x.fract() == 0.0 && x.abs() <= EXACT_INTEGERS => {
+                serializer.serialize_i64(*x as i64)
+            }
+            PropertyValue::Number(x) => serializer.serialize_f64(*x),
+        }
+    }
+}
+
+/// Extra properties of a response (order id…): a [`KeyMap`] of [`PropertyValue`]s, serialised
+/// as a JSON object.
 ///
 /// ```
 /// use nps_core::{Properties, PropertyValue};
@@ -48,149 +68,47 @@ pub enum PropertyValue {
 /// assert_eq!(p.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["a", "b"]);
 /// assert_eq!(p.get("a"), Some(&PropertyValue::Number(1.0)));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Properties(Vec<(String, PropertyValue)>);
+pub type Properties = KeyMap<PropertyValue>;
 
-impl Properties {
-    /// No properties.
-    pub const fn new() -> Properties {
-        Properties(Vec::new())
-    }
-
-    fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
-    }
-
-    /// Sets `key` to `value`; returns the value it replaces.
-    pub fn insert(&mut self, key: String, value: PropertyValue) -> Option<PropertyValue> {
-        match self.find(&key) {
-            Ok(i) => Some(core::mem::replace(&mut self.0[i].1, value)),
-            Err(i) => {
-                self.0.insert(i, (key, value));
-                None
-            }
-        }
-    }
-
-    /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&PropertyValue> {
-        self.find(key).ok().map(|i| &self.0[i].1)
-    }
-
-    /// Removes `key`; returns its value.
-    pub fn remove(&mut self, key: &str) -> Option<PropertyValue> {
-        self.find(key).ok().map(|i| self.0.remove(i).1)
-    }
-
-    /// Keeps the entries for which `f` returns true.
-    pub fn retain(&mut self, mut f: impl FnMut(&String, &mut PropertyValue) -> bool) {
-        self.0.retain_mut(|(k, v)| f(k, v));
-    }
-
-    /// The entries, sorted by key.
-    pub fn iter(&self) -> Iter<'_> {
-        self.0.iter().map(|(k, v)| (k, v))
-    }
-
-    /// Removes every entry.
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// True when there are no entries.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl core::ops::Index<&str> for Properties {
-    type Output = PropertyValue;
-    /// # Panics
-    /// When `key` is absent (as `BTreeMap`'s index does).
-    fn index(&self, key: &str) -> &PropertyValue {
-        match self.get(key) {
-            Some(v) => v,
-            None => panic!("no property named {key}"),
-        }
-    }
-}
-
-impl Extend<(String, PropertyValue)> for Properties {
-    fn extend<I: IntoIterator<Item = (String, PropertyValue)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(k, v);
-        }
-    }
-}
-
-impl FromIterator<(String, PropertyValue)> for Properties {
-    fn from_iter<I: IntoIterator<Item = (String, PropertyValue)>>(iter: I) -> Properties {
-        let mut p = Properties::new();
-        p.extend(iter);
-        p
-    }
-}
-
-/// Iterator over `(&key, &value)` of [`Properties`], sorted by key.
-pub type Iter<'a> = core::iter::Map<
-    core::slice::Iter<'a, (String, PropertyValue)>,
-    fn(&'a (String, PropertyValue)) -> (&'a String, &'a PropertyValue),
->;
-
-impl<'a> IntoIterator for &'a Properties {
-    type Item = (&'a String, &'a PropertyValue);
-    type IntoIter = Iter<'a>;
-    fn into_iter(self) -> Iter<'a> {
-        self.iter()
-    }
-}
-
-impl IntoIterator for Properties {
-    type Item = (String, PropertyValue);
-    type IntoIter = std::vec::IntoIter<(String, PropertyValue)>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
-impl Serialize for Properties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Properties {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Properties, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Properties;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object whose values are strings, numbers or booleans")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Properties, A::Error> {
-                let mut p = Properties::new();
-                while let Some((k, v)) = map.next_entry::<String, PropertyValue>()? {
-                    p.insert(k, v);
+impl KeyMap<PropertyValue> {
+    /// Checks what the types cannot: every number is finite (JSON has no NaN or infinity).
+    ///
+    /// # Errors
+    ///
+    /// [`WireError`] on the field `properties`, naming the key.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use nps_core::{Properties, PropertyValue};
+    /// let mut p = Properties::new();
+    /// p.insert("total".into(), PropertyValue::Number(0.1 + 0.2));
+    /// assert!(p.check().is_ok());
+    /// p.insert("bad".into(), PropertyValue::Number(f64::NAN));
+    /// assert_eq!(
+    ///     p.check().unwrap_err().to_string(),
+    ///     r#"properties: "bad" must be a finite number, got NaN"#
+    /// );
+    /// ```
+    pub fn check(&self) -> Result<(), WireError> {
+        for (key, value) in self {
+            if let PropertyValue::Number(x) = value {
+                if !x.is_finite() {
+                    let mut m = String::new();
+                    push_quoted(&mut m, key);
+                    m.push_str(" must be a finite number, got ");
+                    m.push_str(if x.is_nan() { "NaN" } else { "an infinity" });
+                    return Err(WireError::new("properties", m));
                 }
-                Ok(p)
             }
         }
-        deserializer.deserialize_map(Visit)
+        Ok(())
     }
 }
+
+/// What `properties` accept, wherever they are given (`data-properties`, `init`, `show`,
+/// `record`): the end of the message that refuses anything else.
+pub const EXPECT_PROPERTIES: &str = "a JSON object whose values are strings, numbers or booleans";
 
 /// One answer as sent to the endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -369,17 +287,7 @@ impl Response {
             push_quoted(&mut m, &self.answered_at);
             return Err(WireError::new("answered_at", m));
         }
-        for (key, value) in &self.properties {
-            if let PropertyValue::Number(x) = value {
-                if !x.is_finite() {
-                    let mut m = String::new();
-                    push_quoted(&mut m, key);
-                    m.push_str(" must be a finite number, got ");
-                    m.push_str(if x.is_nan() { "NaN" } else { "an infinity" });
-                    return Err(WireError::new("properties", m));
-                }
-            }
-        }
+        self.properties.check()?;
         let len = self.json_len();
         let max = MAX_BODY_BYTES - ENVELOPE_RESERVE_BYTES;
         if len > max {
@@ -531,15 +439,19 @@ fn properties_json_len(props: &Properties) -> usize {
 /// The longest number `serde_json` or `JSON.stringify` writes: `-1.2345678901234567e-308`.
 pub(crate) const MAX_NUMBER_JSON_LEN: usize = 24;
 
-/// Bytes `serde_json` writes for `x`, without formatting it (float formatting would cost the
-/// widget's wasm ~8 KB): exact for `null` (not finite) and for integral values below 1e16
-/// (`-12.0`); [`MAX_NUMBER_JSON_LEN`], an upper bound, for any other number.
+/// Bytes `serde_json` writes for the property number `x` ([`PropertyValue`]'s `Serialize`),
+/// without formatting it (float formatting would cost the widget's wasm ~8 KB): exact for
+/// `null` (not finite) and for integral values below 1e16 (`-12`, or `12345678901234568.0`
+/// above 2^53); [`MAX_NUMBER_JSON_LEN`], an upper bound, for any other number.
 pub(crate) fn f64_json_len(x: f64) -> usize {
     if !x.is_finite() {
         return 4; // null
     }
-    let sign = usize::from(x.is_sign_negative());
     let a = x.abs();
+    if a <= EXACT_INTEGERS && a.fract() == 0.0 {
+        return usize::from(x < 0.0) + decimal_len(a as u64); // -12
+    }
+    let sign = usize::from(x.is_sign_negative());
     if a < 1e16 && a.fract() == 0.0 {
         sign + decimal_len(a as u64) + 2 // 12.0
     } else {
@@ -692,7 +604,7 @@ mod tests {
         let json = serde_json::to_string(&b).unwrap_or_default();
         assert_eq!(
             json,
-            r#"{"schema":"nps.batch/1","batch_id":"0193a5c4-b","sent_at":"2026-11-22T10:00:00Z","responses":[{"id":"0193a5c4","score":9,"comment":"Fast delivery","touchpoint":"checkout","locale":"ru","answered_at":"2026-11-22T09:59:41Z","page":"https://shop.example.com/orders/17","properties":{"n":2.0,"order_id":"A-17","vip":true}}]}"#
+            r#"{"schema":"nps.batch/1","batch_id":"0193a5c4-b","sent_at":"2026-11-22T10:00:00Z","responses":[{"id":"0193a5c4","score":9,"comment":"Fast delivery","touchpoint":"checkout","locale":"ru","answered_at":"2026-11-22T09:59:41Z","page":"https://shop.example.com/orders/17","properties":{"n":2,"order_id":"A-17","vip":true}}]}"#
         );
         let back: Result<Batch, _> = serde_json::from_str(&json);
         assert_eq!(back.ok(), Some(b));
@@ -763,7 +675,9 @@ mod tests {
         ] {
             assert_eq!(
                 f64_json_len(x),
-                serde_json::to_string(&x).unwrap_or_default().len(),
+                serde_json::to_string(&PropertyValue::Number(x))
+                    .unwrap_or_default()
+                    .len(),
                 "{x}"
             );
         }

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use nps_core::decimal::{parse_decimal, DecimalError};
-use nps_core::options::parse_properties;
+use nps_core::options::Value;
 use nps_core::{
     parse_options, rfc3339_from_unix_ms, transact, unix_ms_from_rfc3339, uuid_v7, Batch,
     MemoryStore, Outcome, Properties, PropertyValue, QueueState, Response, Tally, MAX_BODY_BYTES,
@@ -172,27 +172,19 @@ proptest! {
     }
 
     #[test]
-    fn properties_parser_reads_what_serde_json_writes(
+    fn properties_read_from_an_object_are_taken_as_they_are(
         props in prop::collection::btree_map(tricky_string(), property_value(), 0..8)
     ) {
-        // JSON has no NaN or infinity; those are not valid property values.
-        let props: Properties = props
-            .into_iter()
-            .filter(|(_, v)| !matches!(v, PropertyValue::Number(x) if !x.is_finite()))
-            .collect();
-        let json = serde_json::to_string(&props).unwrap_or_default();
-        // Numbers outside the exactly convertible domain (more than 15 significant
-        // digits, or a power of ten beyond ±22) are refused, never rounded.
-        let exact = props.iter().all(|(_, v)| match v {
-            PropertyValue::Number(x) => {
-                parse_decimal(&serde_json::to_string(x).unwrap_or_default(), true).is_ok()
-            }
-            _ => true,
-        });
-        let expected = exact.then(|| props.clone());
-        prop_assert_eq!(parse_properties(&json), expected.clone());
-        let pretty = serde_json::to_string_pretty(&props).unwrap_or_default();
-        prop_assert_eq!(parse_properties(&pretty), expected);
+        // Whatever reads them (serde here, the browser's conversion in the widget), the
+        // option keeps every property unchanged, and refuses exactly the non-finite numbers.
+        let props: Properties = props.into_iter().collect();
+        let finite = props.iter().all(|(_, v)| !matches!(v, PropertyValue::Number(x) if !x.is_finite()));
+        let parsed = parse_options([("properties", Value::Properties(&props))]);
+        prop_assert_eq!(parsed.errors.is_empty(), finite);
+        prop_assert_eq!(props.check().is_ok(), finite);
+        if finite {
+            prop_assert_eq!(&parsed.options.properties, &props);
+        }
     }
 
     #[test]
@@ -231,17 +223,6 @@ proptest! {
             // Refused as inexact: std reads it (it is a number), we do not round.
             Err(DecimalError::Inexact) => prop_assert!(s.parse::<f64>().is_ok(), "{}", s),
             Err(DecimalError::Syntax) => {}
-        }
-    }
-
-    #[test]
-    fn properties_parser_agrees_with_serde_json_on_acceptance(s in "[{}\\[\\]\":,0-9a-z.eE+\\-\\\\ ]{0,24}") {
-        // Anything we accept is a flat JSON object serde_json reads to the same value.
-        if let Some(ours) = parse_properties(&s) {
-            if !s.trim().is_empty() {
-                let theirs: Result<Properties, _> = serde_json::from_str(&s);
-                prop_assert_eq!(theirs.ok(), Some(ours));
-            }
         }
     }
 
