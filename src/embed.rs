@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::browser::js::{self, get};
+use crate::browser::js::{self, get, obj, set};
 use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, TALLIES_KEY, VISITOR_KEY};
 use crate::browser::{console, host, lifecycle};
 use crate::widget::i18n::{strings_for, Strings};
@@ -172,14 +172,14 @@ fn given(value: &JsValue) -> String {
 }
 
 /// The one reading of properties from JavaScript, for `init`, `show` and `record` alike:
-/// undefined or null are none; an object is read through its serde shape and checked by the
-/// core. `Err` holds the value as the refusal shows it.
+/// undefined or null are none; an object is read ([`js::properties_from_js`]) and checked by
+/// the core ([`Properties::check`]). `Err` holds the value as the refusal shows it.
 fn read_properties(value: &JsValue) -> Result<Properties, String> {
     if value.is_undefined() || value.is_null() {
         return Ok(Properties::new());
     }
     let read = if value.is_object() && !Array::is_array(value) {
-        js::from_js::<Properties>(value.clone()).filter(|p| p.check().is_ok())
+        js::properties_from_js(value).filter(|p| p.check().is_ok())
     } else {
         None
     };
@@ -340,7 +340,9 @@ fn record_input(input: &JsValue) -> Result<JsValue, JsValue> {
     let props = read_properties(&get(input, "properties"))
         .map_err(|given| type_error(&properties_refused("record({properties})", &given)))?;
     match record_answer(score as u8, comment, touchpoint, &props) {
-        Ok(r) => Ok(r.map(|r| js::to_js(&r)).unwrap_or(JsValue::UNDEFINED)),
+        Ok(r) => Ok(r
+            .map(|r| js::response_to_js(&r))
+            .unwrap_or(JsValue::UNDEFINED)),
         Err(m) => Err(type_error(&m)),
     }
 }
@@ -370,13 +372,13 @@ pub fn pending() -> u32 {
 #[wasm_bindgen(js_name = stats)]
 pub fn stats(filter: JsValue) -> JsValue {
     if disabled() {
-        return js::to_js(&Tally::new().summary());
+        return js::summary_to_js(&Tally::new().summary());
     }
     let touchpoint = match filter.as_string() {
         Some(t) => Some(t),
         None => get(&filter, "touchpoint").as_string(),
     };
-    js::to_js(&summary(touchpoint.as_deref()))
+    js::summary_to_js(&summary(touchpoint.as_deref()))
 }
 
 /// `deadLetters()`: responses the endpoint refused permanently, with status and reason.
@@ -386,7 +388,7 @@ pub fn dead_letters() -> JsValue {
         return Array::new().into();
     }
     let q = LocalQueueStore::default().load().unwrap_or_default();
-    js::to_js(&q.dead_letters)
+    js::dead_letters_to_js(&q.dead_letters)
 }
 
 /// Renders the prompt inline inside `element` (the `<nps-survey>` custom

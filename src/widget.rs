@@ -69,22 +69,6 @@ thread_local! {
     static SHEET: Option<CssStyleSheet> = CssStyleSheet::new().ok().filter(|s| s.replace_sync(CSS).is_ok());
 }
 
-fn mode_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Popup => "popup",
-        Mode::Modal => "modal",
-        Mode::Inline => "inline",
-    }
-}
-
-fn theme_name(theme: Theme) -> &'static str {
-    match theme {
-        Theme::Light => "light",
-        Theme::Dark => "dark",
-        Theme::Auto => "auto",
-    }
-}
-
 /// Appends a host element to `parent`, attaches an open shadow root with the
 /// widget's stylesheet, and mounts the prompt in it.
 ///
@@ -100,7 +84,7 @@ pub fn mount_prompt(
         .owner_document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let host = doc.create_element("div")?;
-    let mode = mode_name(config.mode);
+    let mode = config.mode.as_str();
     host.set_attribute("data-nps-widget", mode)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     SHEET.with(|sheet| match sheet {
@@ -119,7 +103,7 @@ pub fn mount_prompt(
     class.push_str("box ");
     class.push_str(mode);
     class.push(' ');
-    class.push_str(theme_name(config.theme));
+    class.push_str(config.theme.as_str());
     let question = config.strings.question(config.company.as_deref());
     let strings = config.strings;
     let (role, modal) = match config.mode {

@@ -1,54 +1,81 @@
-//! Plain JS values ↔ the core's types. The shape of every object — on the wire, in storage,
-//! in what the API returns — is the serde derive of its type in `nps-core` (one truth);
-//! `serde-wasm-bindgen` converts without a JSON library in the wasm (`JSON.stringify` and
-//! `JSON.parse` of the browser turn the objects into text and back).
+//! Hand-written conversions between the core's types and plain JS objects
+//! (then `JSON.stringify` / `JSON.parse`). The shape of each object is the
+//! serde derive of its type in `nps-core`: the browser test
+//! `js_objects_serialise_byte_for_byte_as_serde_json` holds these functions to
+//! `serde_json`'s bytes on fixtures (unicode, `"__proto__"` keys, large and
+//! fractional numbers, empty and absent comments).
 //!
-//! Maps (properties, tallies) are converted to plain objects with `Object.fromEntries`, which
-//! defines own properties whatever the key: serde-wasm-bindgen's own object output assigns
-//! (`obj[key] = v`), and a `"__proto__"` key would then change the prototype instead of
-//! becoming a property (`JSON.stringify` would drop it).
+//! Not `serde-wasm-bindgen`: measured in this crate, it cost +22.7 KB brotli
+//! (total 62 711 → 85 462 B, over the 64 KiB budget; figures in
+//! docs/build.md), and its objects assign keys, so a `"__proto__"` property
+//! would be lost.
 
-use js_sys::{Array, Map, Object, Reflect};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use js_sys::{Array, Object, Reflect};
+use nps_core::queue::{DeadLetter, QueueState};
+use nps_core::scoring::Summary;
+use nps_core::wire::{Batch, Properties, PropertyValue, Response};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// `value` as a plain JS value: objects for structs and maps, arrays, `null` for `None`.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-    value
-        .serialize(&serializer)
-        .map(plain)
-        .unwrap_or(JsValue::NULL)
+/// A new empty object.
+pub fn obj() -> Object {
+    Object::new()
 }
 
-/// Replaces every `Map` inside `v` by a plain object with the same own properties.
-fn plain(v: JsValue) -> JsValue {
-    if let Some(map) = v.dyn_ref::<Map>() {
-        let entries = Array::new();
-        map.for_each(&mut |value, key| {
-            entries.push(&Array::of2(&key, &plain(value)));
-        });
-        return Object::from_entries(&entries).map_or(JsValue::NULL, JsValue::from);
-    }
-    if Array::is_array(&v) {
-        let a: &Array = v.unchecked_ref();
-        for i in 0..a.length() {
-            a.set(i, plain(a.get(i)));
-        }
-    } else if v.is_object() {
-        // A struct: its keys are field names, so assigning back is safe.
-        for entry in Object::entries(v.unchecked_ref()).iter() {
-            let entry: &Array = entry.unchecked_ref();
-            let _ = Reflect::set(&v, &entry.get(0), &plain(entry.get(1)));
-        }
-    }
-    v
+/// `o[key] = value` (ignores the impossible failure on a plain object).
+pub fn set(o: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(key), value);
 }
 
-/// A `T` read from a plain JS value; `None` when its shape is not `T`'s.
-pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Option<T> {
-    serde_wasm_bindgen::from_value(value).ok()
+/// An object with these own properties, whatever the keys: `Object.fromEntries`
+/// defines them, where an assignment with `"__proto__"` would change the
+/// prototype instead (and `JSON.stringify` would drop it). For objects whose
+/// keys come from the site (properties, touchpoints).
+pub fn object_from<'a>(entries: impl Iterator<Item = (&'a str, JsValue)>) -> JsValue {
+    let pairs: Array = entries
+        .map(|(k, v)| JsValue::from(Array::of2(&JsValue::from_str(k), &v)))
+        .collect();
+    Object::from_entries(&pairs).map_or(JsValue::NULL, JsValue::from)
+}
+
+pub fn set_str(o: &Object, key: &str, value: &str) {
+    set(o, key, &JsValue::from_str(value));
+}
+
+pub fn set_num(o: &Object, key: &str, value: f64) {
+    set(o, key, &JsValue::from_f64(value));
+}
+
+fn set_opt(o: &Object, key: &str, value: Option<f64>) {
+    set(
+        o,
+        key,
+        &value.map(JsValue::from_f64).unwrap_or(JsValue::NULL),
+    );
+}
+
+/// `v[key]`, or undefined when `v` is not an object.
+pub fn get(v: &JsValue, key: &str) -> JsValue {
+    if v.is_object() {
+        Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+pub fn get_str(v: &JsValue, key: &str) -> Option<String> {
+    get(v, key).as_string()
+}
+
+/// `v[key]` if it is a whole number from 0 to 2^53.
+pub fn get_u64(v: &JsValue, key: &str) -> Option<u64> {
+    as_u64(&get(v, key))
+}
+
+/// `v` if it is a whole number from 0 to 2^53.
+pub fn as_u64(v: &JsValue) -> Option<u64> {
+    v.as_f64()
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_992.0)
+        .map(|n| n as u64)
 }
 
 /// `JSON.stringify(value)`.
@@ -63,11 +90,155 @@ pub fn parse(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
 }
 
-/// `v[key]`, or undefined when `v` is not an object.
-pub fn get(v: &JsValue, key: &str) -> JsValue {
-    if v.is_object() {
-        Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
+fn array<T>(items: &[T], f: impl Fn(&T) -> JsValue) -> Array {
+    items.iter().map(f).collect()
+}
+
+/// Properties as a plain object.
+pub fn properties_to_js(p: &Properties) -> JsValue {
+    object_from(p.iter().map(|(k, v)| {
+        let v = match v {
+            PropertyValue::Bool(b) => JsValue::from_bool(*b),
+            PropertyValue::Number(n) => JsValue::from_f64(*n),
+            PropertyValue::String(s) => JsValue::from_str(s),
+        };
+        (k.as_str(), v)
+    }))
+}
+
+/// A plain object whose values are strings, finite numbers or booleans.
+pub fn properties_from_js(v: &JsValue) -> Option<Properties> {
+    if v.is_undefined() || v.is_null() {
+        return Some(Properties::new());
     }
+    if !v.is_object() || Array::is_array(v) {
+        return None;
+    }
+    let mut p = Properties::new();
+    for entry in Object::entries(v.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let key = entry.get(0).as_string()?;
+        let value = entry.get(1);
+        let value = if let Some(s) = value.as_string() {
+            PropertyValue::String(s)
+        } else if let Some(b) = value.as_bool() {
+            PropertyValue::Bool(b)
+        } else {
+            PropertyValue::Number(value.as_f64().filter(|n| n.is_finite())?)
+        };
+        p.insert(key, value);
+    }
+    Some(p)
+}
+
+/// A response as the wire format's object (field order of docs/contract.md §4).
+pub fn response_to_js(r: &Response) -> JsValue {
+    let o = obj();
+    set_str(&o, "id", &r.id);
+    set_num(&o, "score", f64::from(r.score));
+    if let Some(c) = &r.comment {
+        set_str(&o, "comment", c);
+    }
+    set_str(&o, "touchpoint", &r.touchpoint);
+    set_str(&o, "locale", &r.locale);
+    set_str(&o, "answered_at", &r.answered_at);
+    set_str(&o, "page", &r.page);
+    set(&o, "properties", &properties_to_js(&r.properties));
+    o.into()
+}
+
+/// A response read back from storage; None when a field is missing or mistyped.
+pub fn response_from_js(v: &JsValue) -> Option<Response> {
+    let score = get_u64(v, "score").filter(|s| *s <= 10)? as u8;
+    let comment = get(v, "comment");
+    let comment = if comment.is_undefined() || comment.is_null() {
+        None
+    } else {
+        Some(comment.as_string()?)
+    };
+    Some(Response {
+        id: get_str(v, "id")?,
+        score,
+        comment,
+        touchpoint: get_str(v, "touchpoint")?,
+        locale: get_str(v, "locale").unwrap_or_default(),
+        answered_at: get_str(v, "answered_at")?,
+        page: get_str(v, "page").unwrap_or_default(),
+        properties: properties_from_js(&get(v, "properties"))?,
+    })
+}
+
+/// A batch as the wire format's object.
+pub fn batch_to_js(b: &Batch) -> JsValue {
+    let o = obj();
+    set_str(&o, "schema", &b.schema);
+    set_str(&o, "batch_id", &b.batch_id);
+    set_str(&o, "sent_at", &b.sent_at);
+    set(&o, "responses", &array(&b.responses, response_to_js));
+    o.into()
+}
+
+pub fn dead_letter_to_js(d: &DeadLetter) -> JsValue {
+    let o = obj();
+    set(&o, "response", &response_to_js(&d.response));
+    set_num(&o, "status", f64::from(d.status));
+    set_str(&o, "reason", &d.reason);
+    set_str(&o, "failed_at", &d.failed_at);
+    o.into()
+}
+
+pub fn dead_letter_from_js(v: &JsValue) -> Option<DeadLetter> {
+    Some(DeadLetter {
+        response: response_from_js(&get(v, "response"))?,
+        status: u16::try_from(get_u64(v, "status")?).ok()?,
+        reason: get_str(v, "reason").unwrap_or_default(),
+        failed_at: get_str(v, "failed_at").unwrap_or_default(),
+    })
+}
+
+/// Dead letters as an array of `{response, status, reason, failed_at}`.
+pub fn dead_letters_to_js(d: &[DeadLetter]) -> JsValue {
+    array(d, dead_letter_to_js).into()
+}
+
+/// The backoff part of the queue, stored under `nps-widget:queue` (the
+/// entries have keys of their own: `LocalQueueStore`).
+pub fn backoff_to_js(q: &QueueState) -> JsValue {
+    let o = obj();
+    set_num(&o, "attempts", f64::from(q.attempts));
+    set_num(&o, "next_attempt_ms", q.next_attempt_ms as f64);
+    o.into()
+}
+
+/// The backoff read back from storage (no entries: they have keys of their
+/// own); None when it is not an object.
+pub fn backoff_from_js(v: &JsValue) -> Option<QueueState> {
+    // Answers listed here (an early development format) are not a backoff:
+    // refusing them keeps them, under `…:corrupt`, instead of overwriting them.
+    if !v.is_object() || !get(v, "pending").is_undefined() || !get(v, "dead_letters").is_undefined()
+    {
+        return None;
+    }
+    Some(QueueState {
+        attempts: u32::try_from(get_u64(v, "attempts").unwrap_or(0)).unwrap_or(u32::MAX),
+        next_attempt_ms: get_u64(v, "next_attempt_ms").unwrap_or(0),
+        ..QueueState::default()
+    })
+}
+
+/// `{n, promoters, passives, detractors, nps, se, ci95}` with null for undefined values.
+pub fn summary_to_js(s: &Summary) -> JsValue {
+    let o = obj();
+    set_num(&o, "n", s.n as f64);
+    set_num(&o, "promoters", s.promoters as f64);
+    set_num(&o, "passives", s.passives as f64);
+    set_num(&o, "detractors", s.detractors as f64);
+    set_opt(&o, "nps", s.nps);
+    set_opt(&o, "se", s.se);
+    let ci = match s.ci95 {
+        Some([lo, hi]) => Array::of2(&JsValue::from_f64(lo), &JsValue::from_f64(hi)).into(),
+        None => JsValue::NULL,
+    };
+    set(&o, "ci95", &ci);
+    o.into()
 }

@@ -1,13 +1,11 @@
 //! `localStorage`, falling back to memory when it is unavailable (sandboxed
-//! iframes, blocked third-party storage, quota). Values are the serde shapes of
-//! their types as JSON, written with `JSON.stringify` (no serde_json in the wasm).
+//! iframes, blocked third-party storage, quota). Values are JSON written with
+//! `JSON.stringify` (no serde_json in the wasm).
 
 use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
 
 use nps_core::queue::{QueueState, QueueStore};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use web_sys::Storage;
 
@@ -106,19 +104,14 @@ pub fn remove(key: &str) {
     })
 }
 
-/// Reads a JSON value of `T`'s serde shape. Missing → `T::default()`.
-/// Unreadable (bad JSON, or not of that shape) → the raw string is kept under
+/// Reads a JSON value and converts it with `from`. Missing → `T::default()`.
+/// Unreadable (bad JSON, or `from` refuses it) → the raw string is kept under
 /// `<key>:corrupt`, one console message, and `T::default()`.
-pub fn load<T: Default + DeserializeOwned>(key: &str) -> T {
-    load_valid(key, |_| true)
-}
-
-/// [`load`], refusing (as unreadable) a value that is not `valid`.
-pub fn load_valid<T: Default + DeserializeOwned>(key: &str, valid: fn(&T) -> bool) -> T {
+pub fn load<T: Default>(key: &str, from: fn(&JsValue) -> Option<T>) -> T {
     let Some(raw) = get(key) else {
         return T::default();
     };
-    match js::parse(&raw).and_then(js::from_js).filter(valid) {
+    match js::parse(&raw).and_then(|v| from(&v)) {
         Some(v) => v,
         None => {
             corrupt(key, &raw);
@@ -145,9 +138,9 @@ fn corrupt(key: &str, raw: &str) {
     });
 }
 
-/// Writes a value as JSON of its serde shape.
-pub fn save<T: Serialize + ?Sized>(key: &str, value: &T) {
-    if let Some(json) = js::stringify(&js::to_js(value)) {
+/// Writes a JS value as JSON.
+pub fn save(key: &str, value: &JsValue) {
+    if let Some(json) = js::stringify(value) {
         set(key, &json);
     }
 }
@@ -253,11 +246,12 @@ impl LocalQueueStore {
     }
 
     /// Writes the entries of `items` that the last `load` did not see.
-    fn write_new<T: Serialize>(
+    fn write_new<T>(
         &self,
         kind: &str,
         items: &[T],
         id: fn(&T) -> &str,
+        to: fn(&T) -> JsValue,
         loaded: &[String],
         keep: &mut Vec<String>,
     ) {
@@ -269,59 +263,28 @@ impl LocalQueueStore {
                     s.set(n);
                     n % 1024
                 });
-                let seq = (crate::browser::now_ms() * 1024 + u64::from(seq)) as f64;
-                save(&k, &Entry { seq, v: item });
+                let o = js::obj();
+                js::set_num(
+                    &o,
+                    "seq",
+                    (crate::browser::now_ms() * 1024 + u64::from(seq)) as f64,
+                );
+                js::set(&o, "v", &to(item));
+                save(&k, &o);
             }
             keep.push(k);
         }
     }
 }
 
-/// One stored queue entry: `{"seq": <order>, "v": <response or dead letter>}`.
-#[derive(Serialize)]
-struct Entry<'a, T> {
-    seq: f64,
-    v: &'a T,
-}
-
-/// The backoff part of the queue, stored under the queue's own key (the entries have keys of
-/// their own). Answers listed there by an early development format (`pending`,
-/// `dead_letters`) make it no backoff: refusing it keeps them, under `…:corrupt`, instead of
-/// overwriting them.
-#[derive(Default, Serialize, Deserialize)]
-#[serde(default)]
-struct Backoff {
-    attempts: u32,
-    next_attempt_ms: u64,
-    #[serde(skip_serializing)]
-    pending: Option<serde::de::IgnoredAny>,
-    #[serde(skip_serializing)]
-    dead_letters: Option<serde::de::IgnoredAny>,
-}
-
-impl Backoff {
-    fn lists_no_answers(&self) -> bool {
-        self.pending.is_none() && self.dead_letters.is_none()
-    }
-}
-
 impl QueueStore for LocalQueueStore {
     type Error = Infallible;
     fn load(&self) -> Result<QueueState, Infallible> {
-        let Backoff {
-            attempts,
-            next_attempt_ms,
-            ..
-        } = load_valid(&self.key, Backoff::lists_no_answers);
-        let mut q = QueueState {
-            attempts,
-            next_attempt_ms,
-            ..QueueState::default()
-        };
+        let mut q = load(&self.key, js::backoff_from_js);
         let mut loaded = self.loaded.borrow_mut();
         loaded.clear();
         for (k, v) in self.entries(PENDING) {
-            match js::from_js::<nps_core::Response>(v.clone()) {
+            match js::response_from_js(&v) {
                 Some(r) => {
                     if !q.pending.iter().any(|p| p.id == r.id) {
                         q.pending.push(r);
@@ -332,7 +295,7 @@ impl QueueStore for LocalQueueStore {
             }
         }
         for (k, v) in self.entries(DEAD) {
-            match js::from_js::<nps_core::DeadLetter>(v.clone()) {
+            match js::dead_letter_from_js(&v) {
                 Some(d) => {
                     if !q
                         .dead_letters
@@ -352,11 +315,19 @@ impl QueueStore for LocalQueueStore {
     fn save(&mut self, state: &QueueState) -> Result<(), Infallible> {
         let loaded = self.loaded.take();
         let mut keep = Vec::with_capacity(state.pending.len() + state.dead_letters.len());
-        self.write_new(PENDING, &state.pending, |r| &r.id, &loaded, &mut keep);
+        self.write_new(
+            PENDING,
+            &state.pending,
+            |r| &r.id,
+            js::response_to_js,
+            &loaded,
+            &mut keep,
+        );
         self.write_new(
             DEAD,
             &state.dead_letters,
             |d| &d.response.id,
+            js::dead_letter_to_js,
             &loaded,
             &mut keep,
         );
@@ -365,14 +336,7 @@ impl QueueStore for LocalQueueStore {
                 remove(k);
             }
         }
-        save(
-            &self.key,
-            &Backoff {
-                attempts: state.attempts,
-                next_attempt_ms: state.next_attempt_ms,
-                ..Backoff::default()
-            },
-        );
+        save(&self.key, &js::backoff_to_js(state));
         *self.loaded.borrow_mut() = keep;
         Ok(())
     }

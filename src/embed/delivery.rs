@@ -2,33 +2,8 @@
 //! — `takeBatch()`, `fetch`, `batchDone()` — and the timers; every decision
 //! (what to send, backoff, retry or dead letter, the send lease) is made here.
 
-use serde::Serialize;
-
 use super::*;
 use crate::browser::host;
-
-/// The detail of the `sent` and `error` events of a batch.
-#[derive(Serialize)]
-struct BatchEvent<'a> {
-    count: usize,
-    ids: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kind: Option<&'static str>,
-    /// `Some(None)`: no HTTP status (network error or timeout), `null` in JS.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<Option<u16>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a str>,
-}
-
-/// What `flush()` resolves to.
-#[derive(Serialize)]
-struct Flushed {
-    sent: u32,
-    pending: u32,
-    #[serde(rename = "deadLetters")]
-    dead_letters: u32,
-}
 
 /// The batch on the wire: its ids, and whether this tab holds the lease.
 struct InFlight {
@@ -85,7 +60,7 @@ pub fn take_batch(force: bool, keepalive: bool) -> JsValue {
     };
     let ids = batch.iter().map(|r| r.id.clone()).collect();
     let body = Batch::new(crate::browser::new_id(), rfc3339_from_unix_ms(now), batch);
-    let Some(json) = js::stringify(&js::to_js(&body)) else {
+    let Some(json) = js::stringify(&js::batch_to_js(&body)) else {
         return JsValue::UNDEFINED;
     };
     IN_FLIGHT.with(|f| *f.borrow_mut() = Some(InFlight { ids, leased }));
@@ -107,33 +82,37 @@ pub fn batch_done(status: Option<u16>, retry_after: Option<String>, body: &str) 
         q.next_attempt_ms
     })
     .unwrap_or(0);
-    let mut detail = BatchEvent {
-        count: ids.len(),
-        ids: &ids,
-        kind: None,
-        status: None,
-        reason: None,
-    };
+    let detail = Object::new();
+    set(&detail, "count", &JsValue::from(ids.len() as u32));
+    set(
+        &detail,
+        "ids",
+        &ids.iter().map(|i| JsValue::from_str(i)).collect::<Array>(),
+    );
     match outcome {
         Outcome::Accepted => {
-            emit("sent", &js::to_js(&detail));
+            emit("sent", &detail);
             ids.len() as i32
         }
         Outcome::Retry { .. } => {
-            detail.kind = Some("retry");
-            detail.status = Some(status);
-            emit("error", &js::to_js(&detail));
+            set(&detail, "kind", &JsValue::from_str("retry"));
+            set(
+                &detail,
+                "status",
+                &status.map(JsValue::from).unwrap_or(JsValue::NULL),
+            );
+            emit("error", &detail);
             schedule_flush(next.saturating_sub(now));
             if leased {
                 release_lease();
             }
             -1
         }
-        Outcome::Refused { status, ref reason } => {
-            detail.kind = Some("refused");
-            detail.status = Some(Some(status));
-            detail.reason = Some(reason);
-            emit("error", &js::to_js(&detail));
+        Outcome::Refused { status, reason } => {
+            set(&detail, "kind", &JsValue::from_str("refused"));
+            set(&detail, "status", &JsValue::from(status));
+            set(&detail, "reason", &JsValue::from_str(&reason));
+            emit("error", &detail);
             0
         }
     }
@@ -143,11 +122,15 @@ pub fn batch_done(status: Option<u16>, retry_after: Option<String>, body: &str) 
 #[wasm_bindgen(js_name = flushResult)]
 pub fn flush_result(sent: u32) -> JsValue {
     let q = LocalQueueStore::default().load().unwrap_or_default();
-    js::to_js(&Flushed {
-        sent,
-        pending: q.pending() as u32,
-        dead_letters: q.dead_letters.len() as u32,
-    })
+    let o = Object::new();
+    set(&o, "sent", &JsValue::from(sent));
+    set(&o, "pending", &JsValue::from(q.pending() as u32));
+    set(
+        &o,
+        "deadLetters",
+        &JsValue::from(q.dead_letters.len() as u32),
+    );
+    o.into()
 }
 
 /// Send lease shared by the tabs of an origin: `"<tab id> <expiry ms>"`.

@@ -4,14 +4,6 @@
 use super::records::{load_visitor, preview_signal, save_visitor, visitor_history};
 use super::*;
 
-/// The detail of the `shown` (with the mode) and `dismissed` events.
-#[derive(serde::Serialize)]
-struct PromptEvent<'a> {
-    touchpoint: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    mode: Option<&'static str>,
-}
-
 /// How long the thank-you stays before a popup or modal closes.
 const THANKS_MS: u64 = 4000;
 
@@ -106,11 +98,10 @@ pub(super) fn show_prompt(props: Properties, force: bool) {
             PROMPT.with(|p| *p.borrow_mut() = Some(m));
             SHOWN.with(|n| n.set(n.get().wrapping_add(1)));
             disarm_triggers();
-            let detail = PromptEvent {
-                touchpoint: &opts.touchpoint,
-                mode: Some(mode.as_str()),
-            };
-            emit("shown", &js::to_js(&detail));
+            let detail = Object::new();
+            set(&detail, "touchpoint", &JsValue::from_str(&opts.touchpoint));
+            set(&detail, "mode", &JsValue::from_str(mode.as_str()));
+            emit("shown", &detail);
         }
         Err(e) => {
             web_sys::console::error_2(
@@ -138,11 +129,9 @@ fn dismissed() {
     v.dismissed_at_ms = Some(crate::browser::now_ms());
     save_visitor(&v);
     let touchpoint = with_live(|l| l.opts.touchpoint.clone()).unwrap_or_default();
-    let detail = PromptEvent {
-        touchpoint: &touchpoint,
-        mode: None,
-    };
-    emit("dismissed", &js::to_js(&detail));
+    let detail = Object::new();
+    set(&detail, "touchpoint", &JsValue::from_str(&touchpoint));
+    emit("dismissed", &detail);
 }
 
 /// Arms the automatic triggers (run by the shell) when this visitor is eligible.

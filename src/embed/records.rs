@@ -1,9 +1,6 @@
 //! Recording responses: the durable writes (queue, history, visitor record)
 //! that happen before any network attempt, and the local statistics.
 
-use nps_core::keymap::KeyMap;
-use serde::{Deserialize, Serialize};
-
 use super::*;
 
 thread_local! {
@@ -21,52 +18,117 @@ pub(super) fn preview_signal() -> Option<ArcRwSignal<Summary>> {
 /// per touchpoint (`nps-widget:tallies` holds `{"checkout": [c0, …, c10]}`).
 /// Counts, not answers: O(1) to update and to read, and nothing is dropped
 /// however many answers are recorded (an import through `record()` too).
-type Tallies = KeyMap<[u64; 11]>;
+type Tallies = Vec<(String, Tally)>;
 
 fn count(tallies: &mut Tallies, touchpoint: &str, score: u8) {
-    let mut tally = Tally::from_counts(tallies.get(touchpoint).copied().unwrap_or_default());
+    let at = match tallies.iter().position(|(t, _)| t == touchpoint) {
+        Some(at) => at,
+        None => {
+            tallies.push((touchpoint.to_owned(), Tally::new()));
+            tallies.len() - 1
+        }
+    };
     // `score` is 0..=10 (validated with the response).
-    let _ = tally.add(score);
-    tallies.insert(touchpoint.to_owned(), tally.counts());
+    let _ = tallies[at].1.add(score);
 }
 
-/// One answer as the first release listed it (`[{score, touchpoint, at}]`).
-#[derive(Deserialize)]
-struct Listed {
-    score: u8,
-    touchpoint: String,
+fn tallies_to_js(tallies: &Tallies) -> JsValue {
+    js::object_from(tallies.iter().map(|(touchpoint, tally)| {
+        let counts: Array = tally
+            .counts()
+            .iter()
+            .map(|c| JsValue::from_f64(*c as f64))
+            .collect();
+        (touchpoint.as_str(), counts.into())
+    }))
+}
+
+fn tallies_from_js(v: &JsValue) -> Option<Tallies> {
+    if !v.is_object() || Array::is_array(v) {
+        return None;
+    }
+    let mut tallies = Tallies::new();
+    for entry in Object::entries(v.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let list = entry.get(1);
+        if !Array::is_array(&list) || list.unchecked_ref::<Array>().length() != 11 {
+            return None;
+        }
+        let mut counts = [0; 11];
+        for (c, x) in counts.iter_mut().zip(list.unchecked_ref::<Array>().iter()) {
+            *c = js::as_u64(&x)?;
+        }
+        tallies.push((entry.get(0).as_string()?, Tally::from_counts(counts)));
+    }
+    Some(tallies)
+}
+
+/// The answers the first release listed (`[{score, touchpoint, at}]`).
+fn listed_from_js(v: &JsValue) -> Option<Vec<(String, u8)>> {
+    if !Array::is_array(v) {
+        return None;
+    }
+    v.unchecked_ref::<Array>()
+        .iter()
+        .map(|e| {
+            let score = js::get_u64(&e, "score").filter(|s| *s <= 10)?;
+            Some((js::get_str(&e, "touchpoint")?, score as u8))
+        })
+        .collect()
 }
 
 /// The tallies, with any answers listed by the first release (or by a tab
 /// still running it) counted once and moved into them.
 fn load_tallies() -> Tallies {
-    let mut tallies: Tallies = storage::load(TALLIES_KEY);
+    let mut tallies = storage::load(TALLIES_KEY, tallies_from_js);
     if storage::get(HISTORY_KEY).is_some() {
-        let listed: Vec<Listed> = storage::load(HISTORY_KEY);
-        for Listed { score, touchpoint } in listed.into_iter().filter(|l| l.score <= 10) {
+        for (touchpoint, score) in storage::load(HISTORY_KEY, listed_from_js) {
             count(&mut tallies, &touchpoint, score);
         }
-        storage::save(TALLIES_KEY, &tallies);
+        storage::save(TALLIES_KEY, &tallies_to_js(&tallies));
         storage::remove(HISTORY_KEY);
     }
     tallies
 }
 
 /// What this browser remembers between visits (`nps-widget:visitor`).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Visitor {
     pub(super) answered_at_ms: Option<u64>,
     pub(super) dismissed_at_ms: Option<u64>,
     pub(super) sample_draw: Option<f64>,
 }
 
+fn visitor_to_js(v: &Visitor) -> JsValue {
+    let o = obj();
+    let n = |x: Option<f64>| x.map(JsValue::from_f64).unwrap_or(JsValue::NULL);
+    set(&o, "answered_at_ms", &n(v.answered_at_ms.map(|x| x as f64)));
+    set(
+        &o,
+        "dismissed_at_ms",
+        &n(v.dismissed_at_ms.map(|x| x as f64)),
+    );
+    set(&o, "sample_draw", &n(v.sample_draw));
+    o.into()
+}
+
+fn visitor_from_js(v: &JsValue) -> Option<Visitor> {
+    if !v.is_object() {
+        return None;
+    }
+    Some(Visitor {
+        answered_at_ms: js::get_u64(v, "answered_at_ms"),
+        dismissed_at_ms: js::get_u64(v, "dismissed_at_ms"),
+        sample_draw: get(v, "sample_draw").as_f64(),
+    })
+}
+
 pub(super) fn load_visitor() -> Visitor {
-    storage::load(VISITOR_KEY)
+    storage::load(VISITOR_KEY, visitor_from_js)
 }
 
 pub(super) fn save_visitor(v: &Visitor) {
-    storage::save(VISITOR_KEY, v);
+    storage::save(VISITOR_KEY, &visitor_to_js(v));
 }
 
 /// Builds, validates and durably stores a response (queue, if an endpoint is
@@ -108,13 +170,13 @@ pub(super) fn record_answer(
     }
     let mut tallies = load_tallies();
     count(&mut tallies, &r.touchpoint, score);
-    storage::save(TALLIES_KEY, &tallies);
+    storage::save(TALLIES_KEY, &tallies_to_js(&tallies));
     let mut v = load_visitor();
     v.answered_at_ms = Some(now);
     save_visitor(&v);
 
     refresh_preview();
-    emit("response", &js::to_js(&r));
+    emit("response", &js::response_to_js(&r));
     if opts.endpoint.is_some() {
         schedule_flush(if pending >= opts.batch_size as usize {
             0
@@ -132,9 +194,9 @@ fn check(r: &Response) -> Result<(), String> {
 
 pub(super) fn summary(touchpoint: Option<&str>) -> Summary {
     let mut all = Tally::new();
-    for (t, counts) in load_tallies() {
+    for (t, tally) in load_tallies() {
         if touchpoint.is_none_or(|want| t == want) {
-            all.merge(&Tally::from_counts(counts));
+            all.merge(&tally);
         }
     }
     all.summary()
