@@ -42,7 +42,7 @@ pub enum Command {
 /// Options of `nps serve`.
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port; `localhost:PORT` and `:PORT` mean 127.0.0.1)
+    /// Address to listen on (port 0 picks a free port; localhost:PORT and :PORT mean 127.0.0.1)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     pub addr: SocketAddr,
     /// SQLite database file, created if missing
@@ -51,8 +51,13 @@ pub struct ServeArgs {
     /// Directory served at / (index.html, pkg/, www/)
     #[arg(long = "static", value_name = "DIR", default_value = ".")]
     pub static_dir: PathBuf,
-    /// Answer CORS for this origin, e.g. https://shop.example.com (repeatable)
-    #[arg(long = "allow-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+    /// Origins answered for CORS (`--allow-origin`, repeatable).
+    #[arg(
+        long = "allow-origin",
+        value_name = "ORIGIN",
+        value_parser = parse_origin,
+        help = "Answer CORS for this origin, e.g. https://shop.example.com (repeatable)"
+    )]
     pub allow_origins: Vec<String>,
     /// Answer CORS for every origin (demo only)
     #[arg(long)]
@@ -62,8 +67,8 @@ pub struct ServeArgs {
 /// Options of `nps score`.
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct ScoreArgs {
-    /// CSV with a header (needs a `score` column; optional touchpoint, answered_at, comment),
-    /// a JSON array or NDJSON of responses; `-` reads stdin
+    /// CSV with a header (needs a score column; optional touchpoint, answered_at, comment),
+    /// a JSON array or NDJSON of responses; pass - to read stdin
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Also score per touchpoint, day, week (ISO, 2026-W47) or month

@@ -1,5 +1,5 @@
 //! The router in-process (`tower::ServiceExt::oneshot`): no port, no child process. The real
-//! binary is tested in `serve.rs`; here each route's answers, down to the JSON bodies.
+//! binary is tested in `tests/serve.rs`; here each route's answers, down to the JSON bodies.
 
 mod common;
 

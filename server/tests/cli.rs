@@ -13,6 +13,12 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+fn assert_all_in(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part} in {text}");
+    }
+}
+
 #[test]
 fn help_lists_both_subcommands() {
     let out = nps(&["--help"]);
@@ -25,27 +31,27 @@ fn help_lists_both_subcommands() {
             "{sub} in {text}"
         );
     }
-    let serve = stdout(&nps(&["serve", "--help"]));
-    for flag in [
-        "--addr <ADDR>",
-        "--db <PATH>",
-        "--static <DIR>",
-        "--allow-origin <ORIGIN>",
-        "--allow-any-origin",
-        "[default: 127.0.0.1:8080]",
-        "[default: nps.sqlite]",
-    ] {
-        assert!(serve.contains(flag), "{flag} in {serve}");
-    }
-    let score = stdout(&nps(&["score", "--help"]));
-    for flag in [
-        "<FILE>",
-        "--by <KEY>",
-        "--json",
-        "touchpoint, day, week, month",
-    ] {
-        assert!(score.contains(flag), "{flag} in {score}");
-    }
+    assert_all_in(
+        &stdout(&nps(&["serve", "--help"])),
+        &[
+            "--addr <ADDR>",
+            "--db <PATH>",
+            "--static <DIR>",
+            "--allow-origin <ORIGIN>",
+            "--allow-any-origin",
+            "[default: 127.0.0.1:8080]",
+            "[default: nps.sqlite]",
+        ],
+    );
+    assert_all_in(
+        &stdout(&nps(&["score", "--help"])),
+        &[
+            "<FILE>",
+            "--by <KEY>",
+            "--json",
+            "touchpoint, day, week, month",
+        ],
+    );
 }
 
 #[test]
