@@ -9,42 +9,30 @@
 //! Exit codes: 0 success; 1 `serve` could not start (port in use, database not writable…);
 //! 2 usage error or `score` input error (missing file, no `score` column, empty file…).
 
-mod args;
-mod cal;
-mod db;
-mod score;
-mod serve;
-
 use std::io::Write;
 use std::process::ExitCode;
 
-use args::{Command, USAGE};
+use clap::Parser;
+use nps_server::cli::{Cli, Command};
+use nps_server::{score, serve};
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    let command = match args::parse(argv.iter().map(String::as_str)) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("nps: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    match command {
-        Command::Help => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
-        }
+    // Usage errors: clap prints them (naming the flag) and exits with 2.
+    match Cli::parse().command {
         Command::Version => {
             println!("nps {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        Command::Serve(a) => match serve::run(&a) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("nps serve: {e}");
-                ExitCode::from(1)
+        Command::Serve(a) => {
+            nps_server::init_tracing();
+            match serve::run(&a) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("nps serve: {e}");
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
         Command::Score(a) => match score::run(&a) {
             Ok(out) => {
                 if let Some(notice) = out.stderr {

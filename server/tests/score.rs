@@ -274,11 +274,13 @@ fn errors_name_the_file_and_the_fix() {
     let err = score_err(&[&bad_json]);
     assert!(err.contains("z.json: malformed JSON at line 2"), "{err}");
 
+    // Usage errors (clap's wording): they name the flag, the bad value and what is allowed.
     let err = score_err(&[&no_tp, "--by", "year"]);
+    assert!(err.contains("'year'") && err.contains("--by"), "{err}");
     assert!(
-        err.contains("--by must be touchpoint, day, week or month"),
+        err.contains("[possible values: touchpoint, day, week, month]"),
         "{err}"
     );
     let err = score_err(&[]);
-    assert!(err.contains("needs a FILE"), "{err}");
+    assert!(err.contains("<FILE>"), "{err}");
 }

@@ -1,6 +1,7 @@
-//! Keeps the static file server from publishing what it should not: the database itself (with
-//! the defaults `--static .` and `--db nps.sqlite` it sits inside the served folder) and hidden
-//! files and folders (`.git/`, `.env`).
+//! Static files: everything that is not an API route is served from `--static DIR`, except
+//! what must never be published — the database itself (with the defaults `--static .` and
+//! `--db nps.sqlite` it sits inside the served folder) and hidden files and folders (`.git/`,
+//! `.env`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,6 +10,19 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::services::ServeDir;
+
+/// Serves `static_dir` for every request no route of `router` matched, with [`guard_static`]
+/// in front (it sees the API routes too, and lets them pass: none is hidden or the database).
+pub fn with_static_files(router: Router, static_dir: &Path, db: &Path) -> Router {
+    router
+        .fallback_service(ServeDir::new(static_dir))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(Guard::new(static_dir, db)),
+            guard_static,
+        ))
+}
 
 /// What the static server must refuse.
 #[derive(Debug)]

@@ -1,0 +1,269 @@
+//! The command line of `nps` (clap derive): two subcommands, `serve` and `score`.
+//!
+//! ```text
+//! nps serve [--addr 127.0.0.1:8080] [--db nps.sqlite] [--static DIR]
+//!           [--allow-origin ORIGIN]... [--allow-any-origin]
+//! nps score FILE [--by touchpoint|day|week|month] [--json]
+//! nps --help | --version
+//! ```
+//!
+//! Usage errors are clap's: they name the flag and the bad value, and exit with status 2.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// nps — reference receiver and scoring CLI for nps-widget
+#[derive(Debug, Parser)]
+#[command(
+    name = "nps",
+    version,
+    propagate_version = true,
+    subcommand_required = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Run the reference receiver: POST /v1/responses into SQLite, summary, CSV export, static files
+    Serve(ServeArgs),
+    /// Score a CSV, JSON array or NDJSON export of responses
+    Score(ScoreArgs),
+    /// Print the version (same as --version)
+    #[command(hide = true)]
+    Version,
+}
+
+/// Options of `nps serve`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; localhost:PORT and :PORT mean 127.0.0.1)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
+    pub addr: SocketAddr,
+    /// SQLite database file, created if missing
+    #[arg(long, value_name = "PATH", default_value = "nps.sqlite")]
+    pub db: PathBuf,
+    /// Directory served at / (index.html, pkg/, www/)
+    #[arg(long = "static", value_name = "DIR", default_value = ".")]
+    pub static_dir: PathBuf,
+    /// Origins answered for CORS (`--allow-origin`, repeatable).
+    #[arg(
+        long = "allow-origin",
+        value_name = "ORIGIN",
+        value_parser = parse_origin,
+        help = "Answer CORS for this origin, e.g. https://shop.example.com (repeatable)"
+    )]
+    pub allow_origins: Vec<String>,
+    /// Answer CORS for every origin (demo only)
+    #[arg(long)]
+    pub allow_any_origin: bool,
+}
+
+/// Options of `nps score`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct ScoreArgs {
+    /// CSV with a header (needs a score column; optional touchpoint, answered_at, comment),
+    /// a JSON array or NDJSON of responses; pass - to read stdin
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Also score per touchpoint, day, week (ISO, 2026-W47) or month
+    #[arg(long, value_name = "KEY")]
+    pub by: Option<GroupBy>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How `nps score` groups rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    Touchpoint,
+    Day,
+    Week,
+    Month,
+}
+
+impl GroupBy {
+    /// The name on the command line (`--by week`) and in the output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Touchpoint => "touchpoint",
+            GroupBy::Day => "day",
+            GroupBy::Week => "week",
+            GroupBy::Month => "month",
+        }
+    }
+}
+
+/// Accepts `HOST:PORT` with an IP host, or `localhost:PORT`, or a bare `:PORT` (127.0.0.1).
+///
+/// # Errors
+/// What is expected, for clap to print after the flag and the value.
+pub fn parse_addr(v: &str) -> Result<SocketAddr, String> {
+    if let Ok(a) = v.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    let local = |p: &str| {
+        p.parse::<u16>()
+            .ok()
+            .map(|port| SocketAddr::from(([127, 0, 0, 1], port)))
+    };
+    v.strip_prefix("localhost:")
+        .or_else(|| v.strip_prefix(':'))
+        .and_then(local)
+        .ok_or_else(|| "expected IP:PORT such as 127.0.0.1:8080 or 0.0.0.0:8080".to_string())
+}
+
+/// An origin is `scheme://host[:port]` without path; a trailing `/` is tolerated and removed.
+///
+/// # Errors
+/// What is expected, for clap to print after the flag and the value.
+pub fn parse_origin(v: &str) -> Result<String, String> {
+    let trimmed = v.strip_suffix('/').unwrap_or(v);
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains('/') && !host.contains(' ') => {
+            Ok(trimmed.to_string())
+        }
+        _ => Err("expected an origin such as https://shop.example.com or \
+                  http://localhost:3000 (scheme, host, optional port; no path)"
+            .to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::error::ErrorKind;
+    use clap::CommandFactory;
+
+    fn p(s: &str) -> Result<Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("nps").chain(s.split_whitespace())).map(|c| c.command)
+    }
+
+    fn err(s: &str) -> String {
+        p(s).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_defaults() {
+        let Ok(Command::Serve(a)) = p("serve") else {
+            panic!("expected serve")
+        };
+        assert_eq!(a.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(a.db, PathBuf::from("nps.sqlite"));
+        assert_eq!(a.static_dir, PathBuf::from("."));
+        assert!(a.allow_origins.is_empty());
+        assert!(!a.allow_any_origin);
+    }
+
+    #[test]
+    fn serve_all_flags_both_spellings() {
+        let got = p(
+            "serve --addr=0.0.0.0:9000 --db x.db --static=www --allow-origin https://a.example \
+                     --allow-origin=http://localhost:3000/ --allow-any-origin",
+        )
+        .unwrap();
+        let want = Command::Serve(ServeArgs {
+            addr: "0.0.0.0:9000".parse().unwrap(),
+            db: "x.db".into(),
+            static_dir: "www".into(),
+            allow_origins: vec!["https://a.example".into(), "http://localhost:3000".into()],
+            allow_any_origin: true,
+        });
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn serve_addr_shorthands() {
+        for (input, want) in [("localhost:81", "127.0.0.1:81"), (":82", "127.0.0.1:82")] {
+            let Ok(Command::Serve(a)) = p(&format!("serve --addr {input}")) else {
+                panic!("expected serve for {input}")
+            };
+            assert_eq!(a.addr.to_string(), want);
+        }
+    }
+
+    #[test]
+    fn serve_errors_name_the_argument() {
+        let e = err("serve --addr nope");
+        assert!(e.contains("'nope'") && e.contains("--addr"), "{e}");
+        assert!(e.contains("expected IP:PORT such as 127.0.0.1:8080"), "{e}");
+        let e = err("serve --db");
+        assert!(e.contains("--db"), "{e}");
+        let e = err("serve --allow-origin shop.example.com");
+        assert!(
+            e.contains("'shop.example.com'") && e.contains("--allow-origin"),
+            "{e}"
+        );
+        assert!(e.contains("expected an origin"), "{e}");
+        let e = err("serve --port 1");
+        assert!(e.contains("'--port'"), "{e}");
+    }
+
+    #[test]
+    fn score_args() {
+        assert_eq!(
+            p("score a.csv --by week --json").unwrap(),
+            Command::Score(ScoreArgs {
+                file: "a.csv".into(),
+                by: Some(GroupBy::Week),
+                json: true
+            })
+        );
+        assert_eq!(
+            p("score --by=month -").unwrap(),
+            Command::Score(ScoreArgs {
+                file: "-".into(),
+                by: Some(GroupBy::Month),
+                json: false
+            })
+        );
+    }
+
+    #[test]
+    fn score_errors() {
+        let e = err("score");
+        assert!(e.contains("<FILE>"), "{e}");
+        let e = err("score a.csv --by year");
+        assert!(e.contains("'year'") && e.contains("--by"), "{e}");
+        assert!(
+            e.contains("[possible values: touchpoint, day, week, month]"),
+            "{e}"
+        );
+        let e = err("score a.csv b.csv");
+        assert!(e.contains("'b.csv'"), "{e}");
+    }
+
+    #[test]
+    fn top_level() {
+        assert_eq!(p("--help").unwrap_err().kind(), ErrorKind::DisplayHelp);
+        assert_eq!(
+            p("--version").unwrap_err().kind(),
+            ErrorKind::DisplayVersion
+        );
+        assert_eq!(p("version").unwrap(), Command::Version);
+        assert!(p("").is_err());
+        assert!(err("frobnicate").contains("'frobnicate'"));
+    }
+
+    #[test]
+    fn by_names_match_clap_values() {
+        for by in GroupBy::value_variants() {
+            let name = by.to_possible_value().unwrap();
+            assert_eq!(name.get_name(), by.as_str());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! [`AppError`]: the one error type of the request handlers, and the JSON bodies clients get
+//! for it (docs/contract.md §4): `{"error": "...", "field": "responses[0].score"}`.
+//!
+//! Client errors (400, 413) say what to fix and name the field. Internal failures (SQLite,
+//! I/O, a panicked blocking task) are logged in full through `tracing` and answered with a
+//! generic 500 that carries none of their text.
+
+use axum::extract::rejection::QueryRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use super::ingest::MAX_REQUEST_BYTES;
+use crate::db::ExportError;
+
+/// What clients read in the body of a 500.
+pub const INTERNAL_ERROR_MESSAGE: &str =
+    "internal server error; the details are in the server's log";
+
+/// Why a request failed.
+#[derive(Debug)]
+pub enum AppError {
+    /// 400: the request is malformed; `field` names what to fix (`responses[0].score`, `body`,
+    /// `Content-Type`, `from`, `query`…).
+    BadRequest { error: String, field: String },
+    /// 413: the body is larger than [`MAX_REQUEST_BYTES`].
+    PayloadTooLarge,
+    /// 500: the database or the runtime failed. Logged, never shown to the client.
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl AppError {
+    /// A 400 naming `field`.
+    pub fn bad_request(field: &str, error: impl Into<String>) -> AppError {
+        AppError::BadRequest {
+            error: error.into(),
+            field: field.to_string(),
+        }
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The `error` and `field` of the JSON body.
+    fn body(&self) -> (String, Option<&str>) {
+        match self {
+            AppError::BadRequest { error, field } => (error.clone(), Some(field)),
+            AppError::PayloadTooLarge => (
+                format!(
+                    "request body is larger than {MAX_REQUEST_BYTES} bytes (1 MiB); send smaller \
+                     batches (at most {} responses, {} bytes)",
+                    nps_core::wire::MAX_RESPONSES,
+                    nps_core::wire::MAX_BODY_BYTES
+                ),
+                Some("body"),
+            ),
+            AppError::Internal(_) => (INTERNAL_ERROR_MESSAGE.to_string(), None),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (error, field) = self.body();
+        match &self {
+            AppError::Internal(source) => tracing::error!(error = %source, "internal error"),
+            _ => tracing::info!(
+                status = status.as_u16(),
+                field = field.unwrap_or_default(),
+                "refused: {error}"
+            ),
+        }
+        (
+            status,
+            Json(ErrorBody {
+                error: &error,
+                field,
+            }),
+        )
+            .into_response()
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+impl From<ExportError> for AppError {
+    fn from(e: ExportError) -> Self {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(e: QueryRejection) -> Self {
+        AppError::bad_request(
+            "query",
+            format!("bad query string: {e}; use ?touchpoint=NAME&from=DATE&to=DATE"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    async fn json_of(e: AppError) -> (StatusCode, serde_json::Value) {
+        let r = e.into_response();
+        let status = r.status();
+        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn bodies() {
+        let (s, v) = json_of(AppError::bad_request("from", "from must be…")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            v,
+            serde_json::json!({"error": "from must be…", "field": "from"})
+        );
+
+        let (s, v) = json_of(AppError::PayloadTooLarge).await;
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(v["field"], "body");
+        assert!(v["error"].as_str().unwrap().contains("1048576"), "{v}");
+
+        let sql = rusqlite::Error::InvalidColumnName("secret_column".into());
+        let (s, v) = json_of(AppError::from(sql)).await;
+        assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(v, serde_json::json!({"error": INTERNAL_ERROR_MESSAGE}));
+    }
+}

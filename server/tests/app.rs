@@ -1,0 +1,316 @@
+//! The router in-process (`tower::ServiceExt::oneshot`): no port, no child process. The real
+//! binary is tested in `tests/serve.rs`; here each route's answers, down to the JSON bodies.
+
+mod common;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use common::batch;
+use http_body_util::BodyExt;
+use nps_server::cli::ServeArgs;
+use nps_server::db::Db;
+use nps_server::serve::error::INTERNAL_ERROR_MESSAGE;
+use nps_server::serve::{app, AppState, MAX_REQUEST_BYTES};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// A router over a fresh database inside its static folder (as with `cd site && nps serve`).
+struct TestApp {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    router: Router,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    fn new() -> TestApp {
+        TestApp::with(|_| {})
+    }
+
+    fn with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<title>demo</title>").unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join(".git/config"), "secret").unwrap();
+        let mut args = ServeArgs {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            db: dir.path().join("nps.sqlite"),
+            static_dir: dir.path().to_path_buf(),
+            allow_origins: Vec::new(),
+            allow_any_origin: false,
+        };
+        configure(&mut args);
+        let router = app(AppState::new(Db::open(&args.db).unwrap()), &args);
+        TestApp {
+            db: args.db,
+            dir,
+            router,
+        }
+    }
+
+    async fn send(&self, req: Request<Body>) -> Answer {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, uri: &str) -> Answer {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn post(&self, body: impl Into<Body>) -> Answer {
+        let req = Request::post("/v1/responses")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.into())
+            .unwrap();
+        self.send(req).await
+    }
+}
+
+fn sample() -> String {
+    batch(
+        "b-1",
+        &[
+            ("r1", 10, "checkout", "2026-11-22T09:00:00Z"),
+            ("r2", 3, "delivery", "2026-11-23T09:00:00Z"),
+            ("r1", 10, "checkout", "2026-11-22T09:00:00Z"),
+        ],
+    )
+}
+
+#[tokio::test]
+async fn post_accepts_then_counts_duplicates() {
+    let app = TestApp::new();
+    let first = app.post(sample()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    assert_eq!(first.json(), json!({"accepted": 2, "duplicates": 1}));
+    let again = app.post(sample()).await;
+    assert_eq!(again.json(), json!({"accepted": 0, "duplicates": 3}));
+}
+
+#[tokio::test]
+async fn malformed_body_is_400_naming_the_field() {
+    let app = TestApp::new();
+    let bad = sample().replace("\"score\":3", "\"score\":11");
+    let r = app.post(bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r
+        .header("content-type")
+        .is_some_and(|ct| ct.starts_with("application/json")));
+    assert_eq!(
+        r.json(),
+        json!({
+            "error": "responses[1].score: must be an integer from 0 to 10, got 11",
+            "field": "responses[1].score"
+        })
+    );
+    let r = app.post("not json at all").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["field"], "body");
+
+    let form = Request::post("/v1/responses")
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+        .body(Body::from(sample()))
+        .unwrap();
+    let r = app.send(form).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["field"], "Content-Type");
+}
+
+#[tokio::test]
+async fn body_over_the_limit_is_413() {
+    let app = TestApp::new();
+    let r = app.post(vec![b' '; MAX_REQUEST_BYTES + 1]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let v = r.json();
+    assert_eq!(v["field"], "body");
+    assert!(v["error"].as_str().unwrap().contains("1048576"), "{v}");
+}
+
+#[tokio::test]
+async fn cors_preflight_for_an_allowed_origin_only() {
+    let app = TestApp::with(|a| a.allow_origins = vec!["https://shop.example.com".into()]);
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/v1/responses")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let ok = app.send(preflight("https://shop.example.com")).await;
+    assert!(ok.status.is_success(), "{}", ok.status);
+    assert_eq!(
+        ok.header("access-control-allow-origin"),
+        Some("https://shop.example.com")
+    );
+    assert!(ok
+        .header("access-control-allow-methods")
+        .is_some_and(|m| m.contains("POST")));
+    assert!(ok
+        .header("access-control-allow-headers")
+        .is_some_and(|h| h.to_ascii_lowercase().contains("content-type")));
+
+    let other = app.send(preflight("https://evil.example.net")).await;
+    assert_eq!(other.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn summary_with_filters() {
+    let app = TestApp::new();
+    assert_eq!(app.post(sample()).await.status, StatusCode::OK);
+    let all = app.get("/v1/summary").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let v = all.json();
+    assert_eq!(
+        [
+            &v["n"],
+            &v["promoters"],
+            &v["detractors"],
+            &v["nps"],
+            &v["band"]
+        ],
+        [
+            &json!(2),
+            &json!(1),
+            &json!(1),
+            &json!(0.0),
+            &json!("critical")
+        ]
+    );
+    let v = app.get("/v1/summary?touchpoint=checkout").await.json();
+    assert_eq!((&v["n"], &v["band"]), (&json!(1), &json!("excellent")));
+    let v = app.get("/v1/summary?from=2026-11-23&to=").await.json();
+    assert_eq!(v["n"], 1);
+    let bad = app.get("/v1/summary?to=2026-02-30").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["field"], "to");
+}
+
+#[tokio::test]
+async fn csv_export() {
+    let app = TestApp::new();
+    app.post(sample()).await;
+    let r = app.get("/v1/responses.csv?touchpoint=checkout").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_eq!(
+        r.text(),
+        "id,score,comment,touchpoint,locale,answered_at,page,properties\r\n\
+         r1,10,,checkout,en,2026-11-22T09:00:00Z,https://shop.example.com/checkout,\
+         \"{\"\"items\"\":2,\"\"order_id\"\":\"\"A-r1\"\",\"\"vip\"\":false}\"\r\n"
+    );
+}
+
+#[tokio::test]
+async fn static_files_but_never_the_database_or_dotfiles() {
+    let app = TestApp::new();
+    let index = app.get("/").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert_eq!(index.text(), "<title>demo</title>");
+    assert_eq!(app.get("/healthz").await.text(), "ok");
+    assert!(
+        app.db.starts_with(app.dir.path()),
+        "the db is inside --static"
+    );
+    for hidden in [
+        "/nps.sqlite",
+        "/%6eps.sqlite",
+        "/./nps.sqlite",
+        "/.git/config",
+        "/missing.js",
+    ] {
+        assert_eq!(
+            app.get(hidden).await.status,
+            StatusCode::NOT_FOUND,
+            "{hidden}"
+        );
+    }
+    assert_eq!(
+        app.get("/v1/responses").await.status,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+}
+
+/// A `MakeWriter` that keeps what the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn database_failure_is_a_generic_500_and_the_details_go_to_the_log() {
+    let log = Captured::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // The test runtime is single-threaded: the handlers log on this thread.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::new();
+    rusqlite::Connection::open(&app.db)
+        .unwrap()
+        .execute_batch("DROP TABLE responses")
+        .unwrap();
+    for answer in [
+        app.post(sample()).await,
+        app.get("/v1/summary").await,
+        app.get("/v1/responses.csv").await,
+    ] {
+        assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(answer.json(), json!({"error": INTERNAL_ERROR_MESSAGE}));
+        assert!(
+            !answer.text().contains("no such table"),
+            "{}",
+            answer.text()
+        );
+    }
+    let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("no such table: responses"), "{log}");
+}
