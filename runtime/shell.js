@@ -1,8 +1,10 @@
-// nps-widget shell, shared by the loader (nps-widget.js) and the ES module (index.js):
-// the browser I/O that is far smaller in JavaScript than as wasm closures — timers, fetch,
-// page events, the on()/off() handlers. Every decision (what to send, backoff, retry or
-// dead letter, eligibility, what a key means) is made in the wasm, which calls
-// schedule/emit/arm/disarm/keys.
+// nps-widget shell, shared by the loader (loader.js) and the ES module (index.js): the browser
+// I/O that is far smaller in JavaScript than as wasm closures — timers, fetch, page events, the
+// on()/off() handlers. Every decision (what to send, backoff, retry or dead letter,
+// eligibility, what a key means) is made in the wasm, which calls schedule/emit/arm/disarm/keys.
+// esbuild bundles it with the wasm-bindgen glue into pkg/nps_widget.js.
+import { P } from './api.js';
+
 const EVENTS = ['shown', 'response', 'sent', 'dismissed', 'error'];
 
 // The one definition of <nps-survey> (loader and ES module): on connect, its attributes
@@ -20,7 +22,7 @@ export function defineSurvey(mount) {
   });
 }
 
-export function connectShell(m, P) {
+export function connectShell(m) {
   const listeners = [];
   let timer = 0, due = Infinity, busy = null, triggers = [];
 
