@@ -18,6 +18,8 @@ use std::time::Instant;
 mod bench;
 mod size;
 mod sys;
+#[cfg(test)]
+mod wasm_ld;
 
 use sys::{cmd, output, root, run, Failed};
 
