@@ -32,9 +32,10 @@ impl FakeToolchain {
         FakeToolchain { dir }
     }
 
-    fn link(&self, args: &[&str]) -> Output {
+    /// Runs the wrapper with these arguments (separated by white space).
+    fn link(&self, args: &str) -> Output {
         Command::new(root().join("xtask/wasm-ld"))
-            .args(args)
+            .args(words(args))
             .env("RUSTC", self.dir.join("rustc"))
             .output()
             .expect("xtask/wasm-ld runs")
@@ -53,6 +54,10 @@ impl Drop for FakeToolchain {
     }
 }
 
+fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(String::from).collect()
+}
+
 fn script(path: &std::path::Path, body: &str) {
     fs::write(path, format!("#!/bin/sh\n{body}")).unwrap();
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
@@ -61,50 +66,20 @@ fn script(path: &std::path::Path, body: &str) {
 #[test]
 fn drops_the_wasm_streams_exports_and_passes_the_rest() {
     let t = FakeToolchain::new("filter");
-    let out = t.link(&[
-        "-flavor",
-        "wasm",
-        "--export",
-        "init",
-        "--export",
-        "__wbg_intounderlyingsource_free",
-        "--export",
-        "intounderlyingbytesource_start",
-        "--export",
-        "__wbg_into_underlying_sink_write",
-        "--export",
-        "takeBatch",
-        "lib.o",
-        "-o",
-        "out.wasm",
-    ]);
-    assert!(out.status.success(), "{out:?}");
-    assert_eq!(
-        t.linked().expect("rust-lld ran"),
-        [
-            "-flavor",
-            "wasm",
-            "--export",
-            "init",
-            "--export",
-            "takeBatch",
-            "lib.o",
-            "-o",
-            "out.wasm"
-        ]
+    let out = t.link(
+        "-flavor wasm --export init --export __wbg_intounderlyingsource_free \
+         --export intounderlyingbytesource_start --export __wbg_into_underlying_sink_write \
+         --export takeBatch lib.o -o out.wasm",
     );
+    assert!(out.status.success(), "{out:?}");
+    let passed = "-flavor wasm --export init --export takeBatch lib.o -o out.wasm";
+    assert_eq!(t.linked(), Some(words(passed)));
 }
 
 #[test]
 fn a_response_file_fails_with_a_message_and_links_nothing() {
     let t = FakeToolchain::new("response-file");
-    let out = t.link(&[
-        "-flavor",
-        "wasm",
-        "@/tmp/linker-arguments",
-        "-o",
-        "out.wasm",
-    ]);
+    let out = t.link("-flavor wasm @/tmp/linker-arguments -o out.wasm");
     assert!(!out.status.success(), "a response file must fail: {out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
