@@ -28,8 +28,9 @@ extern "C" {
     /// Remove the auto-show triggers.
     #[wasm_bindgen(method)]
     fn disarm(this: &Host);
-    /// Page-level Escape for the open popup/modal (its host element), or
-    /// none (`undefined`) once it closes.
+    /// Page-level keys for the open popup/modal (its host element): pressed
+    /// with nothing on the page focused, they are passed on to the prompt,
+    /// whose handler reads them; none (`undefined`) once it closes.
     #[wasm_bindgen(method)]
     fn keys(this: &Host, prompt: Option<Element>);
 }
@@ -69,8 +70,9 @@ pub fn disarm() {
     with(|h| h.disarm());
 }
 
-/// While a popup or modal is open (`Some(its host element)`), the shell
-/// dismisses it on an Escape pressed when nothing on the page has focus;
+/// While a popup or modal is open (`Some(its host element)`), the shell passes
+/// a key pressed when nothing on the page has focus on to the prompt (so
+/// Escape closes it: [`crate::widget::state::KeyAction::of`] decides);
 /// `None` removes that listener.
 pub fn keys(prompt: Option<Element>) {
     with(|h| h.keys(prompt));

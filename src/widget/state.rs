@@ -18,15 +18,37 @@ pub enum Phase {
     Dismissed,
 }
 
-/// What a key press in the prompt means.
+/// What a key press in the prompt means: [`KeyAction::of`] is the one place
+/// where key names are read (the page-level listener of the shell forwards
+/// keys to the prompt instead of matching them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyAction {
     /// Move the roving focus to this score (0..=10).
     Focus(u8),
-    /// Choose the focused score.
-    Choose,
+    /// Choose this score (the focused radio's).
+    Choose(u8),
     /// Close the prompt.
     Dismiss,
+}
+
+impl KeyAction {
+    /// Interprets a key (`KeyboardEvent.key`) pressed while the radio of score
+    /// `on` has focus, or anywhere else in the prompt (`None`: only closing
+    /// applies there; Enter and Space keep their own meaning).
+    pub fn of(key: &str, on: Option<u8>) -> Option<KeyAction> {
+        if matches!(key, "Escape" | "Esc") {
+            return Some(KeyAction::Dismiss);
+        }
+        let from = on?.min(10);
+        Some(match key {
+            "ArrowRight" | "ArrowDown" => KeyAction::Focus(if from == 10 { 0 } else { from + 1 }),
+            "ArrowLeft" | "ArrowUp" => KeyAction::Focus(if from == 0 { 10 } else { from - 1 }),
+            "Home" => KeyAction::Focus(0),
+            "End" => KeyAction::Focus(10),
+            "Enter" | " " | "Spacebar" => KeyAction::Choose(from),
+            _ => return None,
+        })
+    }
 }
 
 /// A submitted answer: the score and the trimmed comment (None when blank).
@@ -128,20 +150,6 @@ impl SurveyState {
                 self.chars = nps_core::char_count(text);
             }
         }
-    }
-
-    /// Interprets a key (`KeyboardEvent.key`) pressed while `from` has focus.
-    pub fn key(&self, key: &str, from: u8) -> Option<KeyAction> {
-        let from = from.min(10);
-        Some(match key {
-            "ArrowRight" | "ArrowDown" => KeyAction::Focus(if from == 10 { 0 } else { from + 1 }),
-            "ArrowLeft" | "ArrowUp" => KeyAction::Focus(if from == 0 { 10 } else { from - 1 }),
-            "Home" => KeyAction::Focus(0),
-            "End" => KeyAction::Focus(10),
-            "Enter" | " " | "Spacebar" => KeyAction::Choose,
-            "Escape" | "Esc" => KeyAction::Dismiss,
-            _ => return None,
-        })
     }
 
     /// Moves the roving focus (used for the Tab stop before anything is chosen).
@@ -249,17 +257,38 @@ mod tests {
 
     #[test]
     fn arrow_keys_wrap_and_home_end_jump() {
-        let s = SurveyState::new();
-        assert_eq!(s.key("ArrowRight", 0), Some(KeyAction::Focus(1)));
-        assert_eq!(s.key("ArrowDown", 10), Some(KeyAction::Focus(0)));
-        assert_eq!(s.key("ArrowLeft", 0), Some(KeyAction::Focus(10)));
-        assert_eq!(s.key("ArrowUp", 5), Some(KeyAction::Focus(4)));
-        assert_eq!(s.key("Home", 7), Some(KeyAction::Focus(0)));
-        assert_eq!(s.key("End", 2), Some(KeyAction::Focus(10)));
-        assert_eq!(s.key("Enter", 2), Some(KeyAction::Choose));
-        assert_eq!(s.key(" ", 2), Some(KeyAction::Choose));
-        assert_eq!(s.key("Escape", 2), Some(KeyAction::Dismiss));
-        assert_eq!(s.key("a", 2), None);
+        let key = |k, on| KeyAction::of(k, Some(on));
+        assert_eq!(key("ArrowRight", 0), Some(KeyAction::Focus(1)));
+        assert_eq!(key("ArrowDown", 10), Some(KeyAction::Focus(0)));
+        assert_eq!(key("ArrowLeft", 0), Some(KeyAction::Focus(10)));
+        assert_eq!(key("ArrowUp", 5), Some(KeyAction::Focus(4)));
+        assert_eq!(key("Home", 7), Some(KeyAction::Focus(0)));
+        assert_eq!(key("End", 2), Some(KeyAction::Focus(10)));
+        assert_eq!(key("Enter", 2), Some(KeyAction::Choose(2)));
+        assert_eq!(key(" ", 2), Some(KeyAction::Choose(2)));
+        assert_eq!(key("Spacebar", 2), Some(KeyAction::Choose(2)));
+        assert_eq!(key("Escape", 2), Some(KeyAction::Dismiss));
+        assert_eq!(key("a", 2), None);
+    }
+
+    /// The whole key table: on a radio and anywhere else in the prompt (the
+    /// comment box, the buttons, or the prompt itself when the shell forwards
+    /// a key pressed with nothing focused on the page).
+    #[test]
+    fn key_table() {
+        for on in [None, Some(0), Some(7), Some(10)] {
+            assert_eq!(KeyAction::of("Escape", on), Some(KeyAction::Dismiss));
+            assert_eq!(KeyAction::of("Esc", on), Some(KeyAction::Dismiss));
+            for other in ["a", "Tab", "Shift", "escape", "Backspace", ""] {
+                assert_eq!(KeyAction::of(other, on), None, "{other:?} on {on:?}");
+            }
+        }
+        for k in ["ArrowRight", "ArrowUp", "Home", "End", "Enter", " "] {
+            assert_eq!(KeyAction::of(k, None), None, "{k:?} off the radios");
+            assert!(KeyAction::of(k, Some(4)).is_some(), "{k:?} on a radio");
+        }
+        let choose_ten = Some(KeyAction::Choose(10));
+        assert_eq!(KeyAction::of("Enter", Some(42)), choose_ten);
     }
 
     #[test]

@@ -177,24 +177,19 @@ impl Events {
     }
 
     /// Whether the key did something (its default action is then prevented).
+    /// What it means is [`KeyAction::of`]'s to say.
     fn key(&self, key: &str, target: Element) -> bool {
-        let from = radio_score(&target);
-        let action = match from {
-            Some(from) => self.state.with_untracked(|s| s.key(key, from)),
-            None if key == "Escape" || key == "Esc" => Some(KeyAction::Dismiss),
-            None => None,
-        };
-        match (action, from) {
-            (Some(KeyAction::Focus(to)), Some(_)) => {
+        match KeyAction::of(key, radio_score(&target)) {
+            Some(KeyAction::Focus(to)) => {
                 self.state.write().set_focus(to);
                 let mut selector = String::from("[role=radio]:nth-child(");
                 nps_core::push_u64(&mut selector, u64::from(to) + 1);
                 selector.push(')');
                 focus_in(&target, &selector);
             }
-            (Some(KeyAction::Choose), Some(from)) => self.choose(from, target),
-            (Some(KeyAction::Dismiss), _) => self.close(),
-            _ => return false,
+            Some(KeyAction::Choose(score)) => self.choose(score, target),
+            Some(KeyAction::Dismiss) => self.close(),
+            None => return false,
         }
         true
     }

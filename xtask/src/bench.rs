@@ -11,7 +11,7 @@ use crate::sys::{cmd, output, root, run, Failed};
 const SCORE_ROWS: u64 = 1_000_000;
 
 pub fn run_all() -> Result<(), Failed> {
-    crate::build_pkg()?;
+    crate::build_pkg(crate::Build::Release)?;
     crate::size::report()?;
     let nps = crate::build_server()?;
     crate::ensure_chromium()?;

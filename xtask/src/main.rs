@@ -18,6 +18,8 @@ use std::time::Instant;
 mod bench;
 mod size;
 mod sys;
+#[cfg(test)]
+mod wasm_ld;
 
 use sys::{cmd, output, root, run, Failed};
 
@@ -27,6 +29,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   build    build pkg/ (wasm, glue, loader, types) and print the size report
+           --plain: no linker wrapper, no interface rewrite, no wasm-opt, no minifying
+           (for bisecting a miscompile; the size budget is not enforced)
   demo     build pkg/ and the `nps` binary, then run `nps serve` on 127.0.0.1:8080 (db: nps.sqlite)
   test     every check: fmt, clippy (host + wasm32), native tests, browser tests, e2e, size budget
   bench    size report, load time of the prompt in headless Chromium, `nps score` rows per second
@@ -35,7 +39,14 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("build") => build_pkg().and_then(|()| size::report_and_check()),
+        Some("build") => match args.get(1).map(String::as_str) {
+            None => build_pkg(Build::Release).and_then(|()| size::report_and_check()),
+            Some("--plain") => build_pkg(Build::Plain).and_then(|()| size::report().map(drop)),
+            Some(other) => {
+                eprintln!("xtask build: unknown option {other}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         Some("demo") => demo(),
         Some("test") => test(),
         Some("bench") => bench::run_all(),
@@ -133,8 +144,8 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("target"))
 }
 
-/// How esbuild minifies what a visitor downloads.
-const ESBUILD: [&str; 3] = ["--minify", "--target=es2020", "--log-level=warning"];
+/// How esbuild bundles the runtime JavaScript (`--minify` added for what ships).
+const ESBUILD_FLAGS: [&str; 2] = ["--target=es2020", "--log-level=warning"];
 
 /// The wasm features rustc 1.95 enables for wasm32-unknown-unknown (binaryen must be told).
 const WASM_FEATURES: [&str; 6] = [
@@ -146,14 +157,27 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
+/// How pkg/ is built (docs/build.md).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Build {
+    /// What ships: xtask/wasm-ld, wasm-opt with short interface names, xtask/interface.mjs,
+    /// minified JavaScript.
+    Release,
+    /// The same Rust and the same release profile, everything after rustc left out: plain
+    /// rust-lld, the wasm-bindgen output as it is, no wasm-opt, JavaScript bundled but not
+    /// minified. Its own target directory, so the release build's cache stays warm.
+    Plain,
+}
+
 /// Build pkg/: release wasm → wasm-bindgen (web) → wasm-opt -Oz with short interface names →
-/// loader, one ES module (glue + I/O shell), ES entry, types.
-fn build_pkg() -> Result<(), Failed> {
+/// loader, one ES module (glue + I/O shell), ES entry, types. Every step is in docs/build.md.
+fn build_pkg(build: Build) -> Result<(), Failed> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     ensure_npm()?;
     let root = root();
-    run(cmd("cargo").args([
+    let mut cargo = cmd("cargo");
+    cargo.args([
         "build",
         "--release",
         "--target",
@@ -161,12 +185,23 @@ fn build_pkg() -> Result<(), Failed> {
         "-p",
         "nps-widget",
         "--lib",
-    ]))?;
+    ]);
+    let target = match build {
+        Build::Release => target_dir(),
+        Build::Plain => {
+            let plain = target_dir().join("plain");
+            // Overrides the linker of .cargo/config.toml (the environment wins over the file);
+            // rustc finds its own rust-lld.
+            cargo
+                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "rust-lld")
+                .env("CARGO_TARGET_DIR", &plain);
+            plain
+        }
+    };
+    run(&mut cargo)?;
     let pkg = root.join("pkg");
     let _ = fs::remove_dir_all(&pkg);
-    let wasm = target_dir()
-        .join(WASM_TARGET)
-        .join("release/nps_widget.wasm");
+    let wasm = target.join(WASM_TARGET).join("release/nps_widget.wasm");
     // Both callers pass the wasm's URL (no default path), and every browser that runs this wasm
     // has TextEncoder.encodeInto (no fallback): 76 B brotli of glue less.
     run(cmd("wasm-bindgen")
@@ -176,12 +211,24 @@ fn build_pkg() -> Result<(), Failed> {
             "--omit-default-module-path",
             "--encode-into",
             "always",
-            // Our types are www/pkg-src/index.d.ts; the glue's own would name minified exports.
+            // Our types are runtime/index.d.ts; the glue's own would name minified exports.
             "--no-typescript",
             "--out-dir",
         ])
         .arg(&pkg)
         .arg(&wasm))?;
+    if build == Build::Release {
+        shrink_interface(&pkg)?;
+    }
+    bundle_runtime(&pkg, build)?;
+    println!("xtask: pkg/ built at {}", pkg.display());
+    Ok(())
+}
+
+/// wasm-opt on pkg/'s wasm, then the glue rewritten to the short names it gave the imports and
+/// exports.
+fn shrink_interface(pkg: &Path) -> Result<(), Failed> {
+    let root = root();
     let bg = pkg.join("nps_widget_bg.wasm");
     let t = Instant::now();
     let wasm_opt = root.join("www/node_modules/.bin/wasm-opt");
@@ -212,50 +259,61 @@ fn build_pkg() -> Result<(), Failed> {
         .map_err(|e| Failed(format!("cannot write {}: {e}", map_file.display())))?;
     run(cmd("node")
         .arg(root.join("xtask/interface.mjs"))
-        .arg(&pkg)
+        .arg(pkg)
         .arg(&map_file))?;
     println!("xtask: wasm-opt took {:.1} s", t.elapsed().as_secs_f64());
-    let src = root.join("www/pkg-src");
-    let entries =
-        fs::read_dir(&src).map_err(|e| Failed(format!("cannot read {}: {e}", src.display())))?;
-    for entry in entries.flatten() {
-        let to = pkg.join(entry.file_name());
-        fs::copy(entry.path(), &to).map_err(|e| {
-            Failed(format!(
-                "cannot copy {} to pkg/: {e}",
-                entry.path().display()
-            ))
-        })?;
+    Ok(())
+}
+
+/// The runtime/ JavaScript into pkg/, next to the glue wasm-bindgen wrote there: the loader (a
+/// classic script, api.js bundled in), one ES module of the glue and the I/O shell (one request
+/// and one compression context less), the ES entry (api.js bundled in, the module imported at
+/// run time), the types and package.json as they are. What a visitor downloads (the loader and
+/// the module) is minified, unless plain; the ES entry is for the site's own bundler.
+fn bundle_runtime(pkg: &Path, build: Build) -> Result<(), Failed> {
+    let root = root();
+    let runtime = root.join("runtime");
+    for file in ["index.d.ts", "package.json"] {
+        fs::copy(runtime.join(file), pkg.join(file))
+            .map_err(|e| Failed(format!("cannot copy runtime/{file} to pkg/: {e}")))?;
     }
-    // What a visitor downloads is minified: the loader (a classic script), and the glue and the
-    // I/O shell bundled into one ES module (one request and one compression context less).
     let esbuild = root.join("www/node_modules/.bin/esbuild");
-    let loader = pkg.join("nps-widget.js");
-    run(cmd(&esbuild).arg(&loader).args(ESBUILD).args([
-        "--format=iife",
-        "--allow-overwrite",
-        &format!("--outfile={}", loader.display()),
-    ]))?;
+    let minify = build == Build::Release;
+    let esbuild = |entry: &Path, out: &Path, format: &str, minify: bool| {
+        let mut c = cmd(&esbuild);
+        c.arg(entry).args(ESBUILD_FLAGS).args([
+            "--bundle",
+            &format!("--format={format}"),
+            &format!("--outfile={}", out.display()),
+        ]);
+        if minify {
+            c.arg("--minify");
+        }
+        c
+    };
+    let (loader, index) = (runtime.join("loader.js"), runtime.join("index.js"));
+    run(&mut esbuild(
+        &loader,
+        &pkg.join("nps-widget.js"),
+        "iife",
+        minify,
+    ))?;
+    run(esbuild(&index, &pkg.join("index.js"), "esm", false).arg("--external:./nps_widget.js"))?;
     let glue = pkg.join("glue.js");
     let module = pkg.join("nps_widget.js");
     let entry = pkg.join("entry.js");
     let written = fs::rename(&module, &glue).and_then(|()| {
         fs::write(
             &entry,
-            "export * from './glue.js';\nexport { default } from './glue.js';\nexport { connectShell, defineSurvey } from './shell.js';\n",
+            "export * from './glue.js';\nexport { default } from './glue.js';\nexport { connectShell, defineSurvey } from '../runtime/shell.js';\n",
         )
     });
     written.map_err(|e| Failed(format!("cannot prepare the module bundle in pkg/: {e}")))?;
-    run(cmd(&esbuild).arg(&entry).args(ESBUILD).args([
-        "--bundle",
-        "--format=esm",
-        &format!("--outfile={}", module.display()),
-    ]))?;
-    for scratch in [glue, entry, pkg.join("shell.js")] {
+    run(&mut esbuild(&entry, &module, "esm", minify))?;
+    for scratch in [glue, entry] {
         fs::remove_file(&scratch)
             .map_err(|e| Failed(format!("cannot remove {}: {e}", scratch.display())))?;
     }
-    println!("xtask: pkg/ built at {}", pkg.display());
     Ok(())
 }
 
@@ -265,7 +323,7 @@ fn build_server() -> Result<PathBuf, Failed> {
 }
 
 fn demo() -> Result<(), Failed> {
-    build_pkg()?;
+    build_pkg(Build::Release)?;
     // The demo runs whatever the size; `cargo xtask test` is where the budget is enforced.
     size::report()?;
     let nps = build_server()?;
@@ -377,7 +435,7 @@ fn test() -> Result<(), Failed> {
         );
         let built = step(
             "build pkg/ (release wasm, wasm-opt -Oz, minified JS)",
-            &mut build_pkg,
+            &mut || build_pkg(Build::Release),
         );
         if built {
             step(

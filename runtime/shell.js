@@ -1,7 +1,10 @@
-// nps-widget shell, shared by the loader (nps-widget.js) and the ES module (index.js):
-// the browser I/O that is far smaller in JavaScript than as wasm closures — timers, fetch,
-// page events, the on()/off() handlers. Every decision (what to send, backoff, retry or
-// dead letter, eligibility) is made in the wasm, which calls schedule/emit/arm/disarm/keys.
+// nps-widget shell, shared by the loader (loader.js) and the ES module (index.js): the browser
+// I/O that is far smaller in JavaScript than as wasm closures — timers, fetch, page events, the
+// on()/off() handlers. Every decision (what to send, backoff, retry or dead letter,
+// eligibility, what a key means) is made in the wasm, which calls schedule/emit/arm/disarm/keys.
+// esbuild bundles it with the wasm-bindgen glue into pkg/nps_widget.js.
+import { P } from './api.js';
+
 const EVENTS = ['shown', 'response', 'sent', 'dismissed', 'error'];
 
 // The one definition of <nps-survey> (loader and ES module): on connect, its attributes
@@ -19,7 +22,7 @@ export function defineSurvey(mount) {
   });
 }
 
-export function connectShell(m, P) {
+export function connectShell(m) {
   const listeners = [];
   let timer = 0, due = Infinity, busy = null, triggers = [];
 
@@ -98,20 +101,21 @@ export function connectShell(m, P) {
     }
   }
 
-  // While a popup/modal is open (el: its host element; null once closed), Escape dismisses it
-  // (its × button) when nothing on the page has focus; with focus inside, the prompt's own
-  // handler has done it (defaultPrevented). Focus on the host page is left alone.
-  let esc = null;
+  // While a popup/modal is open (el: its host element; null once closed), a key pressed when
+  // nothing on the page has focus is passed on to the prompt, as if pressed inside it: the wasm
+  // decides what it means (Escape closes it). With focus inside, the prompt's own handler has
+  // seen it (defaultPrevented once acted on). Focus on the host page is left alone.
+  let fwd = null;
   function keys(el) {
-    if (esc) document.removeEventListener('keydown', esc);
-    esc = el && ((e) => {
+    if (fwd) document.removeEventListener('keydown', fwd);
+    fwd = el && ((e) => {
       const a = document.activeElement;
-      if (!e.defaultPrevented && /^Esc(ape)?$/.test(e.key) && (!a || a === document.body || a === el)) {
-        const x = el.shadowRoot && el.shadowRoot.querySelector('.x');
-        if (x) x.click();
+      const box = el.shadowRoot && el.shadowRoot.querySelector('.box');
+      if (!e.defaultPrevented && box && (!a || a === document.body || a === el)) {
+        box.dispatchEvent(new KeyboardEvent('keydown', { key: e.key, bubbles: true }));
       }
     });
-    if (esc) document.addEventListener('keydown', esc);
+    if (fwd) document.addEventListener('keydown', fwd);
   }
 
   m.connect({ schedule, emit, arm, disarm, keys });
