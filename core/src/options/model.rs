@@ -1,4 +1,4 @@
-//! What the options are: one table ([`options!`] below) from which the [`Options`] struct, its
+//! What the options are: one table (the `options!` invocation below) from which the [`Options`] struct, its
 //! defaults, the [`OptionName`] enum, each option's attribute name, parser and error text are
 //! all generated. Adding an option is one entry in that table (plus its documentation in
 //! `docs/contract.md` §1 and the README); the compiler then points at every `match` on
