@@ -1017,3 +1017,68 @@ async fn init_show_and_record_accept_and_refuse_the_same_properties() {
     }
     embed::init(js(r#"{"trigger":"manual"}"#));
 }
+
+/// Connects a shell whose `emit` is `on_emit` (the other calls do nothing).
+fn connect_shell(on_emit: impl Fn(String, JsValue) + 'static) {
+    let host = js_sys::Object::new();
+    // `Fn`, not `FnMut`: a handler's own calls may emit again, re-entering it.
+    let emit = Closure::<dyn Fn(String, JsValue)>::new(on_emit);
+    js_sys::Reflect::set(&host, &"emit".into(), emit.as_ref()).unwrap();
+    emit.forget();
+    for name in ["schedule", "arm", "disarm", "keys"] {
+        let nothing = Closure::<dyn Fn()>::new(|| {});
+        js_sys::Reflect::set(&host, &name.into(), nothing.as_ref()).unwrap();
+        nothing.forget();
+    }
+    embed::connect(host.unchecked_into());
+}
+
+#[wasm_bindgen_test]
+async fn on_handlers_may_call_back_into_the_widget() {
+    let seen = Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let log = seen.clone();
+    connect_shell(move |event, detail| {
+        let touchpoint = field(&detail, "touchpoint").as_string().unwrap_or_default();
+        log.borrow_mut().push(format!("{event} {touchpoint}"));
+        match (event.as_str(), touchpoint.as_str()) {
+            ("response", "reentry") => {
+                embed::record(js(r#"{"score":5,"touchpoint":"reentry-inner"}"#));
+                embed::hide();
+            }
+            ("shown", _) => embed::hide(),
+            _ => {}
+        }
+    });
+    embed::init(js(
+        r#"{"trigger":"manual","touchpoint":"reentry","mode":"modal"}"#,
+    ));
+
+    // A response handler records another answer and hides: both are kept, the widget lives.
+    record(r#"{"score":9}"#).unwrap();
+    assert_eq!(
+        *seen.borrow(),
+        ["response reentry", "response reentry-inner"]
+    );
+    let n = |t: &str| field(&embed::stats(JsValue::from_str(t)), "n").as_f64();
+    assert_eq!((n("reentry"), n("reentry-inner")), (Some(1.0), Some(1.0)));
+
+    // A shown handler hides the prompt it was told about (forced: this browser has answered).
+    embed::show(JsValue::UNDEFINED, js(r#"{"force":true}"#));
+    assert_eq!(
+        seen.borrow().last().map(String::as_str),
+        Some("shown reentry")
+    );
+    let doc = web_sys::window().unwrap().document().unwrap();
+    assert!(doc
+        .query_selector("[data-nps-widget=\"modal\"]")
+        .unwrap()
+        .is_none());
+    // Still alive: a fresh prompt shows (force) and a record is counted.
+    embed::show(JsValue::UNDEFINED, js(r#"{"force":true}"#));
+    assert_eq!(seen.borrow().len(), 4, "{:?}", seen.borrow());
+    record(r#"{"score":10}"#).unwrap();
+    assert_eq!(n("reentry"), Some(2.0));
+
+    connect_shell(|_, _| {});
+    embed::hide();
+}

@@ -4,8 +4,6 @@
 //! into the wasm, where the decisions are made (queue, backoff, eligibility).
 //! Without a shell (browser unit tests), these calls do nothing.
 
-use std::cell::RefCell;
-
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -35,45 +33,71 @@ extern "C" {
     fn keys(this: &Host, prompt: Option<Element>);
 }
 
-thread_local! {
-    static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
+/// The shell as the embed holds it: `None` until `connect()` (and in browser unit tests,
+/// where these calls do nothing). Events are queued, not emitted at once: an `on()` handler
+/// may call back into the widget (`hide()`, `record()`…), so the embed emits them with
+/// [`Shell::take_events`] once it no longer holds its own state.
+#[derive(Default)]
+pub struct Shell {
+    host: Option<Host>,
+    events: Vec<(&'static str, JsValue)>,
 }
 
-/// Registers the shell (called once by `shell.js`).
-pub fn connect(host: Host) {
-    HOST.with(|h| *h.borrow_mut() = Some(host));
-}
+impl Shell {
+    /// Registers the shell (called once by `shell.js`).
+    pub fn connect(&mut self, host: Host) {
+        self.host = Some(host);
+    }
 
-fn with(f: impl FnOnce(&Host)) {
-    if let Some(h) = HOST.with(|h| h.borrow().clone()) {
-        f(&h);
+    /// Asks the shell to run a flush within `ms` (unless one is due sooner).
+    pub fn schedule(&self, ms: u64) {
+        if let Some(h) = &self.host {
+            h.schedule(ms as f64);
+        }
+    }
+
+    /// Queues a call of the `on(event)` handlers with `detail`.
+    pub fn emit(&mut self, event: &'static str, detail: JsValue) {
+        self.events.push((event, detail));
+    }
+
+    /// The queued events and the shell to emit them on.
+    pub fn take_events(&mut self) -> Option<(Host, Vec<(&'static str, JsValue)>)> {
+        if self.events.is_empty() {
+            return None;
+        }
+        let events = std::mem::take(&mut self.events);
+        self.host.clone().map(|h| (h, events))
+    }
+
+    /// Arms the auto-show triggers: a delay, or scroll depth / exit intent.
+    pub fn arm(&self, delay_ms: u32, scroll_percent: u8, exit_intent: bool) {
+        if let Some(h) = &self.host {
+            h.arm(f64::from(delay_ms), f64::from(scroll_percent), exit_intent);
+        }
+    }
+
+    /// Removes the auto-show triggers.
+    pub fn disarm(&self) {
+        if let Some(h) = &self.host {
+            h.disarm();
+        }
+    }
+
+    /// While a popup or modal is open (`Some(its host element)`), the shell passes
+    /// a key pressed when nothing on the page has focus on to the prompt (so
+    /// Escape closes it: [`crate::widget::state::KeyAction::of`] decides);
+    /// `None` removes that listener.
+    pub fn keys(&self, prompt: Option<Element>) {
+        if let Some(h) = &self.host {
+            h.keys(prompt);
+        }
     }
 }
 
-/// Asks the shell to run a flush within `ms` (unless one is due sooner).
-pub fn schedule(ms: u64) {
-    with(|h| h.schedule(ms as f64));
-}
-
-/// Calls the `on(event)` handlers with `detail`.
-pub fn emit(event: &str, detail: &JsValue) {
-    with(|h| h.emit(event, detail));
-}
-
-/// Arms the auto-show triggers: a delay, or scroll depth / exit intent.
-pub fn arm(delay_ms: u32, scroll_percent: u8, exit_intent: bool) {
-    with(|h| h.arm(f64::from(delay_ms), f64::from(scroll_percent), exit_intent));
-}
-
-/// Removes the auto-show triggers.
-pub fn disarm() {
-    with(|h| h.disarm());
-}
-
-/// While a popup or modal is open (`Some(its host element)`), the shell passes
-/// a key pressed when nothing on the page has focus on to the prompt (so
-/// Escape closes it: [`crate::widget::state::KeyAction::of`] decides);
-/// `None` removes that listener.
-pub fn keys(prompt: Option<Element>) {
-    with(|h| h.keys(prompt));
+/// Calls the `on(event)` handlers (kept by the shell) with each queued event.
+pub fn emit_all(host: &Host, events: Vec<(&'static str, JsValue)>) {
+    for (event, detail) in events {
+        host.emit(event, &detail);
+    }
 }

@@ -1,17 +1,43 @@
 //! Recording responses: the durable writes (queue, history, visitor record)
 //! that happen before any network attempt, and the local statistics.
 
-use super::*;
+use js_sys::{Array, Object};
+use leptos::prelude::*;
+use nps_core::options::Options;
+use nps_core::queue::{transact, QueueStore};
+use nps_core::scoring::{Summary, Tally};
+use nps_core::time::rfc3339_from_unix_ms;
+use nps_core::wire::{Properties, Response};
+use nps_core::History;
+use wasm_bindgen::{JsCast, JsValue};
 
-thread_local! {
-    // Reference-counted, not owned by any view: it outlives each prompt.
-    static PREVIEW: RefCell<Option<ArcRwSignal<Summary>>> = const { RefCell::new(None) };
-}
+use crate::browser::js::{self, get, obj, set};
+use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, TALLIES_KEY, VISITOR_KEY};
 
-/// The live summary shown by the preview panel (created on first use).
-pub(super) fn preview_signal() -> Option<ArcRwSignal<Summary>> {
-    refresh_preview();
-    PREVIEW.with(|p| p.borrow().clone())
+/// The live summary shown by the preview panel: reference-counted, not owned by any view
+/// (it outlives each prompt); created on first use.
+#[derive(Default)]
+pub(super) struct Preview(Option<ArcRwSignal<Summary>>);
+
+impl Preview {
+    /// The signal, with the current figures.
+    pub(super) fn signal(&mut self) -> ArcRwSignal<Summary> {
+        let s = summary(None);
+        match &self.0 {
+            Some(sig) => {
+                sig.set(s);
+                sig.clone()
+            }
+            None => self.0.insert(ArcRwSignal::new(s)).clone(),
+        }
+    }
+
+    /// Recounts, when the preview is on.
+    pub(super) fn refresh(&mut self, opts: &Options) {
+        if opts.preview {
+            self.signal();
+        }
+    }
 }
 
 /// What `stats()` counts: a tally of the answers recorded in this browser,
@@ -93,10 +119,10 @@ fn load_tallies() -> Tallies {
 
 /// What this browser remembers between visits (`nps-widget:visitor`).
 #[derive(Clone, Debug, Default)]
-pub(super) struct Visitor {
-    pub(super) answered_at_ms: Option<u64>,
-    pub(super) dismissed_at_ms: Option<u64>,
-    pub(super) sample_draw: Option<f64>,
+struct Visitor {
+    answered_at_ms: Option<u64>,
+    dismissed_at_ms: Option<u64>,
+    sample_draw: Option<f64>,
 }
 
 fn visitor_to_js(v: &Visitor) -> JsValue {
@@ -123,26 +149,25 @@ fn visitor_from_js(v: &JsValue) -> Option<Visitor> {
     })
 }
 
-pub(super) fn load_visitor() -> Visitor {
+fn load_visitor() -> Visitor {
     storage::load(VISITOR_KEY, visitor_from_js)
 }
 
-pub(super) fn save_visitor(v: &Visitor) {
+fn save_visitor(v: &Visitor) {
     storage::save(VISITOR_KEY, &visitor_to_js(v));
 }
 
 /// Builds, validates and durably stores a response (queue, if an endpoint is
-/// set, and history) before any network attempt; then schedules a flush.
-/// `Ok(None)` when the widget is inactive.
+/// set, and history) before any network attempt. Returns it with the number of
+/// responses now pending delivery.
 pub(super) fn record_answer(
+    opts: &Options,
+    locale: &str,
     score: u8,
     comment: Option<String>,
     touchpoint: Option<String>,
     extra: &Properties,
-) -> Result<Option<Response>, String> {
-    let Some((opts, locale)) = with_live(|l| (l.opts.clone(), l.strings.locale)) else {
-        return Ok(None);
-    };
+) -> Result<(Response, usize), String> {
     let now = crate::browser::now_ms();
     let mut properties = opts.properties.clone();
     properties.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -174,17 +199,22 @@ pub(super) fn record_answer(
     let mut v = load_visitor();
     v.answered_at_ms = Some(now);
     save_visitor(&v);
+    Ok((r, pending))
+}
 
-    refresh_preview();
-    emit("response", &js::response_to_js(&r));
-    if opts.endpoint.is_some() {
-        schedule_flush(if pending >= opts.batch_size as usize {
-            0
-        } else {
-            u64::from(opts.flush_ms)
-        });
-    }
-    Ok(Some(r))
+/// Remembers that this visitor dismissed the prompt now.
+pub(super) fn dismissed() {
+    let mut v = load_visitor();
+    v.dismissed_at_ms = Some(crate::browser::now_ms());
+    save_visitor(&v);
+}
+
+/// Responses queued and not yet acknowledged.
+pub(super) fn pending() -> usize {
+    LocalQueueStore::default()
+        .load()
+        .map(|q| q.pending())
+        .unwrap_or(0)
 }
 
 /// `Response::validate`'s message: "field: what is wrong".
@@ -200,18 +230,6 @@ pub(super) fn summary(touchpoint: Option<&str>) -> Summary {
         }
     }
     all.summary()
-}
-
-pub(super) fn refresh_preview() {
-    if !with_live(|l| l.opts.preview).unwrap_or(false) {
-        return;
-    }
-    let s = summary(None);
-    let existing = PREVIEW.with(|p| p.borrow().clone());
-    match existing {
-        Some(sig) => sig.set(s),
-        None => PREVIEW.with(|p| *p.borrow_mut() = Some(ArcRwSignal::new(s))),
-    }
 }
 
 /// This browser's prompt history; the sample draw is made once and kept.

@@ -1,0 +1,282 @@
+//! [`Widget`]: everything the embed holds between calls — the configuration, the shell
+//! (timers, `fetch`, listeners), the prompt on screen, delivery and the preview — and what
+//! each call does with it. The modules beside this one take the parts they need as arguments.
+
+use nps_core::options::{Mode, Options, Trigger};
+use nps_core::wire::{Properties, Response};
+use web_sys::Element;
+
+use super::delivery::Delivery;
+use super::input::{parse, Pairs};
+use super::prompt::{self, Prompt};
+use super::records::{self, Preview};
+use super::with_widget;
+use crate::browser::host::Shell;
+use crate::browser::js;
+use crate::browser::{console, lifecycle};
+use crate::widget::i18n::{strings_for, Strings};
+use crate::widget::state::Answer;
+use crate::widget::PromptConfig;
+
+/// How long the thank-you stays before a popup or modal closes.
+const THANKS_MS: u64 = 4000;
+
+/// A configuration in force.
+struct Live {
+    opts: Options,
+    strings: &'static Strings,
+    /// Container given as an element (`init({target: el})`, `<nps-survey>`).
+    target: Option<Element>,
+    /// The option pairs this configuration was parsed from: a `<nps-survey>`
+    /// layers its attributes on top of them.
+    pairs: Pairs,
+}
+
+// One value per page: boxing `Live` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Default)]
+enum Status {
+    /// Not configured yet: the first use runs with the defaults (local-only, manual trigger).
+    #[default]
+    Fresh,
+    Active(Live),
+    /// A fatal option error: every call does nothing.
+    Inactive,
+}
+
+impl Status {
+    /// The configuration in force (the defaults before `init()`); None when inactive.
+    fn live(&mut self) -> Option<&Live> {
+        if matches!(self, Status::Fresh) {
+            *self = Status::Active(Live {
+                opts: Options {
+                    trigger: Trigger::Manual,
+                    ..Options::default()
+                },
+                strings: strings_for(&crate::browser::navigator_language()),
+                target: None,
+                pairs: Pairs::new(),
+            });
+        }
+        match self {
+            Status::Active(live) => Some(live),
+            _ => None,
+        }
+    }
+}
+
+/// The embed's one value (see the module docs).
+#[derive(Default)]
+pub(super) struct Widget {
+    status: Status,
+    pub(super) shell: Shell,
+    prompt: Prompt,
+    delivery: Delivery,
+    preview: Preview,
+}
+
+impl Widget {
+    /// Parses options (one console.error per rejected option) and (re)starts the widget.
+    /// The first `global` pairs (script tag / `init()`, not a `<nps-survey>`'s own
+    /// attributes) are kept, minus rejected ones, for elements mounted later.
+    pub(super) fn configure(
+        &mut self,
+        mut pairs: Pairs,
+        global: usize,
+        mut target: Option<Element>,
+        force_inline: Option<Element>,
+    ) -> bool {
+        let parsed = parse(&pairs);
+        for e in &parsed.errors {
+            console::error(&e.text());
+        }
+        self.teardown();
+        let active = parsed.active();
+        let mut opts = parsed.options;
+        if let Some(el) = force_inline {
+            opts.mode = Mode::Inline;
+            opts.trigger = Trigger::Manual;
+            target = Some(el);
+        }
+        if !active {
+            self.status = Status::Inactive;
+            return false;
+        }
+        let locale = opts
+            .locale
+            .clone()
+            .unwrap_or_else(crate::browser::navigator_language);
+        pairs.truncate(global);
+        pairs.retain(|p| parse(std::slice::from_ref(p)).errors.is_empty());
+        self.preview.refresh(&opts);
+        if opts.endpoint.is_some() {
+            self.shell.schedule(0);
+        }
+        if opts.trigger == Trigger::Auto {
+            prompt::arm_triggers(&opts, &self.shell);
+        }
+        self.status = Status::Active(Live {
+            strings: strings_for(&locale),
+            opts,
+            target,
+            pairs,
+        });
+        true
+    }
+
+    /// The option pairs in force, for a `<nps-survey>` to layer its own on.
+    pub(super) fn pairs(&self) -> Pairs {
+        match &self.status {
+            Status::Active(live) => live.pairs.clone(),
+            _ => Pairs::new(),
+        }
+    }
+
+    /// Removes the prompt and the auto-show triggers (not the queue or listeners).
+    fn teardown(&mut self) {
+        self.shell.disarm();
+        self.close();
+    }
+
+    /// Shows a prompt. One is on screen at a time: without `force` a second call
+    /// does nothing; with `force` the one on screen (even its thank-you) is
+    /// replaced by a fresh prompt.
+    pub(super) fn show(&mut self, props: Properties, force: bool) {
+        if self.prompt.is_open() {
+            if !force {
+                return;
+            }
+            self.close();
+        }
+        let Some(live) = self.status.live() else {
+            return;
+        };
+        let opts = &live.opts;
+        if !force && !prompt::may_ask(opts) {
+            return;
+        }
+        let Some(parent) = prompt::parent(opts, live.target.as_ref()) else {
+            return;
+        };
+        let config = PromptConfig {
+            strings: live.strings,
+            company: opts.company.clone(),
+            mode: opts.mode,
+            theme: opts.theme,
+            preview: opts.preview.then(|| self.preview.signal()),
+        };
+        let mode = opts.mode;
+        let opened = self.prompt.open(
+            &self.shell,
+            &parent,
+            config,
+            move |answer| {
+                with_widget(|w| w.answered(answer, &props, mode));
+            },
+            |counted| {
+                with_widget(|w| w.closed(counted));
+            },
+        );
+        if let Err(e) = opened {
+            web_sys::console::error_2(
+                &wasm_bindgen::JsValue::from_str("nps-widget: could not show the prompt"),
+                &e,
+            );
+            return;
+        }
+        self.shell.disarm();
+        let detail = js::obj();
+        js::set_str(&detail, "touchpoint", &opts.touchpoint);
+        js::set_str(&detail, "mode", mode.as_str());
+        self.shell.emit("shown", detail.into());
+    }
+
+    /// `hide()`, or the end of a thank-you: the prompt leaves the page.
+    pub(super) fn close(&mut self) {
+        self.prompt.close(&self.shell);
+    }
+
+    /// The prompt's send: the answer is recorded; a popup or modal closes after its thank-you.
+    fn answered(&mut self, answer: Answer, props: &Properties, mode: Mode) {
+        if let Err(m) = self.record(answer.score, answer.comment, None, props) {
+            console::error(&m);
+        }
+        if mode != Mode::Inline {
+            let shown = self.prompt.shown();
+            lifecycle::after(THANKS_MS, move || {
+                with_widget(|w| {
+                    if w.prompt.shown() == shown {
+                        w.close();
+                    }
+                });
+            });
+        }
+    }
+
+    /// The prompt's close button or Escape (`counted`: a dismiss, remembered for
+    /// `data-dismiss-days`).
+    fn closed(&mut self, counted: bool) {
+        if counted {
+            records::dismissed();
+            let touchpoint = self.status.live().map(|l| l.opts.touchpoint.as_str());
+            let detail = js::obj();
+            js::set_str(&detail, "touchpoint", touchpoint.unwrap_or_default());
+            self.shell.emit("dismissed", detail.into());
+        }
+        self.close();
+    }
+
+    /// Builds, validates and durably stores a response before any network attempt
+    /// ([`records::record_answer`]), then updates the preview, queues the `response` event
+    /// and schedules a flush. `Ok(None)` when the widget is inactive.
+    pub(super) fn record(
+        &mut self,
+        score: u8,
+        comment: Option<String>,
+        touchpoint: Option<String>,
+        extra: &Properties,
+    ) -> Result<Option<Response>, String> {
+        let Some(live) = self.status.live() else {
+            return Ok(None);
+        };
+        let opts = &live.opts;
+        let (r, pending) =
+            records::record_answer(opts, live.strings.locale, score, comment, touchpoint, extra)?;
+        self.preview.refresh(opts);
+        self.shell.emit("response", js::response_to_js(&r));
+        if opts.endpoint.is_some() {
+            self.shell.schedule(if pending >= opts.batch_size as usize {
+                0
+            } else {
+                u64::from(opts.flush_ms)
+            });
+        }
+        Ok(Some(r))
+    }
+
+    /// Responses queued and not yet acknowledged (none without an endpoint).
+    pub(super) fn pending(&mut self) -> usize {
+        match self.status.live() {
+            Some(live) if live.opts.endpoint.is_some() => records::pending(),
+            _ => 0,
+        }
+    }
+
+    /// The next batch to POST, as `(url, json)` ([`Delivery::take_batch`]).
+    pub(super) fn take_batch(&mut self, force: bool, keepalive: bool) -> Option<(String, String)> {
+        let live = self.status.live()?;
+        self.delivery
+            .take_batch(&live.opts, &self.shell, force, keepalive)
+    }
+
+    /// The endpoint's answer to the batch on the wire ([`Delivery::batch_done`]).
+    pub(super) fn batch_done(
+        &mut self,
+        status: Option<u16>,
+        retry_after: Option<&str>,
+        body: &str,
+    ) -> i32 {
+        self.delivery
+            .batch_done(&mut self.shell, status, retry_after, body)
+    }
+}
