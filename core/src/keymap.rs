@@ -51,6 +51,29 @@ impl<V> KeyMap<V> {
         self.find(key).ok().map(|i| &self.0[i].1)
     }
 
+    /// The value of `key`, inserted as `V::default()` when absent.
+    ///
+    /// ```
+    /// let mut counts = nps_core::wire::KeyMap::<u32>::new();
+    /// *counts.get_or_default("b") += 1;
+    /// *counts.get_or_default("a") += 1;
+    /// *counts.get_or_default("b") += 1;
+    /// assert_eq!(counts.iter().collect::<Vec<_>>(), [(&"a".to_owned(), &1), (&"b".to_owned(), &2)]);
+    /// ```
+    pub fn get_or_default(&mut self, key: &str) -> &mut V
+    where
+        V: Default,
+    {
+        let i = match self.find(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key.to_owned(), V::default()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
     /// Removes `key`; returns its value.
     pub fn remove(&mut self, key: &str) -> Option<V> {
         self.find(key).ok().map(|i| self.0.remove(i).1)

@@ -7,7 +7,7 @@ use nps_core::options::Options;
 use nps_core::queue::{transact, QueueStore};
 use nps_core::scoring::{Summary, Tally};
 use nps_core::time::rfc3339_from_unix_ms;
-use nps_core::wire::{Properties, Response};
+use nps_core::wire::{KeyMap, Properties, Response};
 use nps_core::History;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -44,18 +44,11 @@ impl Preview {
 /// per touchpoint (`nps-widget:tallies` holds `{"checkout": [c0, …, c10]}`).
 /// Counts, not answers: O(1) to update and to read, and nothing is dropped
 /// however many answers are recorded (an import through `record()` too).
-type Tallies = Vec<(String, Tally)>;
+type Tallies = KeyMap<Tally>;
 
 fn count(tallies: &mut Tallies, touchpoint: &str, score: u8) {
-    let at = match tallies.iter().position(|(t, _)| t == touchpoint) {
-        Some(at) => at,
-        None => {
-            tallies.push((touchpoint.to_owned(), Tally::new()));
-            tallies.len() - 1
-        }
-    };
     // `score` is 0..=10 (validated with the response).
-    let _ = tallies[at].1.add(score);
+    let _ = tallies.get_or_default(touchpoint).add(score);
 }
 
 fn tallies_to_js(tallies: &Tallies) -> JsValue {
@@ -84,7 +77,7 @@ fn tallies_from_js(v: &JsValue) -> Option<Tallies> {
         for (c, x) in counts.iter_mut().zip(list.unchecked_ref::<Array>().iter()) {
             *c = js::as_u64(&x)?;
         }
-        tallies.push((entry.get(0).as_string()?, Tally::from_counts(counts)));
+        tallies.insert(entry.get(0).as_string()?, Tally::from_counts(counts));
     }
     Some(tallies)
 }
