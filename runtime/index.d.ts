@@ -60,6 +60,14 @@ export interface Stats {
   ci95: [number, number] | null;
 }
 
+/** `stats(filter, {distribution: true})`: the figures the live previews show. */
+export interface StatsWithDistribution extends Stats {
+  /** The health band; null when n = 0. */
+  band: 'critical' | 'needs-work' | 'fair' | 'good' | 'excellent' | null;
+  /** How many answers gave each score, 0 to 10 (11 numbers). */
+  distribution: number[];
+}
+
 export interface FlushResult { sent: number; pending: number; deadLetters: number; }
 
 export interface DeadLetter { response: NpsResponse; status: number; reason: string; failed_at: string; }
@@ -79,7 +87,8 @@ export function hide(): void;
 export function record(input: RecordInput): Promise<NpsResponse | undefined>;
 export function flush(): Promise<FlushResult>;
 export function pending(): number;
-export function stats(filter?: string | { touchpoint?: string }): Stats;
+export function stats(filter?: string | { touchpoint?: string } | null): Stats;
+export function stats(filter: string | { touchpoint?: string } | null | undefined, options: { distribution: true }): StatsWithDistribution;
 export function deadLetters(): DeadLetter[];
 export function on<E extends NpsEvent>(event: E, handler: (detail: EventDetails[E]) => void): void;
 export function off<E extends NpsEvent>(event: E, handler: (detail: EventDetails[E]) => void): void;

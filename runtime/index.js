@@ -41,7 +41,7 @@ export const flush = later('flush');
 /** Responses queued, not yet acknowledged (0 before the wasm is loaded). */
 export function pending() { return mod ? call(mod, 'pending', []) : fallback('pending'); }
 /** NPS statistics of the responses recorded in this browser. */
-export function stats(filter) { return mod ? call(mod, 'stats', [filter]) : fallback('stats'); }
+export function stats(filter, options) { return mod ? call(mod, 'stats', [filter, options]) : fallback('stats'); }
 /** Responses the endpoint refused permanently. */
 export function deadLetters() { return mod ? call(mod, 'deadLetters', []) : fallback('deadLetters'); }
 /** Subscribe to `shown`, `response`, `sent`, `dismissed` or `error`. */

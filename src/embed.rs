@@ -145,19 +145,21 @@ pub fn pending() -> u32 {
     with_widget(Widget::pending).unwrap_or(0) as u32
 }
 
-/// `stats(filter?)`: `{n, promoters, passives, detractors, nps, se, ci95}` over
-/// the responses recorded in this browser. `filter` is a touchpoint name or
-/// `{touchpoint}`.
+/// `stats(filter?, {distribution}?)`: `{n, promoters, passives, detractors, nps, se, ci95}`
+/// over the responses recorded in this browser; with `{distribution: true}` also the health
+/// `band` and the 11 counts of the scores 0..10 (what the live previews show). `filter` is a
+/// touchpoint name or `{touchpoint}`.
 #[wasm_bindgen(js_name = stats)]
-pub fn stats(filter: JsValue) -> JsValue {
+pub fn stats(filter: JsValue, options: JsValue) -> JsValue {
+    let details = get(&options, "distribution").is_truthy();
     if disabled() {
-        return js::summary_to_js(&Tally::new().summary());
+        return js::stats_to_js(&Tally::new(), details);
     }
     let touchpoint = match filter.as_string() {
         Some(t) => Some(t),
         None => get(&filter, "touchpoint").as_string(),
     };
-    js::summary_to_js(&records::summary(touchpoint.as_deref()))
+    js::stats_to_js(&records::tally(touchpoint.as_deref()), details)
 }
 
 /// `deadLetters()`: responses the endpoint refused permanently, with status and reason.

@@ -10,7 +10,7 @@ use std::any::Any;
 
 use leptos::prelude::*;
 use nps_core::options::{Mode, Theme};
-use nps_core::scoring::Summary;
+use nps_core::scoring::{Summary, Tally};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
@@ -27,7 +27,7 @@ pub struct PromptConfig {
     pub mode: Mode,
     pub theme: Theme,
     /// Live NPS shown under the prompt (preview mode).
-    pub preview: Option<ArcRwSignal<Summary>>,
+    pub preview: Option<ArcRwSignal<Tally>>,
 }
 
 /// A mounted prompt. Dropping it unmounts the view, removes its event
@@ -146,6 +146,26 @@ pub fn mount_prompt(
 }
 
 /// "42", "-12.5", "–" for undefined.
+/// The preview panel's figures: " NPS 42 · 95% CI 12 to 63 · good · n 17" (band and interval
+/// once there are answers).
+pub fn preview_text(s: &Summary) -> String {
+    let mut t = String::from(" NPS ");
+    t.push_str(&fmt_nps(s.nps));
+    if let Some([lo, hi]) = s.ci95 {
+        t.push_str(" · 95% CI ");
+        t.push_str(&fmt_nps(Some(lo)));
+        t.push_str(" to ");
+        t.push_str(&fmt_nps(Some(hi)));
+    }
+    if let Some(band) = s.band() {
+        t.push_str(" · ");
+        t.push_str(band.as_str());
+    }
+    t.push_str(" · n ");
+    nps_core::push_u64(&mut t, s.n);
+    t
+}
+
 pub fn fmt_nps(nps: Option<f64>) -> String {
     match nps {
         None => "–".to_owned(),
@@ -175,5 +195,22 @@ mod tests {
         assert_eq!(super::fmt_nps(Some(-12.5)), "-12.5");
         assert_eq!(super::fmt_nps(Some(33.333)), "33.3");
         assert_eq!(super::fmt_nps(Some(-0.04)), "0");
+    }
+
+    #[test]
+    fn preview_text_has_interval_and_band_once_there_are_answers() {
+        use nps_core::scoring::Tally;
+        assert_eq!(super::preview_text(&Tally::new().summary()), " NPS – · n 0");
+        let t: Tally = [10u8, 9, 3].into_iter().collect();
+        let s = t.summary();
+        let [lo, hi] = s.ci95.unwrap();
+        assert_eq!(
+            super::preview_text(&s),
+            format!(
+                " NPS 33.3 · 95% CI {} to {} · fair · n 3",
+                super::fmt_nps(Some(lo)),
+                super::fmt_nps(Some(hi))
+            )
+        );
     }
 }

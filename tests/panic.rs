@@ -41,7 +41,7 @@ fn a_panic_logs_one_error_and_disables_the_widget_while_the_page_goes_on() {
         !before.is_undefined(),
         "the widget records before the panic"
     );
-    assert!(embed::stats(JsValue::UNDEFINED).is_object());
+    assert!(embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED).is_object());
 
     let bug = Closure::<dyn Fn()>::new(|| panic!("a bug in the widget"));
     let call: &js_sys::Function = bug.as_ref().unchecked_ref();
@@ -62,7 +62,7 @@ fn a_panic_logs_one_error_and_disables_the_widget_while_the_page_goes_on() {
     // Disabled: the API answers harmlessly and records nothing more.
     let after = embed::record(object(&[("score", 7.into())]));
     assert!(after.is_undefined(), "a disabled widget records nothing");
-    let stats = embed::stats(JsValue::UNDEFINED);
+    let stats = embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED);
     let n = js_sys::Reflect::get(&stats, &"n".into()).unwrap();
     assert_eq!(n.as_f64(), Some(0.0), "a disabled widget reports no stats");
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use leptos::prelude::{ArcRwSignal, Set};
 use nps_core::options::{Mode, Theme};
 use nps_core::queue::{transact, Outcome, QueueState, QueueStore};
-use nps_core::scoring::{Summary, Tally};
+use nps_core::scoring::Tally;
 use nps_core::wire::{Batch, Properties, PropertyValue, Response};
 use nps_widget::browser::storage::{self, LocalQueueStore};
 use nps_widget::embed;
@@ -47,7 +47,7 @@ impl Fixture {
         company: Option<&str>,
         mode: Mode,
         theme: Theme,
-        preview: Option<ArcRwSignal<Summary>>,
+        preview: Option<ArcRwSignal<Tally>>,
     ) -> Fixture {
         let doc = web_sys::window().unwrap().document().unwrap();
         let parent = doc.create_element("div").unwrap();
@@ -602,21 +602,39 @@ fn field(v: &JsValue, key: &str) -> JsValue {
 async fn stats_and_record_through_the_embed() {
     // Local-only (no endpoint), manual trigger: nothing is sent, stats still work.
     embed::init(js(r#"{"trigger":"manual","touchpoint":"embed-test"}"#));
-    let empty = embed::stats(JsValue::from_str("embed-test-none"));
+    let empty = embed::stats(JsValue::from_str("embed-test-none"), JsValue::UNDEFINED);
     assert_eq!(field(&empty, "n").as_f64(), Some(0.0));
     assert!(field(&empty, "nps").is_null());
     assert!(field(&empty, "se").is_null());
     assert!(field(&empty, "ci95").is_null());
+    let empty = embed::stats(
+        JsValue::from_str("embed-test-none"),
+        js(r#"{"distribution":true}"#),
+    );
+    assert!(field(&empty, "band").is_null());
 
     for score in [10, 9, 8, 3] {
         record(&format!(r#"{{"score":{score}}}"#)).unwrap();
     }
-    let s = embed::stats(js(r#"{"touchpoint":"embed-test"}"#));
+    let s = embed::stats(js(r#"{"touchpoint":"embed-test"}"#), JsValue::UNDEFINED);
     assert_eq!(field(&s, "n").as_f64(), Some(4.0));
     assert_eq!(field(&s, "promoters").as_f64(), Some(2.0));
     assert_eq!(field(&s, "passives").as_f64(), Some(1.0));
     assert_eq!(field(&s, "detractors").as_f64(), Some(1.0));
     assert_eq!(field(&s, "nps").as_f64(), Some(25.0));
+    // The contract's keys only, unless asked for the band and the 0–10 distribution (what the
+    // demo page shows, computed here too).
+    assert!(field(&s, "band").is_undefined());
+    let s = embed::stats(
+        JsValue::from_str("embed-test"),
+        js(r#"{"distribution":true}"#),
+    );
+    assert_eq!(field(&s, "band").as_string().as_deref(), Some("needs-work"));
+    let distribution: Vec<f64> = js_sys::Array::from(&field(&s, "distribution"))
+        .iter()
+        .map(|c| c.as_f64().unwrap())
+        .collect();
+    assert_eq!(distribution, [0., 0., 0., 1., 0., 0., 0., 0., 1., 1., 1.]);
     let ci: js_sys::Array = field(&s, "ci95").unchecked_into();
     assert_eq!(ci.length(), 2);
     assert!(ci.get(0).as_f64().unwrap() < 25.0 && ci.get(1).as_f64().unwrap() > 25.0);
@@ -637,7 +655,7 @@ async fn stats_and_record_through_the_embed() {
             "{msg}"
         );
     }
-    let s = embed::stats(JsValue::from_str("embed-test"));
+    let s = embed::stats(JsValue::from_str("embed-test"), JsValue::UNDEFINED);
     assert_eq!(
         field(&s, "n").as_f64(),
         Some(4.0),
@@ -688,21 +706,55 @@ async fn modes_set_role_aria_modal_and_theme_class() {
 
 #[wasm_bindgen_test]
 async fn preview_panel_follows_the_shared_summary() {
-    let summary = ArcRwSignal::new(Tally::new().summary());
+    let tally = ArcRwSignal::new(Tally::new());
     let f = Fixture::with(
         strings_for("en"),
         Some("Acme"),
         Mode::Inline,
         Theme::Auto,
-        Some(summary.clone()),
+        Some(tally.clone()),
     );
     assert_eq!(f.text(".pv"), "NPS in this browser NPS – · n 0");
-    summary.set([10u8, 9, 3].into_iter().collect::<Tally>().summary());
+    let heights = |f: &Fixture| -> Vec<String> {
+        f.all(".pv rect")
+            .iter()
+            .map(|r| r.get_attribute("height").unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(heights(&f), vec!["0"; 11]);
+    let three: Tally = [10u8, 10, 9, 3].into_iter().collect();
+    tally.set(three);
     tick().await;
-    assert_eq!(f.text(".pv"), "NPS in this browser NPS 33.3 · n 3");
+    assert_eq!(
+        f.text(".pv"),
+        format!(
+            "NPS in this browser{}",
+            nps_widget::widget::preview_text(&three.summary())
+        )
+    );
+    assert!(f.text(".pv").contains(" · 95% CI "), "{}", f.text(".pv"));
+    assert!(
+        f.text(".pv").ends_with(" · good · n 4"),
+        "{}",
+        f.text(".pv")
+    );
+    // 11 bars, the tallest the most frequent score; coloured by category.
+    assert_eq!(
+        heights(&f),
+        ["0", "0", "0", "10", "0", "0", "0", "0", "0", "10", "20"]
+    );
+    let classes: Vec<String> = f
+        .all(".pv rect")
+        .iter()
+        .map(|r| r.get_attribute("class").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        classes,
+        ["d", "d", "d", "d", "d", "d", "d", "p", "p", "r", "r"]
+    );
     drop(f);
-    // The summary outlives the prompt that showed it.
-    summary.set(Tally::new().summary());
+    // The tally outlives the prompt that showed it.
+    tally.set(Tally::new());
 }
 
 #[wasm_bindgen_test]
@@ -732,7 +784,7 @@ fn stats_count_per_touchpoint_without_a_cap_and_take_in_the_first_release_list()
         storage::HISTORY_KEY,
         r#"[{"score":9,"touchpoint":"a","at":1},{"score":3,"touchpoint":"b","at":2},{"score":10,"touchpoint":"a","at":3}]"#,
     );
-    let a = embed::stats(JsValue::from_str("a"));
+    let a = embed::stats(JsValue::from_str("a"), JsValue::UNDEFINED);
     assert_eq!(field(&a, "n").as_f64(), Some(2.0));
     assert_eq!(field(&a, "promoters").as_f64(), Some(2.0));
     assert_eq!(
@@ -740,7 +792,7 @@ fn stats_count_per_touchpoint_without_a_cap_and_take_in_the_first_release_list()
         None,
         "moved, not copied"
     );
-    let all = embed::stats(JsValue::UNDEFINED);
+    let all = embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert_eq!(field(&all, "n").as_f64(), Some(3.0));
     assert_eq!(field(&all, "detractors").as_f64(), Some(1.0));
     // Any touchpoint name is a key of its own, "__proto__" too.
@@ -748,10 +800,11 @@ fn stats_count_per_touchpoint_without_a_cap_and_take_in_the_first_release_list()
     assert_eq!(
         storage::get(storage::TALLIES_KEY).as_deref(),
         Some(
-            r#"{"a":[0,0,0,0,0,0,0,0,0,1,1],"b":[0,0,0,1,0,0,0,0,0,0,0],"__proto__":[0,0,0,0,0,0,0,1,0,0,0]}"#
+            // Sorted by touchpoint (a `KeyMap`).
+            r#"{"__proto__":[0,0,0,0,0,0,0,1,0,0,0],"a":[0,0,0,0,0,0,0,0,0,1,1],"b":[0,0,0,1,0,0,0,0,0,0,0]}"#
         )
     );
-    let proto = embed::stats(JsValue::from_str("__proto__"));
+    let proto = embed::stats(JsValue::from_str("__proto__"), JsValue::UNDEFINED);
     assert_eq!(field(&proto, "n").as_f64(), Some(1.0));
     // A tab still running the first release writes its list again: counted once more, no more.
     storage::set(
@@ -759,11 +812,11 @@ fn stats_count_per_touchpoint_without_a_cap_and_take_in_the_first_release_list()
         r#"[{"score":0,"touchpoint":"b","at":4}]"#,
     );
     assert_eq!(
-        field(&embed::stats(JsValue::UNDEFINED), "n").as_f64(),
+        field(&embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED), "n").as_f64(),
         Some(5.0)
     );
     assert_eq!(
-        field(&embed::stats(JsValue::UNDEFINED), "n").as_f64(),
+        field(&embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED), "n").as_f64(),
         Some(5.0)
     );
     // Counts, not a list: a million answers stay a million and one.
@@ -772,13 +825,13 @@ fn stats_count_per_touchpoint_without_a_cap_and_take_in_the_first_release_list()
         r#"{"import":[0,0,0,0,0,0,0,0,0,0,1000000]}"#,
     );
     record(r#"{"score":0,"touchpoint":"import"}"#).unwrap();
-    let s = embed::stats(JsValue::from_str("import"));
+    let s = embed::stats(JsValue::from_str("import"), JsValue::UNDEFINED);
     assert_eq!(field(&s, "n").as_f64(), Some(1_000_001.0));
     assert_eq!(field(&s, "detractors").as_f64(), Some(1.0));
     // A list of the wrong length is unreadable: kept aside, stats start fresh.
     storage::set(storage::TALLIES_KEY, r#"{"a":[1,2,3]}"#);
     assert_eq!(
-        field(&embed::stats(JsValue::UNDEFINED), "n").as_f64(),
+        field(&embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED), "n").as_f64(),
         Some(0.0)
     );
     assert_eq!(
@@ -793,7 +846,7 @@ fn stats_count_per_touchpoint_without_a_cap_and_take_in_the_first_release_list()
 async fn corrupted_history_is_backed_up_and_stats_start_fresh() {
     storage::remove(storage::TALLIES_KEY);
     storage::set(storage::HISTORY_KEY, "[{\"score\":9,\"touchpoint\":");
-    let s = embed::stats(JsValue::UNDEFINED);
+    let s = embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED);
     assert_eq!(field(&s, "n").as_f64(), Some(0.0));
     assert!(field(&s, "nps").is_null());
     assert_eq!(
@@ -801,7 +854,7 @@ async fn corrupted_history_is_backed_up_and_stats_start_fresh() {
         Some("[{\"score\":9,\"touchpoint\":")
     );
     record(r#"{"score":10,"touchpoint":"after-corrupt"}"#).unwrap();
-    let s = embed::stats(JsValue::from_str("after-corrupt"));
+    let s = embed::stats(JsValue::from_str("after-corrupt"), JsValue::UNDEFINED);
     assert_eq!(field(&s, "n").as_f64(), Some(1.0));
 }
 
@@ -1059,7 +1112,7 @@ async fn on_handlers_may_call_back_into_the_widget() {
         *seen.borrow(),
         ["response reentry", "response reentry-inner"]
     );
-    let n = |t: &str| field(&embed::stats(JsValue::from_str(t)), "n").as_f64();
+    let n = |t: &str| field(&embed::stats(JsValue::from_str(t), JsValue::UNDEFINED), "n").as_f64();
     assert_eq!((n("reentry"), n("reentry-inner")), (Some(1.0), Some(1.0)));
 
     // A shown handler hides the prompt it was told about (forced: this browser has answered).

@@ -12,15 +12,6 @@
     return Number.isInteger(r) ? String(r) : r.toFixed(1);
   }
 
-  /** Health band of the contract: critical < 5 ≤ needs-work ≤ 30 < fair < 50 ≤ good < 80 ≤ excellent. */
-  function band(nps) {
-    if (nps < 5) return 'critical';
-    if (nps <= 30) return 'needs-work';
-    if (nps < 50) return 'fair';
-    if (nps < 80) return 'good';
-    return 'excellent';
-  }
-
   function render(s) {
     $('stat-n').textContent = String(s.n);
     $('stat-promoters').textContent = String(s.promoters);
@@ -35,15 +26,22 @@
     } else {
       $('stat-nps').textContent = fmt(s.nps);
       $('stat-ci').textContent = `[${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]`;
-      const b = band(s.nps);
-      bandEl.textContent = b.replace('-', ' ');
-      bandEl.className = `band ${b}`;
+      // The band and the distribution are the wasm's (stats(filter, {distribution: true})).
+      bandEl.textContent = s.band.replace('-', ' ');
+      bandEl.className = `band ${s.band}`;
     }
     // CSSOM writes are allowed under style-src 'self' (style="" attributes are not).
     const share = (k) => (s.n === 0 ? '0%' : `${(100 * s[k]) / s.n}%`);
     $('bar-promoters').style.width = share('promoters');
     $('bar-passives').style.width = share('passives');
     $('bar-detractors').style.width = share('detractors');
+    const most = Math.max(1, ...s.distribution);
+    const bars = $('distribution').children;
+    s.distribution.forEach((count, score) => {
+      bars[score].style.height = `${(100 * count) / most}%`;
+      bars[score].title = `${score}: ${count}`;
+    });
+    $('distribution').setAttribute('aria-label', 'Answers per score, 0 to 10: ' + s.distribution.join(', '));
   }
 
   function problem(message) {
@@ -66,7 +64,7 @@
       $('pending').textContent = String(w.pending());
     };
     const refresh = () => {
-      render(w.stats());
+      render(w.stats(null, { distribution: true }));
       refreshPending();
     };
     // The same options as the script tag, in either mode: init() again reconfigures the widget

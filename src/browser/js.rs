@@ -12,7 +12,7 @@
 
 use js_sys::{Array, Object, Reflect};
 use nps_core::queue::{DeadLetter, QueueState};
-use nps_core::scoring::Summary;
+use nps_core::scoring::Tally;
 use nps_core::wire::{Batch, Properties, PropertyValue, Response};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -226,8 +226,11 @@ pub fn backoff_from_js(v: &JsValue) -> Option<QueueState> {
     })
 }
 
-/// `{n, promoters, passives, detractors, nps, se, ci95}` with null for undefined values.
-pub fn summary_to_js(s: &Summary) -> JsValue {
+/// `stats()`: `{n, promoters, passives, detractors, nps, se, ci95}` with null for undefined
+/// values; with `details`, also `band` (the health band's name) and `distribution` (the 11
+/// counts of the scores 0..10), docs/contract.md §2, §6.
+pub fn stats_to_js(t: &Tally, details: bool) -> JsValue {
+    let s = t.summary();
     let o = obj();
     set_num(&o, "n", s.n as f64);
     set_num(&o, "promoters", s.promoters as f64);
@@ -240,5 +243,17 @@ pub fn summary_to_js(s: &Summary) -> JsValue {
         None => JsValue::NULL,
     };
     set(&o, "ci95", &ci);
+    if !details {
+        return o.into();
+    }
+    let band = s
+        .band()
+        .map_or(JsValue::NULL, |b| JsValue::from_str(b.as_str()));
+    set(&o, "band", &band);
+    set(
+        &o,
+        "distribution",
+        &array(&t.counts(), |c| JsValue::from_f64(*c as f64)).into(),
+    );
     o.into()
 }

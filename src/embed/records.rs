@@ -5,7 +5,7 @@ use js_sys::{Array, Object};
 use leptos::prelude::*;
 use nps_core::options::Options;
 use nps_core::queue::{transact, QueueStore};
-use nps_core::scoring::{Summary, Tally};
+use nps_core::scoring::Tally;
 use nps_core::time::rfc3339_from_unix_ms;
 use nps_core::wire::{KeyMap, Properties, Response};
 use nps_core::History;
@@ -17,12 +17,12 @@ use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, TALLIES_KEY, V
 /// The live summary shown by the preview panel: reference-counted, not owned by any view
 /// (it outlives each prompt); created on first use.
 #[derive(Default)]
-pub(super) struct Preview(Option<ArcRwSignal<Summary>>);
+pub(super) struct Preview(Option<ArcRwSignal<Tally>>);
 
 impl Preview {
     /// The signal, with the current figures.
-    pub(super) fn signal(&mut self) -> ArcRwSignal<Summary> {
-        let s = summary(None);
+    pub(super) fn signal(&mut self) -> ArcRwSignal<Tally> {
+        let s = tally(None);
         match &self.0 {
             Some(sig) => {
                 sig.set(s);
@@ -215,14 +215,14 @@ fn check(r: &Response) -> Result<(), String> {
     r.validate().map_err(|e| e.text())
 }
 
-pub(super) fn summary(touchpoint: Option<&str>) -> Summary {
+pub(super) fn tally(touchpoint: Option<&str>) -> Tally {
     let mut all = Tally::new();
     for (t, tally) in load_tallies() {
         if touchpoint.is_none_or(|want| t == want) {
             all.merge(&tally);
         }
     }
-    all.summary()
+    all
 }
 
 /// This browser's prompt history; the sample draw is made once and kept.

@@ -5,7 +5,7 @@
 //! than a Leptos `on:` handler per element, and keeps the logic in plain methods.
 
 use leptos::prelude::*;
-use nps_core::scoring::Summary;
+use nps_core::scoring::{Category, Tally};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 
@@ -34,7 +34,7 @@ pub fn Prompt(
     /// The prompt's state, changed by [`Events`].
     state: ArcRwSignal<SurveyState>,
     /// Live NPS of this browser, shown under the prompt when set (preview mode).
-    preview: Option<ArcRwSignal<Summary>>,
+    preview: Option<ArcRwSignal<Tally>>,
 ) -> impl IntoView {
     let state = RwSignal::from(state);
 
@@ -58,23 +58,35 @@ pub fn Prompt(
 
     let follow_up =
         move || state.with(|s| s.category().map(|c| strings.follow_up(c)).unwrap_or(""));
-    let preview_panel = preview.map(|summary| {
+    let preview_panel = preview.map(|tally| {
         // A handle owned by this view; the shared value outlives the prompt.
-        let summary = RwSignal::from(summary);
-        // One text node, so one reactive closure: " NPS 42 · n 17".
-        let figures = move || {
-            summary.with(|s| {
-                let mut t = String::from(" NPS ");
-                t.push_str(&crate::widget::fmt_nps(s.nps));
-                t.push_str(" · n ");
-                nps_core::push_u64(&mut t, s.n);
-                t
+        let tally = RwSignal::from(tally);
+        // One text node, so one reactive closure: " NPS 42 · 95% CI 12 to 63 · good · n 17".
+        let figures = move || tally.with(|t| crate::widget::preview_text(&t.summary()));
+        // The 0–10 distribution: 11 bars coloured by category (heights as SVG attributes, not
+        // styles: the strict CSP allows them).
+        let bars = (0..=10u8)
+            .map(|score| {
+                let height = move || {
+                    tally.with(|t| {
+                        let max = t.counts().iter().copied().max().unwrap_or(0).max(1);
+                        (t.count(score) * 20).div_ceil(max)
+                    })
+                };
+                let y = move || 20 - height();
+                let class = match Category::of(score) {
+                    Ok(Category::Promoter) => "r",
+                    Ok(Category::Passive) => "p",
+                    _ => "d",
+                };
+                view! { <rect x=score * 10 y=y width="8" height=height class=class></rect> }
             })
-        };
+            .collect_view();
         view! {
             <div class="pv" aria-label=strings.preview role="note">
                 <b>{strings.preview}</b>
                 {figures}
+                <svg viewBox="0 0 110 20" aria-hidden="true">{bars}</svg>
             </div>
         }
     });

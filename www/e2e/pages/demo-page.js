@@ -45,6 +45,15 @@ class DemoPage {
       await expect(this.nps).toHaveText(fmt(s.nps));
       await expect(this.ci).toHaveText(`[${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]`);
     }
+    // The 11 bars: the tallest for the most frequent score, none for a score nobody gave.
+    const bars = this.page.locator('#distribution span');
+    await expect(bars).toHaveCount(11);
+    if (s.n > 0) {
+      await expect(this.page.locator('#distribution')).toHaveAttribute('aria-label', `Answers per score, 0 to 10: ${s.distribution.join(', ')}`);
+      const heights = await bars.evaluateAll((els) => els.map((e) => e.style.height));
+      const most = Math.max(...s.distribution);
+      expect(heights).toEqual(s.distribution.map((c) => `${(100 * c) / most}%`));
+    }
   }
 }
 

@@ -7,7 +7,9 @@ function expectedStats(scores) {
   const promoters = scores.filter((s) => s >= 9).length;
   const detractors = scores.filter((s) => s <= 6).length;
   const passives = n - promoters - detractors;
-  if (n === 0) return { n, promoters, passives, detractors, nps: null, se: null, ci95: null };
+  // The 0..10 counts, as stats(filter, {distribution: true}) gives them (not a contract key of stats()).
+  const distribution = Array.from({ length: 11 }, (_, k) => scores.filter((s) => s === k).length);
+  if (n === 0) return { n, promoters, passives, detractors, nps: null, se: null, ci95: null, distribution };
   const p = promoters / n;
   const d = detractors / n;
   const nps = 100 * (p - d);
@@ -18,7 +20,7 @@ function expectedStats(scores) {
   const centre = 100 * (p2 - d2);
   const half = 1.96 * 100 * Math.sqrt((p2 + d2 - (p2 - d2) ** 2) / n2);
   const clip = (x) => Math.min(100, Math.max(-100, x));
-  return { n, promoters, passives, detractors, nps, se, ci95: [clip(centre - half), clip(centre + half)] };
+  return { n, promoters, passives, detractors, nps, se, ci95: [clip(centre - half), clip(centre + half)], distribution };
 }
 
 /** Asserts stats() output equals the expected figures (counts exactly, floats to 1e-9). */
