@@ -72,6 +72,9 @@ pub mod eligibility;
 pub mod keymap;
 pub mod options;
 pub mod queue;
+#[cfg(feature = "reader")]
+pub mod reader;
+pub mod report;
 pub mod scoring;
 pub mod time;
 pub mod wire;
@@ -83,6 +86,7 @@ pub use options::{
 pub use queue::{
     backoff_ms, classify, transact, DeadLetter, MemoryStore, Outcome, QueueState, QueueStore,
 };
+pub use report::{Change, Group, GroupBy, Report, Stats};
 pub use scoring::{compare, parse_score, Band, Category, Comparison, ScoreError, Summary, Tally};
 pub use time::{rfc3339_from_unix_ms, unix_ms_from_rfc3339, uuid_v7};
 pub use wire::{
