@@ -216,7 +216,6 @@ pub struct Reader {
     phase: Phase,
     format: Option<Format>,
     builder: Option<ReportBuilder>,
-    lines: Lines,
     bytes: u64,
 }
 
@@ -224,7 +223,7 @@ pub struct Reader {
 enum Phase {
     /// The first bytes, held until the format is known.
     Head(Head),
-    Csv(csv::CsvReader),
+    Csv(Box<csv::CsvReader>),
     Json(json::JsonReader),
     Failed(ReadError),
 }
@@ -236,7 +235,6 @@ impl Reader {
             phase: Phase::Head(Head::default()),
             format,
             builder: Some(ReportBuilder::new(by)),
-            lines: Lines::default(),
             bytes: 0,
         }
     }
@@ -252,6 +250,7 @@ impl Reader {
     ///
     /// See [`ReadError`]; errors that need the whole input (no `score` key in JSON) come from
     /// [`Reader::finish`].
+    #[inline]
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), ReadError> {
         self.bytes += chunk.len() as u64;
         let result = self.push_inner(chunk, false);
@@ -270,10 +269,9 @@ impl Reader {
             .builder
             .take()
             .unwrap_or_else(|| ReportBuilder::new(None));
-        let lines = &mut self.lines;
         match &mut self.phase {
-            Phase::Csv(r) => r.finish(&mut builder, lines)?,
-            Phase::Json(r) => r.finish(&mut builder, lines)?,
+            Phase::Csv(r) => r.finish(&mut builder)?,
+            Phase::Json(r) => r.finish(&mut builder)?,
             Phase::Failed(e) => return Err(e.clone()),
             Phase::Head(_) => return Err(ReadError::Empty),
         }
@@ -287,6 +285,7 @@ impl Reader {
         result
     }
 
+    #[inline]
     fn push_inner(&mut self, chunk: &[u8], end: bool) -> Result<(), ReadError> {
         let Some(builder) = self.builder.as_mut() else {
             return Ok(());
@@ -298,9 +297,10 @@ impl Reader {
             };
             let head = std::mem::take(&mut head.bytes);
             let body = head.strip_prefix(BOM).unwrap_or(&head);
-            self.lines.skip(head.len() - body.len());
             self.phase = match kind {
-                Kind::Csv(delimiter) => Phase::Csv(csv::CsvReader::new(delimiter, builder.by())?),
+                Kind::Csv(delimiter) => {
+                    Phase::Csv(Box::new(csv::CsvReader::new(delimiter, builder.by())?))
+                }
                 Kind::Json => Phase::Json(json::JsonReader::default()),
             };
             return self.feed(body, end);
@@ -308,6 +308,7 @@ impl Reader {
         self.feed(chunk, end)
     }
 
+    #[inline]
     fn feed(&mut self, chunk: &[u8], end: bool) -> Result<(), ReadError> {
         let Some(builder) = self.builder.as_mut() else {
             return Ok(());
@@ -315,15 +316,12 @@ impl Reader {
         if chunk.is_empty() && !end {
             return Ok(());
         }
-        self.lines.begin(chunk);
-        let result = match &mut self.phase {
-            Phase::Csv(r) => r.feed(chunk, builder, &mut self.lines),
-            Phase::Json(r) => r.feed(chunk, builder, &mut self.lines),
+        match &mut self.phase {
+            Phase::Csv(r) => r.feed(chunk, builder),
+            Phase::Json(r) => r.feed(chunk, builder),
             Phase::Failed(e) => Err(e.clone()),
             Phase::Head(_) => Ok(()),
-        };
-        self.lines.end(chunk);
-        result
+        }
     }
 }
 
@@ -442,50 +440,6 @@ fn not_an_export(probe: &[u8]) -> Option<&'static str> {
     probe
         .contains(&0)
         .then_some("binary data (it contains NUL bytes)")
-}
-
-/// Physical line numbers: counts `\n` bytes, lazily, over the chunk being read.
-#[derive(Debug, Default)]
-pub(crate) struct Lines {
-    /// Absolute offset of the current chunk's first byte.
-    base: u64,
-    /// Newlines before `base + counted`.
-    newlines: u64,
-    /// Bytes of the current chunk already counted.
-    counted: usize,
-}
-
-impl Lines {
-    /// Bytes before the first chunk that carry no line break (the BOM).
-    fn skip(&mut self, n: usize) {
-        self.base += n as u64;
-    }
-
-    fn begin(&mut self, _chunk: &[u8]) {
-        self.counted = 0;
-    }
-
-    fn end(&mut self, chunk: &[u8]) {
-        self.count_to(chunk, chunk.len());
-        self.base += chunk.len() as u64;
-        self.counted = 0;
-    }
-
-    fn count_to(&mut self, chunk: &[u8], pos: usize) {
-        if pos > self.counted {
-            self.newlines += chunk[self.counted..pos]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            self.counted = pos;
-        }
-    }
-
-    /// The 1-based line of the byte at `pos` of the current chunk (`pos` never goes back).
-    pub(crate) fn line_at(&mut self, chunk: &[u8], pos: usize) -> u64 {
-        self.count_to(chunk, pos);
-        self.newlines + 1
-    }
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! rows that did not count, and — with a [`GroupBy`] — one [`Group`] per touchpoint, UTC day,
 //! ISO week or month, each time group with its [`Change`] against the period before it.
 //!
-//! The rows come from [`crate::reader`] (CSV, JSON, NDJSON); this module only counts them.
+//! The rows come from `nps_core::reader` (CSV, JSON, NDJSON); this module only counts them.
 //! [`Report::json`] is the one JSON shape of `nps score --json`, `GET /v1/summary` and the
-//! client-side scorer; [`Report::to_json`] (feature `reader`) writes it.
+//! client-side scorer; `Report::to_json` (feature `reader`) writes it.
 //!
 //! # Example
 //!
@@ -163,6 +163,7 @@ pub struct Stats {
 
 impl Stats {
     /// Counts a valid score, or an invalid row starting at `line()`.
+    #[inline]
     pub fn add(&mut self, score: Option<u8>, line: impl FnOnce() -> u64) {
         match score {
             Some(s) if self.tally.add(s).is_ok() => {}
@@ -247,7 +248,7 @@ pub struct Report {
     pub groups: Vec<Group>,
 }
 
-/// Counts rows into a [`Report`]: what the readers of [`crate::reader`] feed.
+/// Counts rows into a [`Report`]: what the readers of `nps_core::reader` feed.
 ///
 /// Time groups are keyed by a day number (the day, the Monday of its ISO week, the first of
 /// its month), so a row costs one map lookup and allocates nothing.
@@ -282,6 +283,7 @@ impl ReportBuilder {
     /// Counts one row: its score (`None`: not an integer 0..=10), its touchpoint and
     /// `answered_at` as written (only read when grouping by them), and the line where it starts
     /// (only asked for an invalid row).
+    #[inline]
     pub fn row(
         &mut self,
         score: Option<u8>,

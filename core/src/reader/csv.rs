@@ -5,7 +5,7 @@
 //! case-insensitively, in any order. Rows may have fewer or more fields than the header; a row
 //! without a score field is invalid. Blank lines are skipped.
 
-use crate::reader::{Lines, ReadError};
+use crate::reader::ReadError;
 use crate::report::{GroupBy, ReportBuilder};
 
 /// A score cell as [`crate::parse_score`] reads it; the two common shapes skip UTF-8 checks.
@@ -48,10 +48,10 @@ pub(crate) struct CsvReader {
     nend: usize,
     /// Between records: line breaks are skipped here, so a record starts at its first byte.
     at_start: bool,
-    /// The line where the current record starts, once asked for (or carried over a chunk).
-    line: Option<u64>,
-    /// Where the current record starts in the current chunk (when it started there).
-    start: usize,
+    /// Line breaks skipped between records (csv-core counts those it reads).
+    skipped: u64,
+    /// The line where the current record starts.
+    line: u64,
     columns: Option<Columns>,
 }
 
@@ -65,30 +65,31 @@ impl CsvReader {
             nout: 0,
             nend: 0,
             at_start: true,
-            line: None,
-            start: 0,
+            skipped: 0,
+            line: 1,
             columns: None,
         })
     }
 
+    #[inline]
     pub(crate) fn feed(
         &mut self,
         chunk: &[u8],
         builder: &mut ReportBuilder,
-        lines: &mut Lines,
     ) -> Result<(), ReadError> {
         let mut pos = 0;
         loop {
             if self.at_start {
                 while pos < chunk.len() && matches!(chunk[pos], b'\n' | b'\r') {
+                    self.skipped += u64::from(chunk[pos] == b'\n');
                     pos += 1;
                 }
                 if pos == chunk.len() {
                     break;
                 }
                 self.at_start = false;
-                self.start = pos;
-                self.line = None;
+                // csv-core counts lines from 1, and the line breaks it read.
+                self.line = self.rdr.line() + self.skipped;
             } else if pos == chunk.len() {
                 break;
             }
@@ -110,26 +111,14 @@ impl CsvReader {
                     let len = self.ends.len() * 2;
                     self.ends.resize(len, 0);
                 }
-                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
-                    let start = self.start;
-                    self.record(builder, |line: &mut Option<u64>| {
-                        *line.get_or_insert_with(|| lines.line_at(chunk, start))
-                    })?;
-                }
+                csv_core::ReadRecordResult::Record => self.record(builder)?,
+                csv_core::ReadRecordResult::End => break,
             }
-        }
-        if !self.at_start && self.line.is_none() {
-            // The record goes on in the next chunk: its line is known only now.
-            self.line = Some(lines.line_at(chunk, self.start));
         }
         Ok(())
     }
 
-    pub(crate) fn finish(
-        &mut self,
-        builder: &mut ReportBuilder,
-        _lines: &mut Lines,
-    ) -> Result<(), ReadError> {
+    pub(crate) fn finish(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
         while !self.at_start {
             let (res, _, _, nend) =
                 self.rdr
@@ -140,12 +129,8 @@ impl CsvReader {
                     let len = self.ends.len() * 2;
                     self.ends.resize(len, 0);
                 }
-                csv_core::ReadRecordResult::Record => {
-                    self.record(builder, |line: &mut Option<u64>| line.unwrap_or(0))?;
-                }
-                _ => {
-                    self.at_start = true;
-                }
+                csv_core::ReadRecordResult::Record => self.record(builder)?,
+                _ => self.at_start = true,
             }
         }
         if self.columns.is_none() {
@@ -155,11 +140,8 @@ impl CsvReader {
     }
 
     /// One complete record: the header, or a row.
-    fn record(
-        &mut self,
-        builder: &mut ReportBuilder,
-        line: impl FnOnce(&mut Option<u64>) -> u64,
-    ) -> Result<(), ReadError> {
+    #[inline]
+    fn record(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
         let nend = self.nend;
         self.nout = 0;
         self.nend = 0;
@@ -176,8 +158,8 @@ impl CsvReader {
             return Ok(());
         };
         let score = field(cols.score).and_then(score_of);
-        let slot = &mut self.line;
-        let at = || line(slot);
+        let line = self.line;
+        let at = || line;
         if builder.by().is_none() {
             builder.row(score, b"", b"", at);
         } else {

@@ -19,7 +19,7 @@
 
 use serde_json::Value;
 
-use crate::reader::{Lines, ReadError};
+use crate::reader::ReadError;
 use crate::report::{GroupBy, ReportBuilder};
 
 /// Where the splitter is.
@@ -139,7 +139,6 @@ impl JsonReader {
         &mut self,
         chunk: &[u8],
         builder: &mut ReportBuilder,
-        _lines: &mut Lines,
     ) -> Result<(), ReadError> {
         self.buf.extend_from_slice(chunk);
         self.split(builder, false)?;
@@ -147,11 +146,7 @@ impl JsonReader {
         Ok(())
     }
 
-    pub(crate) fn finish(
-        &mut self,
-        builder: &mut ReportBuilder,
-        _lines: &mut Lines,
-    ) -> Result<(), ReadError> {
+    pub(crate) fn finish(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
         self.split(builder, true)?;
         match self.shape {
             Shape::Start => return Err(ReadError::Empty),
