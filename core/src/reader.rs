@@ -215,7 +215,7 @@ pub fn score(
 pub struct Reader {
     phase: Phase,
     format: Option<Format>,
-    builder: Option<ReportBuilder>,
+    builder: ReportBuilder,
     bytes: u64,
 }
 
@@ -234,7 +234,7 @@ impl Reader {
         Reader {
             phase: Phase::Head(Head::default()),
             format,
-            builder: Some(ReportBuilder::new(by)),
+            builder: ReportBuilder::new(by),
             bytes: 0,
         }
     }
@@ -253,7 +253,7 @@ impl Reader {
     #[inline]
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), ReadError> {
         self.bytes += chunk.len() as u64;
-        let result = self.push_inner(chunk, false);
+        let result = self.read(chunk, false);
         self.fail_on(result)
     }
 
@@ -263,12 +263,9 @@ impl Reader {
     ///
     /// See [`ReadError`].
     pub fn finish(mut self) -> Result<Report, ReadError> {
-        let result = self.push_inner(&[], true);
+        let result = self.read(&[], true);
         self.fail_on(result)?;
-        let mut builder = self
-            .builder
-            .take()
-            .unwrap_or_else(|| ReportBuilder::new(None));
+        let mut builder = self.builder;
         match &mut self.phase {
             Phase::Csv(r) => r.finish(&mut builder)?,
             Phase::Json(r) => r.finish(&mut builder)?,
@@ -285,42 +282,29 @@ impl Reader {
         result
     }
 
+    /// Reads `chunk` (`end`: the input ends after it).
     #[inline]
-    fn push_inner(&mut self, chunk: &[u8], end: bool) -> Result<(), ReadError> {
-        let Some(builder) = self.builder.as_mut() else {
-            return Ok(());
-        };
-        if let Phase::Head(head) = &mut self.phase {
-            head.bytes.extend_from_slice(chunk);
-            let Some(kind) = head.decide(self.format, end)? else {
-                return Ok(());
-            };
-            let head = std::mem::take(&mut head.bytes);
-            let body = head.strip_prefix(BOM).unwrap_or(&head);
-            self.phase = match kind {
-                Kind::Csv(delimiter) => {
-                    Phase::Csv(Box::new(csv::CsvReader::new(delimiter, builder.by())?))
-                }
-                Kind::Json => Phase::Json(json::JsonReader::default()),
-            };
-            return self.feed(body, end);
-        }
-        self.feed(chunk, end)
-    }
-
-    #[inline]
-    fn feed(&mut self, chunk: &[u8], end: bool) -> Result<(), ReadError> {
-        let Some(builder) = self.builder.as_mut() else {
-            return Ok(());
-        };
-        if chunk.is_empty() && !end {
-            return Ok(());
-        }
+    fn read(&mut self, chunk: &[u8], end: bool) -> Result<(), ReadError> {
+        let builder = &mut self.builder;
         match &mut self.phase {
             Phase::Csv(r) => r.feed(chunk, builder),
             Phase::Json(r) => r.feed(chunk, builder),
             Phase::Failed(e) => Err(e.clone()),
-            Phase::Head(_) => Ok(()),
+            Phase::Head(head) => {
+                head.bytes.extend_from_slice(chunk);
+                let Some(kind) = head.decide(self.format, end)? else {
+                    return Ok(());
+                };
+                let head = std::mem::take(&mut head.bytes);
+                let body = head.strip_prefix(BOM).unwrap_or(&head);
+                self.phase = match kind {
+                    Kind::Csv(delimiter) => {
+                        Phase::Csv(Box::new(csv::CsvReader::new(delimiter, builder.by())))
+                    }
+                    Kind::Json => Phase::Json(json::JsonReader::default()),
+                };
+                self.read(body, end)
+            }
         }
     }
 }
@@ -519,6 +503,7 @@ mod tests {
         data.extend(b"1,9\n".repeat(PROBE));
         let e = r.push(&data).unwrap_err();
         assert_eq!(r.push(b"score\n").unwrap_err(), e);
+        assert_eq!(r.push(b"").unwrap_err(), e);
         assert_eq!(r.finish().unwrap_err(), e);
     }
 

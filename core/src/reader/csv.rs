@@ -56,8 +56,8 @@ pub(crate) struct CsvReader {
 }
 
 impl CsvReader {
-    pub(crate) fn new(delimiter: u8, by: Option<GroupBy>) -> Result<CsvReader, ReadError> {
-        Ok(CsvReader {
+    pub(crate) fn new(delimiter: u8, by: Option<GroupBy>) -> CsvReader {
+        CsvReader {
             rdr: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             by,
             out: vec![0; 1 << 12],
@@ -68,7 +68,7 @@ impl CsvReader {
             skipped: 0,
             line: 1,
             columns: None,
-        })
+        }
     }
 
     #[inline]
