@@ -248,6 +248,9 @@ pub struct Report {
     pub groups: Vec<Group>,
 }
 
+/// A `YYYY-MM-DD` and the period (day number) it falls in.
+type DatePeriod = ([u8; 10], i64);
+
 /// Counts rows into a [`Report`]: what the readers of `nps_core::reader` feed.
 ///
 /// Time groups are keyed by a day number (the day, the Monday of its ISO week, the first of
@@ -260,6 +263,9 @@ pub struct ReportBuilder {
     time: BTreeMap<i64, Stats>,
     none: Stats,
     bad_date: Stats,
+    /// Recent `YYYY-MM-DD`s of `…Z` times and their periods, by day and month digits: rows
+    /// repeat a few days, in any order.
+    dates: Box<[Option<DatePeriod>; 64]>,
 }
 
 impl ReportBuilder {
@@ -272,7 +278,41 @@ impl ReportBuilder {
             time: BTreeMap::new(),
             none: Stats::default(),
             bad_date: Stats::default(),
+            dates: Box::new([None; 64]),
         }
+    }
+
+    /// The period of a trimmed, non-empty `answered_at` (its day, the Monday of its week, the
+    /// first of its month: [`time::day_of`], then the grouping), without parsing a date again
+    /// when a UTC time repeats a recent day. `None`: not a date.
+    fn period(&mut self, by: GroupBy, raw: &[u8]) -> Option<i64> {
+        let key = |day: i64| match by {
+            GroupBy::Week => time::monday_of(day),
+            GroupBy::Month => time::first_of_month(day),
+            _ => day,
+        };
+        let Some(date) = time::zulu_date(raw) else {
+            return core::str::from_utf8(raw)
+                .ok()
+                .and_then(time::day_of)
+                .map(key);
+        };
+        let slot =
+            (usize::from(date[6]) * 31 + usize::from(date[8]) * 10 + usize::from(date[9])) % 64;
+        if let Some((cached, period)) = &self.dates[slot] {
+            if date == cached {
+                return Some(*period);
+            }
+        }
+        // A time before 1970 is not one (`time::unix_ms_from_rfc3339`).
+        let day = core::str::from_utf8(date)
+            .ok()
+            .and_then(time::parse_date)
+            .filter(|&d| d >= 0)?;
+        let mut bytes = [0; 10];
+        bytes.copy_from_slice(date);
+        self.dates[slot] = Some((bytes, key(day)));
+        Some(key(day))
     }
 
     /// The grouping.
@@ -315,16 +355,9 @@ impl ReportBuilder {
                 if raw.is_empty() {
                     &mut self.none
                 } else {
-                    match core::str::from_utf8(raw).ok().and_then(time::day_of) {
+                    match self.period(by, raw) {
                         None => &mut self.bad_date,
-                        Some(day) => {
-                            let key = match by {
-                                GroupBy::Week => time::monday_of(day),
-                                GroupBy::Month => time::first_of_month(day),
-                                _ => day,
-                            };
-                            self.time.entry(key).or_default()
-                        }
+                        Some(key) => self.time.entry(key).or_default(),
                     }
                 }
             }
@@ -556,6 +589,21 @@ mod tests {
         assert!(tp.groups.iter().all(|g| g.change.is_none()));
         let keys: Vec<&str> = tp.groups.iter().map(|g| g.key.as_str()).collect();
         assert_eq!(keys, ["a", "b", "(none)"]);
+    }
+
+    #[test]
+    fn a_time_of_no_date_is_an_invalid_date() {
+        let rows = [
+            (Some(9), "", "\0\0\0\0\0\0\0\0\0\0T10:00:00Z"),
+            (Some(9), "", "2026-11-22T10:00:00Z"),
+            (Some(9), "", "2026-11-22T10:00:00Zx"),
+        ];
+        let keys: Vec<String> = build(Some(GroupBy::Day), &rows)
+            .groups
+            .into_iter()
+            .map(|g| g.key)
+            .collect();
+        assert_eq!(keys, ["2026-11-22", BAD_DATE_KEY]);
     }
 
     #[test]

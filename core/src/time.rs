@@ -359,6 +359,51 @@ pub fn day_of(answered_at: &str) -> Option<i64> {
     i64::try_from(ms / MS_PER_DAY).ok()
 }
 
+/// The date part of a UTC time written `YYYY-MM-DDTHH:MM:SS[.fraction]Z` whose time of day is
+/// valid: its UTC day is that date (see [`parse_date`]; before 1970, [`day_of`] says `None`).
+/// `None` for any other form, which [`day_of`] reads in full. Lets a reader that sees many
+/// times of one day parse that day once.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::zulu_date;
+/// assert_eq!(zulu_date(b"2026-11-22T09:59:41.5Z"), Some(&b"2026-11-22"[..]));
+/// assert_eq!(zulu_date(b"2026-11-22T24:00:00Z"), None);
+/// assert_eq!(zulu_date(b"2026-11-22T09:59:41+01:00"), None);
+/// ```
+pub fn zulu_date(s: &[u8]) -> Option<&[u8]> {
+    if s.len() < 20 {
+        return None;
+    }
+    let (date, t) = s.split_at(10);
+    let two = |i: usize| -> Option<u32> {
+        match (t[i], t[i + 1]) {
+            (a @ b'0'..=b'9', b @ b'0'..=b'9') => {
+                Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+            }
+            _ => None,
+        }
+    };
+    if !matches!(t[0], b'T' | b't') || t[3] != b':' || t[6] != b':' {
+        return None;
+    }
+    if two(1)? > 23 || two(4)? > 59 || two(7)? > 59 {
+        return None;
+    }
+    let rest = match t[9..].split_first() {
+        Some((b'.', fraction)) => {
+            let digits = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            &fraction[digits..]
+        }
+        _ => &t[9..],
+    };
+    matches!(rest, b"Z" | b"z").then_some(date)
+}
+
 /// Unix milliseconds of the start (00:00:00Z) of a day number; `None` before 1970.
 ///
 /// # Example
@@ -645,6 +690,51 @@ mod tests {
         for d in monday..monday + 7 {
             assert_eq!(monday_of(d), monday);
             assert_eq!(format_week(d), "2026-W53");
+        }
+    }
+
+    #[test]
+    fn zulu_date_agrees_with_the_full_parser() {
+        let dates = [
+            "2026-11-22",
+            "1970-01-01",
+            "1969-12-31",
+            "2024-02-29",
+            "2026-02-29",
+            "2026-1-22x",
+        ];
+        let times = [
+            "T09:59:41Z",
+            "t23:59:59.999999z",
+            "T00:00:00.Z",
+            "T24:00:00Z",
+            "T10:60:00Z",
+            "T10:00:60Z",
+            "T10:00:00",
+            "T10:00:00+01:00",
+            "T10:00:00-05:00",
+            "T1:00:00Z",
+            "T10:00:00.5Zjunk",
+            "T10:00:00ZZ",
+            " 10:00:00Z",
+            "T10:0a:00Z",
+        ];
+        for d in dates {
+            for t in times {
+                let s = format!("{d}{t}");
+                let full = day_of(&s);
+                let fast = zulu_date(s.as_bytes()).map(|date| {
+                    core::str::from_utf8(date)
+                        .ok()
+                        .and_then(parse_date)
+                        .filter(|&d| d >= 0)
+                });
+                if let Some(fast) = fast {
+                    assert_eq!(fast, full, "{s}");
+                } else {
+                    assert!(!t.ends_with(['Z', 'z']) || full.is_none(), "{s}");
+                }
+            }
         }
     }
 

@@ -234,6 +234,44 @@ proptest! {
     }
 }
 
+// ---------- report ----------
+
+proptest! {
+    /// The period of a row (its group by day, week, month) follows `time::day_of` of its
+    /// `answered_at`, whatever shortcut the report takes for UTC times that repeat a day.
+    #[test]
+    fn period_groups_follow_day_of(
+        parts in (1965u32..2105, 0u32..14, 0u32..33, 0u32..26, 0u32..62, 0u32..62),
+        fraction in prop::sample::select(vec!["", ".5", ".123456", "."]),
+        zone in prop::sample::select(vec!["Z", "z", "+01:00", "-05:30", "", "ZZ"]),
+        t in prop::sample::select(vec!["T", "t", " "]),
+        repeat in any::<bool>(),
+    ) {
+        use nps_core::report::{ReportBuilder, BAD_DATE_KEY};
+        use nps_core::time::{day_of, format_day};
+        let (y, mo, d, h, mi, se) = parts;
+        let at = format!("{y:04}-{mo:02}-{d:02}{t}{h:02}:{mi:02}:{se:02}{fraction}{zone}");
+        use nps_core::time::{format_month, format_week};
+        use nps_core::GroupBy;
+        for by in [GroupBy::Day, GroupBy::Week, GroupBy::Month] {
+            let format = match by {
+                GroupBy::Week => format_week,
+                GroupBy::Month => format_month,
+                _ => format_day,
+            };
+            let mut b = ReportBuilder::new(Some(by));
+            if repeat {
+                b.row(Some(9), b"", format!("{y:04}-{mo:02}-{d:02}T00:00:00Z").as_bytes(), || 1);
+            }
+            b.row(Some(10), b"", at.as_bytes(), || 2);
+            let report = b.finish();
+            let want = day_of(&at).map_or(BAD_DATE_KEY.to_string(), format);
+            let group = report.groups.iter().find(|g| g.stats.tally.count(10) == 1);
+            prop_assert_eq!(group.map(|g| g.key.clone()), Some(want), "{} by {}", at, by);
+        }
+    }
+}
+
 // ---------- time ----------
 
 proptest! {
