@@ -285,6 +285,7 @@ impl ReportBuilder {
     /// The period of a trimmed, non-empty `answered_at` (its day, the Monday of its week, the
     /// first of its month: [`time::day_of`], then the grouping), without parsing a date again
     /// when a UTC time repeats a recent day. `None`: not a date.
+    #[inline]
     fn period(&mut self, by: GroupBy, raw: &[u8]) -> Option<i64> {
         let key = |day: i64| match by {
             GroupBy::Week => time::monday_of(day),

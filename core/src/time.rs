@@ -372,6 +372,7 @@ pub fn day_of(answered_at: &str) -> Option<i64> {
 /// assert_eq!(zulu_date(b"2026-11-22T24:00:00Z"), None);
 /// assert_eq!(zulu_date(b"2026-11-22T09:59:41+01:00"), None);
 /// ```
+#[inline]
 pub fn zulu_date(s: &[u8]) -> Option<&[u8]> {
     if s.len() < 20 {
         return None;

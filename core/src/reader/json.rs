@@ -17,10 +17,12 @@
 //! An object with a `responses` array and no `score` (an `nps.batch/1` body) counts each of
 //! its responses, at the line where the body starts.
 
-use serde_json::Value;
-
 use crate::reader::ReadError;
 use crate::report::{GroupBy, ReportBuilder};
+
+mod item;
+
+use item::Item;
 
 /// Where the splitter is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +92,56 @@ enum Step {
     Unbalanced,
 }
 
+impl Nesting {
+    /// Follows `buf[i..]` to where the value ends: `Ok(Some(end))` after its closing bracket
+    /// or (`element`: a scalar in an array) at the `,`, `]` or white space after it; `Ok(None)`
+    /// when `buf` ends first (the state is kept for the next bytes); `Err(at)` for a closing
+    /// bracket with nothing open. Strings are skipped with `memchr`, not byte by byte.
+    #[inline]
+    fn scan(&mut self, buf: &[u8], mut i: usize, element: bool) -> Result<Option<usize>, usize> {
+        while i < buf.len() {
+            if self.in_string {
+                if self.escape {
+                    self.escape = false;
+                    i += 1;
+                    continue;
+                }
+                let Some(k) = memchr::memchr2(b'"', b'\\', &buf[i..]) else {
+                    return Ok(None);
+                };
+                i += k;
+                if buf[i] == b'\\' {
+                    self.escape = true;
+                } else {
+                    self.in_string = false;
+                }
+                i += 1;
+                continue;
+            }
+            let b = buf[i];
+            if element && self.depth == 0 && (matches!(b, b',' | b']') || b.is_ascii_whitespace()) {
+                return Ok(Some(i));
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    if self.depth == 0 {
+                        return Err(i);
+                    }
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Ok(Some(i + 1));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        Ok(None)
+    }
+}
+
 /// Which keys the objects had, for the errors that need the whole input.
 #[derive(Debug, Default)]
 struct Seen {
@@ -135,6 +187,7 @@ impl Default for JsonReader {
 }
 
 impl JsonReader {
+    #[inline]
     pub(crate) fn feed(
         &mut self,
         chunk: &[u8],
@@ -146,6 +199,7 @@ impl JsonReader {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn finish(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
         self.split(builder, true)?;
         match self.shape {
@@ -180,6 +234,7 @@ impl JsonReader {
     }
 
     /// The line of `buf[pos]`; `pos` may go back to the start of the current value.
+    #[inline]
     fn line_at(&mut self, pos: usize) -> u64 {
         let (at, mut newlines) = self.cursor;
         if pos >= at {
@@ -192,6 +247,7 @@ impl JsonReader {
     }
 
     /// Drops the consumed bytes (before the current value, or everything scanned).
+    #[inline]
     fn compact(&mut self) {
         let keep = self.value.unwrap_or(self.scan);
         if keep == 0 {
@@ -215,6 +271,7 @@ impl JsonReader {
     }
 
     /// Splits and counts every value complete in `buf`; `end`: no more input comes.
+    #[inline]
     fn split(&mut self, builder: &mut ReportBuilder, end: bool) -> Result<(), ReadError> {
         loop {
             let len = self.buf.len();
@@ -296,31 +353,13 @@ impl JsonReader {
                     let Some(start) = self.value else { continue };
                     // The element ends after its closing bracket, or (a scalar) before the
                     // `,` / `]` / white space that follows it.
-                    let mut i = self.scan;
-                    let mut stop = None;
-                    while i < len {
-                        let b = self.buf[i];
-                        if self.nesting.depth == 0
-                            && !self.nesting.in_string
-                            && (matches!(b, b',' | b']') || b.is_ascii_whitespace())
-                        {
-                            stop = Some(i);
-                            break;
+                    let stop = match self.nesting.scan(&self.buf, self.scan, true) {
+                        Ok(stop) => stop,
+                        Err(at) => {
+                            let found = describe_byte(self.buf[at]);
+                            return Err(self.error(at, format!("unexpected {found}")));
                         }
-                        match self.nesting.step(b) {
-                            Step::Closed => {
-                                stop = Some(i + 1);
-                                break;
-                            }
-                            Step::Unbalanced => {
-                                return Err(
-                                    self.error(i, format!("unexpected {}", describe_byte(b)))
-                                )
-                            }
-                            Step::Inside => {}
-                        }
-                        i += 1;
-                    }
+                    };
                     let stop = match stop {
                         Some(s) => s,
                         None if end && !self.nesting.in_string && self.nesting.depth == 0 => len,
@@ -340,9 +379,9 @@ impl JsonReader {
                         }
                     };
                     let line = self.line_at(start);
-                    let parsed = serde_json::from_slice::<Value>(&self.buf[start..stop]);
+                    let parsed = serde_json::from_slice::<Item>(&self.buf[start..stop]);
                     match parsed {
-                        Ok(v) => add_value(builder, &mut self.seen, &v, line),
+                        Ok(v) => add_item(builder, &mut self.seen, &v, line),
                         Err(e) => {
                             return Err(ReadError::Json {
                                 line: line + e.line() as u64 - 1,
@@ -420,15 +459,11 @@ impl JsonReader {
                         self.nesting = Nesting::default();
                     }
                     let Some(start) = self.value else { continue };
-                    let mut i = self.scan;
-                    let mut stop = None;
-                    while i < len {
-                        if let Step::Closed = self.nesting.step(self.buf[i]) {
-                            stop = Some(i + 1);
-                            break;
-                        }
-                        i += 1;
-                    }
+                    // A stray closing bracket cannot come first: the value opened with one.
+                    let stop = self
+                        .nesting
+                        .scan(&self.buf, self.scan, false)
+                        .unwrap_or(None);
                     let Some(stop) = stop else {
                         self.scan = len;
                         if end {
@@ -444,9 +479,9 @@ impl JsonReader {
                         return Ok(());
                     };
                     let line = self.line_at(start);
-                    match serde_json::from_slice::<Value>(&self.buf[start..stop]) {
+                    match serde_json::from_slice::<Item>(&self.buf[start..stop]) {
                         Ok(v) => {
-                            add_value(builder, &mut self.seen, &v, line);
+                            add_item(builder, &mut self.seen, &v, line);
                             self.scan = stop;
                         }
                         Err(_) => {
@@ -462,6 +497,7 @@ impl JsonReader {
     }
 
     /// One NDJSON line, `buf[from..to]`: its values, or one invalid row.
+    #[inline]
     fn line(&mut self, builder: &mut ReportBuilder, from: usize, to: usize) {
         if self.buf[from..to].iter().all(u8::is_ascii_whitespace) {
             return;
@@ -469,13 +505,13 @@ impl JsonReader {
         let line = self.line_at(from);
         let text = &self.buf[from..to];
         let mut values = Vec::new();
-        for v in serde_json::Deserializer::from_slice(text).into_iter::<Value>() {
+        for v in serde_json::Deserializer::from_slice(text).into_iter::<Item>() {
             match v {
                 Ok(v) => values.push(v),
                 Err(_) => {
                     // As far as it parsed: what went before counts, the rest is one bad row.
                     for v in &values {
-                        add_value(builder, &mut self.seen, v, line);
+                        add_item(builder, &mut self.seen, v, line);
                     }
                     builder.row(None, b"", b"", || line);
                     return;
@@ -483,52 +519,37 @@ impl JsonReader {
             }
         }
         for v in &values {
-            add_value(builder, &mut self.seen, v, line);
+            add_item(builder, &mut self.seen, v, line);
         }
     }
 }
 
 /// Counts a response object, each response of an `nps.batch/1` body, or one invalid row.
-fn add_value(builder: &mut ReportBuilder, seen: &mut Seen, v: &Value, line: u64) {
-    let Some(obj) = v.as_object() else {
+#[inline]
+fn add_item(builder: &mut ReportBuilder, seen: &mut Seen, item: &Item<'_>, line: u64) {
+    let Item::Object(o) = item else {
         builder.row(None, b"", b"", || line);
         return;
     };
-    if !obj.contains_key("score") {
-        if let Some(responses) = obj.get("responses").and_then(Value::as_array) {
-            for r in responses {
-                add_value(builder, seen, r, line);
-            }
-            return;
+    if let (None, Some(responses)) = (o.score, &o.responses) {
+        for r in responses {
+            add_item(builder, seen, r, line);
         }
+        return;
     }
     seen.objects += 1;
-    seen.score |= obj.contains_key("score");
-    seen.touchpoint |= obj.contains_key("touchpoint");
-    seen.answered_at |= obj.contains_key("answered_at");
-    let score = match obj.get("score") {
-        Some(Value::Number(n)) => n.as_u64().filter(|&s| s <= 10).map(|s| s as u8),
-        Some(Value::String(s)) => crate::parse_score(s).ok(),
-        _ => None,
-    };
-    let text = |key: &str| -> Option<String> {
-        match obj.get(key) {
-            Some(Value::String(_)) | Some(Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
-        }
-    };
-    let as_str = |key: &str| obj.get(key).and_then(Value::as_str).unwrap_or_default();
-    let (tp_other, at_other) = match builder.by() {
-        Some(_) => (text("touchpoint"), text("answered_at")),
-        None => (None, None),
-    };
-    let touchpoint = tp_other.as_deref().unwrap_or(as_str("touchpoint"));
-    let answered_at = at_other.as_deref().unwrap_or(as_str("answered_at"));
-    builder.row(score, touchpoint.as_bytes(), answered_at.as_bytes(), || {
-        line
-    });
+    seen.score |= o.score.is_some();
+    seen.touchpoint |= o.touchpoint.is_some();
+    seen.answered_at |= o.answered_at.is_some();
+    builder.row(
+        o.score.flatten(),
+        o.touchpoint.as_deref().unwrap_or_default().as_bytes(),
+        o.answered_at.as_deref().unwrap_or_default().as_bytes(),
+        || line,
+    );
 }
 
+#[inline]
 fn skip_ws(buf: &[u8], from: usize) -> Option<usize> {
     buf[from.min(buf.len())..]
         .iter()
@@ -536,6 +557,7 @@ fn skip_ws(buf: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
+#[inline]
 fn find_newline(buf: &[u8], from: usize) -> Option<usize> {
     buf[from..]
         .iter()
@@ -543,6 +565,7 @@ fn find_newline(buf: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
+#[inline]
 fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
