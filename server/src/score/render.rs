@@ -85,9 +85,8 @@ pub fn text(report: &Report, file: &str) -> String {
         .max()
         .unwrap_or(0);
     let _ = writeln!(out, "\nby {}:", by.as_str());
-    let _ = writeln!(
-        out,
-        "  {:<width$} {:>9} {:>9} {:>9} {:>10}  {:>6}  {:<15} {:<10} {:>7}  {}",
+    let header = format!(
+        "  {:<width$} {:>9} {:>9} {:>9} {:>10}  {:>6}  {:<16} {:<10} {:>7}  {}",
         by.as_str(),
         "n",
         "promoters",
@@ -99,6 +98,7 @@ pub fn text(report: &Report, file: &str) -> String {
         "invalid",
         if by.is_time() { "change (p)" } else { "" }
     );
+    let _ = writeln!(out, "{}", header.trim_end());
     for g in &report.groups {
         let t = &g.stats.tally;
         let (nps, ci, band) = match (t.nps(), t.ci95()) {
@@ -118,7 +118,7 @@ pub fn text(report: &Report, file: &str) -> String {
             None => String::new(),
         };
         let line = format!(
-            "  {:<width$} {:>9} {:>9} {:>9} {:>10}  {nps:>6}  {ci:<15} {band:<10} {:>7}  {change}",
+            "  {:<width$} {:>9} {:>9} {:>9} {:>10}  {nps:>6}  {ci:<16} {band:<10} {:>7}  {change}",
             g.key,
             t.n(),
             t.promoters(),
@@ -201,5 +201,9 @@ mod tests {
             .find(|l| l.trim_start().starts_with("2026-11"))
             .unwrap();
         assert!(nov.ends_with('0'), "no change on the first period: {t}");
+        assert!(
+            t.lines().all(|l| l == l.trim_end()),
+            "no trailing spaces: {t:?}"
+        );
     }
 }
