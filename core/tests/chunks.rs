@@ -170,8 +170,6 @@ fn sizes() -> impl Strategy<Value = Vec<usize>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
     #[test]
     fn csv_in_chunks_equals_csv_whole(
         rows in rows(),
