@@ -167,6 +167,17 @@ fn semicolon_csv_counted_by_hand() {
 }
 
 #[test]
+fn pretty_batch_counts_each_response_at_its_line() {
+    // 10, "9", 2 count; 11 (its `{` on line 12) and null (line 24) do not.
+    assert_eq!(counts("batch-invalid", "score", None), [3, 2, 0, 1, 2]);
+    assert_eq!(golden::case("batch-invalid").invalid_lines(), [12, 24]);
+    assert_eq!(
+        counts("batch-invalid", "by-touchpoint", Some("delivery")),
+        [2, 1, 0, 1, 1]
+    );
+}
+
+#[test]
 fn junk_rows_keep_the_first_ten_lines() {
     // Valid: "10 ", "007", "9 " (quoted) and 3; the eleven others are not integers 0..10.
     assert_eq!(counts("junk-rows", "score", None), [4, 2, 1, 1, 11]);

@@ -15,14 +15,14 @@
 //!   reading resumes on the next line; input ending inside a value is an error.
 //!
 //! An object with a `responses` array and no `score` (an `nps.batch/1` body) counts each of
-//! its responses, at the line where the body starts.
+//! its responses, each at the line where it starts.
 
 use crate::reader::ReadError;
 use crate::report::{GroupBy, ReportBuilder};
 
 mod item;
 
-use item::Item;
+use item::{Item, Object};
 
 /// Where the splitter is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,7 +381,10 @@ impl JsonReader {
                     let line = self.line_at(start);
                     let parsed = serde_json::from_slice::<Item>(&self.buf[start..stop]);
                     match parsed {
-                        Ok(v) => add_item(builder, &mut self.seen, &v, line),
+                        Ok(v) => {
+                            let raw = &self.buf[start..stop];
+                            add_item(builder, &mut self.seen, &v, &RawLines::new(raw, line));
+                        }
                         Err(e) => {
                             return Err(ReadError::Json {
                                 line: line + e.line() as u64 - 1,
@@ -481,7 +484,8 @@ impl JsonReader {
                     let line = self.line_at(start);
                     match serde_json::from_slice::<Item>(&self.buf[start..stop]) {
                         Ok(v) => {
-                            add_item(builder, &mut self.seen, &v, line);
+                            let raw = &self.buf[start..stop];
+                            add_item(builder, &mut self.seen, &v, &RawLines::new(raw, line));
                             self.scan = stop;
                         }
                         Err(_) => {
@@ -511,7 +515,7 @@ impl JsonReader {
                 Err(_) => {
                     // As far as it parsed: what went before counts, the rest is one bad row.
                     for v in &values {
-                        add_item(builder, &mut self.seen, v, line);
+                        add_item(builder, &mut self.seen, v, &RawLines::new(&[], line));
                     }
                     builder.row(None, b"", b"", || line);
                     return;
@@ -519,24 +523,51 @@ impl JsonReader {
             }
         }
         for v in &values {
-            add_item(builder, &mut self.seen, v, line);
+            add_item(builder, &mut self.seen, v, &RawLines::new(&[], line));
         }
     }
 }
 
-/// Counts a response object, each response of an `nps.batch/1` body, or one invalid row.
+/// Counts a response object, each response of an `nps.batch/1` body (each at the line where
+/// it starts), or one invalid row.
 #[inline]
-fn add_item(builder: &mut ReportBuilder, seen: &mut Seen, item: &Item<'_>, line: u64) {
+fn add_item(builder: &mut ReportBuilder, seen: &mut Seen, item: &Item<'_>, lines: &RawLines<'_>) {
+    match item {
+        Item::Object(Object {
+            score: None,
+            responses: Some(responses),
+            ..
+        }) => {
+            for (i, r) in responses.iter().enumerate() {
+                if let Item::Object(Object {
+                    score: None,
+                    responses: Some(_),
+                    ..
+                }) = r
+                {
+                    // A batch inside a batch (not a real shape): all at its line.
+                    add_item(builder, seen, r, &RawLines::new(&[], lines.element(i)));
+                } else {
+                    add_response(builder, seen, r, || lines.element(i));
+                }
+            }
+        }
+        _ => add_response(builder, seen, item, || lines.line),
+    }
+}
+
+/// Counts a response object, or anything else as an invalid row.
+#[inline]
+fn add_response(
+    builder: &mut ReportBuilder,
+    seen: &mut Seen,
+    item: &Item<'_>,
+    line: impl FnOnce() -> u64,
+) {
     let Item::Object(o) = item else {
-        builder.row(None, b"", b"", || line);
+        builder.row(None, b"", b"", line);
         return;
     };
-    if let (None, Some(responses)) = (o.score, &o.responses) {
-        for r in responses {
-            add_item(builder, seen, r, line);
-        }
-        return;
-    }
     seen.objects += 1;
     seen.score |= o.score.is_some();
     seen.touchpoint |= o.touchpoint.is_some();
@@ -545,8 +576,105 @@ fn add_item(builder: &mut ReportBuilder, seen: &mut Seen, item: &Item<'_>, line:
         o.score.flatten(),
         o.touchpoint.as_deref().unwrap_or_default().as_bytes(),
         o.answered_at.as_deref().unwrap_or_default().as_bytes(),
-        || line,
+        line,
     );
+}
+
+/// The lines of a value's text: where it starts and, found only when asked, where each
+/// element of its `responses` array starts.
+struct RawLines<'a> {
+    raw: &'a [u8],
+    line: u64,
+    responses: std::cell::OnceCell<Vec<u64>>,
+}
+
+impl<'a> RawLines<'a> {
+    fn new(raw: &'a [u8], line: u64) -> RawLines<'a> {
+        RawLines {
+            raw,
+            line,
+            responses: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The line of `responses[i]` (the value's line if it cannot be told).
+    fn element(&self, i: usize) -> u64 {
+        let lines = self
+            .responses
+            .get_or_init(|| response_lines(self.raw, self.line));
+        lines.get(i).copied().unwrap_or(self.line)
+    }
+}
+
+/// The line where each element of the top-level object's `responses` array starts, `raw` being
+/// that object's text starting at line `line` (the last `responses` key wins, as in parsing).
+fn response_lines(raw: &[u8], line: u64) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut depth = 0u32;
+    let mut newlines = 0;
+    let mut key: Option<(usize, usize)> = None;
+    let mut in_responses = false;
+    let mut expect = false;
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        let starts_element = in_responses && depth == 2 && expect;
+        match b {
+            b'\n' => newlines += 1,
+            b' ' | b'\t' | b'\r' | b':' => {}
+            b'"' => {
+                if starts_element {
+                    out.push(line + newlines);
+                    expect = false;
+                }
+                let start = i + 1;
+                i += 1;
+                while i < raw.len() && raw[i] != b'"' {
+                    if raw[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if depth == 1 {
+                    key = Some((start, i.min(raw.len())));
+                }
+            }
+            b'{' | b'[' => {
+                if starts_element {
+                    out.push(line + newlines);
+                    expect = false;
+                }
+                depth += 1;
+                if depth == 2 && b == b'[' && key.is_some_and(|(s, e)| &raw[s..e] == b"responses") {
+                    in_responses = true;
+                    expect = true;
+                    out.clear();
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth < 2 {
+                    in_responses = false;
+                }
+            }
+            b',' => {
+                if in_responses && depth == 2 {
+                    expect = true;
+                }
+                if depth == 1 {
+                    key = None;
+                }
+            }
+            _ => {
+                if starts_element {
+                    out.push(line + newlines);
+                    expect = false;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
 }
 
 #[inline]
@@ -659,6 +787,27 @@ mod tests {
             matches!(&e, ReadError::Json { line: 1, message } if message.contains("truncated")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn responses_of_a_pretty_batch_count_at_their_own_lines() {
+        let data = b"{\n  \"schema\": \"nps.batch/1\",\n  \"note\": \"responses\",\n  \"responses\": [\n    {\"score\": 9},\n    {\"score\": 11, \"comment\": \"a \\\" ] [\"},\n    7,\n    {\n      \"score\": \"x\"\n    }, \"s\", [1,\n 2]\n  ]\n}\n";
+        let r = json(data, None).unwrap();
+        assert_eq!(r.total.tally.n(), 1);
+        assert_eq!(r.total.invalid_lines, [6, 7, 8, 10, 10]);
+        // In an array, the same body as an element.
+        let mut array = b"[\n".to_vec();
+        array.extend_from_slice(&data[..data.len() - 1]);
+        array.extend_from_slice(b"\n]");
+        let r = json(&array, None).unwrap();
+        assert_eq!(r.total.invalid_lines, [7, 8, 9, 11, 11]);
+        // On one line: all at that line.
+        let r = json(
+            b"{\"responses\": [{\"score\": 11}]}\n{\"responses\": [7, 8]}\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.total.invalid_lines, [1, 2, 2]);
     }
 
     #[test]
