@@ -27,27 +27,28 @@ const POW10: [f64; 23] = [
 /// Most significant digits converted exactly.
 pub const MAX_DIGITS: u32 = 15;
 
-/// Parses `[-]digits[.digits][(e|E)[+|-]digits]` (JSON number syntax, also
-/// accepting `.5` and `5.`); with `exponent == false` an exponent part is a
-/// syntax error. The result equals `str::parse::<f64>` of the same text.
+/// Parses `[-]digits[.digits]` (also accepting `.5` and `5.`); an exponent
+/// (`1e3`) is a syntax error, as option values are written out. The result
+/// equals `str::parse::<f64>` of the same text.
 ///
 /// # Errors
 ///
 /// [`DecimalError::Syntax`] for text that is not such a number,
 /// [`DecimalError::Inexact`] when the number has more than 15 significant
-/// digits or its power of ten is beyond ±22 (zero is always exact; a power
-/// above 22 is accepted while the digits times the excess stay below 2^53).
+/// digits or its power of ten is beyond ±22 (zero is always exact; trailing
+/// zeros beyond 10^22 are accepted while the digits times the excess stay
+/// below 2^53).
 ///
 /// # Example
 ///
 /// ```
 /// use nps_core::decimal::{parse_decimal, DecimalError};
-/// assert_eq!(parse_decimal("12.5", true), Ok(12.5));
-/// assert_eq!(parse_decimal("-1e3", true), Ok(-1000.0));
-/// assert_eq!(parse_decimal("1e3", false), Err(DecimalError::Syntax));
-/// assert_eq!(parse_decimal("0.1234567890123456", true), Err(DecimalError::Inexact));
+/// assert_eq!(parse_decimal("12.5"), Ok(12.5));
+/// assert_eq!(parse_decimal("-0.25"), Ok(-0.25));
+/// assert_eq!(parse_decimal("1e3"), Err(DecimalError::Syntax));
+/// assert_eq!(parse_decimal("0.1234567890123456"), Err(DecimalError::Inexact));
 /// ```
-pub fn parse_decimal(text: &str, exponent: bool) -> Result<f64, DecimalError> {
+pub fn parse_decimal(text: &str) -> Result<f64, DecimalError> {
     let b = text.as_bytes();
     let mut i = 0;
     let negative = b.first() == Some(&b'-');
@@ -75,7 +76,7 @@ pub fn parse_decimal(text: &str, exponent: bool) -> Result<f64, DecimalError> {
                 frac += i64::from(dot);
                 digits += zeros + 1;
                 if digits > MAX_DIGITS {
-                    return Err(syntax_or(b, i, exponent, DecimalError::Inexact));
+                    return Err(syntax_or(b, i, DecimalError::Inexact));
                 }
                 for _ in 0..zeros {
                     mantissa *= 10;
@@ -91,35 +92,11 @@ pub fn parse_decimal(text: &str, exponent: bool) -> Result<f64, DecimalError> {
     if !seen {
         return Err(DecimalError::Syntax);
     }
-    // value = mantissa * 10^zeros / 10^frac
-    let mut exp: i64 = i64::from(zeros) - frac;
     if i < b.len() {
-        if !exponent || !matches!(b[i], b'e' | b'E') {
-            return Err(DecimalError::Syntax);
-        }
-        i += 1;
-        let sign = match b.get(i) {
-            Some(b'-') => {
-                i += 1;
-                -1
-            }
-            Some(b'+') => {
-                i += 1;
-                1
-            }
-            _ => 1,
-        };
-        let start = i;
-        let mut e: i64 = 0;
-        while i < b.len() && b[i].is_ascii_digit() {
-            e = (e * 10 + i64::from(b[i] - b'0')).min(100_000);
-            i += 1;
-        }
-        if i == start || i != b.len() {
-            return Err(DecimalError::Syntax);
-        }
-        exp += sign * e;
+        return Err(DecimalError::Syntax);
     }
+    // value = mantissa * 10^zeros / 10^frac
+    let exp: i64 = i64::from(zeros) - frac;
     let value = if mantissa == 0 {
         0.0
     } else if (0..=22).contains(&exp) {
@@ -127,8 +104,9 @@ pub fn parse_decimal(text: &str, exponent: bool) -> Result<f64, DecimalError> {
     } else if (-22..0).contains(&exp) {
         mantissa as f64 / POW10[(-exp) as usize]
     } else if (23..=22 + MAX_DIGITS as i64).contains(&exp) {
-        // `1.5e23` as 15e22: move the excess power into the integer while it
-        // stays exact (below 2^53), then one correctly rounded multiply.
+        // `150000000000000000000000` (1.5 · 10^23) as 15 · 10^22: move the
+        // excess power into the integer while it stays exact (below 2^53),
+        // then one correctly rounded multiply.
         match mantissa
             .checked_mul(10u64.pow((exp - 22) as u32))
             .filter(|m| *m <= 1 << 53)
@@ -144,20 +122,12 @@ pub fn parse_decimal(text: &str, exponent: bool) -> Result<f64, DecimalError> {
 
 /// When the digits overflow, the text may still be malformed further on:
 /// report a syntax error then, so "1234567890123456x" is not "inexact".
-fn syntax_or(b: &[u8], mut i: usize, exponent: bool, otherwise: DecimalError) -> DecimalError {
+fn syntax_or(b: &[u8], mut i: usize, otherwise: DecimalError) -> DecimalError {
     let mut dot = b[..i].contains(&b'.');
     while i < b.len() {
         match b[i] {
             b'0'..=b'9' => {}
             b'.' if !dot => dot = true,
-            b'e' | b'E' if exponent => {
-                let mut j = i + 1;
-                if matches!(b.get(j), Some(b'+' | b'-')) {
-                    j += 1;
-                }
-                let ok = j < b.len() && b[j..].iter().all(u8::is_ascii_digit);
-                return if ok { otherwise } else { DecimalError::Syntax };
-            }
             _ => return DecimalError::Syntax,
         }
         i += 1;
@@ -171,28 +141,24 @@ mod tests {
 
     #[test]
     fn plain_decimals() {
-        assert_eq!(parse_decimal("0", false), Ok(0.0));
-        assert_eq!(parse_decimal("1", false), Ok(1.0));
-        assert_eq!(parse_decimal("0.25", false), Ok(0.25));
-        assert_eq!(parse_decimal(".5", false), Ok(0.5));
-        assert_eq!(parse_decimal("5.", false), Ok(5.0));
-        assert_eq!(parse_decimal("100", false), Ok(100.0));
-        assert_eq!(parse_decimal("1.000", false), Ok(1.0));
-        assert_eq!(parse_decimal("0.1", false), Ok(0.1));
-        assert_eq!(parse_decimal("-12.5", false), Ok(-12.5));
-        assert_eq!(parse_decimal("000.0300", false), Ok(0.03));
-        assert_eq!(parse_decimal("10.01", false), Ok(10.01));
+        assert_eq!(parse_decimal("0"), Ok(0.0));
+        assert_eq!(parse_decimal("1"), Ok(1.0));
+        assert_eq!(parse_decimal("0.25"), Ok(0.25));
+        assert_eq!(parse_decimal(".5"), Ok(0.5));
+        assert_eq!(parse_decimal("5."), Ok(5.0));
+        assert_eq!(parse_decimal("100"), Ok(100.0));
+        assert_eq!(parse_decimal("1.000"), Ok(1.0));
+        assert_eq!(parse_decimal("0.1"), Ok(0.1));
+        assert_eq!(parse_decimal("-12.5"), Ok(-12.5));
+        assert_eq!(parse_decimal("000.0300"), Ok(0.03));
+        assert_eq!(parse_decimal("10.01"), Ok(10.01));
     }
 
     #[test]
-    fn exponents() {
-        assert_eq!(parse_decimal("1e3", true), Ok(1000.0));
-        assert_eq!(parse_decimal("2.5E-3", true), Ok(0.0025));
-        assert_eq!(parse_decimal("1e+22", true), Ok(1e22));
-        assert_eq!(parse_decimal("1e-22", true), Ok(1e-22));
-        assert_eq!(parse_decimal("0e999", true), Ok(0.0));
-        assert_eq!(parse_decimal("1000e-25", true), Ok(1e-22));
-        assert_eq!(parse_decimal("1e3", false), Err(DecimalError::Syntax));
+    fn exponents_are_refused() {
+        for s in ["1e3", "2.5E-3", "1e+22", "0e999", "1234567890123456e1"] {
+            assert_eq!(parse_decimal(s), Err(DecimalError::Syntax), "{s}");
+        }
     }
 
     #[test]
@@ -215,35 +181,34 @@ mod tests {
             "1_000",
             "12345678901234567x",
         ] {
-            assert_eq!(parse_decimal(bad, true), Err(DecimalError::Syntax), "{bad}");
+            assert_eq!(parse_decimal(bad), Err(DecimalError::Syntax), "{bad}");
         }
     }
 
     #[test]
     fn outside_the_exact_domain() {
         assert_eq!(
-            parse_decimal("1234567890123456", true),
+            parse_decimal("1234567890123456"),
             Err(DecimalError::Inexact)
         );
         assert_eq!(
-            parse_decimal("0.1234567890123456", true),
+            parse_decimal("0.1234567890123456"),
             Err(DecimalError::Inexact)
         );
-        assert_eq!(parse_decimal("1e23", true), Ok(1e23));
-        assert_eq!(parse_decimal("1.5e23", true), Ok(1.5e23));
-        assert_eq!(parse_decimal("1e38", true), Err(DecimalError::Inexact));
+        let zeros = |n: usize| "0".repeat(n);
+        assert_eq!(parse_decimal(&format!("1{}", zeros(23))), Ok(1e23));
+        assert_eq!(parse_decimal(&format!("15{}", zeros(22))), Ok(1.5e23));
         assert_eq!(
-            parse_decimal("9007199254740993e22", true),
+            parse_decimal(&format!("1{}", zeros(38))),
             Err(DecimalError::Inexact)
         );
-        assert_eq!(parse_decimal("1e-23", true), Err(DecimalError::Inexact));
-        assert_eq!(parse_decimal("1e400", true), Err(DecimalError::Inexact));
+        assert_eq!(
+            parse_decimal(&format!("0.{}1", zeros(22))),
+            Err(DecimalError::Inexact)
+        );
         // 15 digits and trailing zeros are fine.
-        assert_eq!(
-            parse_decimal("123456789012345", true),
-            Ok(123_456_789_012_345.0)
-        );
-        assert_eq!(parse_decimal("1000000000000000000000", true), Ok(1e21));
+        assert_eq!(parse_decimal("123456789012345"), Ok(123_456_789_012_345.0));
+        assert_eq!(parse_decimal("1000000000000000000000"), Ok(1e21));
     }
 
     #[test]
@@ -257,13 +222,13 @@ mod tests {
             "-0.000001",
             "999999999999999",
             "0.000000000000001",
-            "123.456e-7",
-            "9.999999999999e22",
-            "5e-22",
+            "0.0000123456",
+            "9999999999999000000000",
+            "0.0000000000000000000005",
             "17",
             "1.5",
         ] {
-            assert_eq!(parse_decimal(s, true), Ok(s.parse::<f64>().unwrap()), "{s}");
+            assert_eq!(parse_decimal(s), Ok(s.parse::<f64>().unwrap()), "{s}");
         }
     }
 }

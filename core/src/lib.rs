@@ -1,7 +1,7 @@
 //! `nps-core`: the pure logic of the nps-widget Net Promoter Score survey — scoring, the wire
-//! format, option parsing, eligibility and the durable delivery queue. No browser, no I/O, no
-//! clock: the same code runs in the WebAssembly widget, the `nps` server and the CLI, so the
-//! numbers are identical everywhere.
+//! format, option parsing, eligibility, the durable delivery queue, and (feature `reader`) the
+//! streaming scorer of exports. No browser, no I/O, no clock: the same code runs in the
+//! WebAssembly widget, the `nps` server and the CLI, so the numbers are identical everywhere.
 //!
 //! # Example
 //!
@@ -51,10 +51,17 @@
 //!   pass `now_ms`, jitter, random bytes and a [`QueueStore`]. Every behaviour is therefore
 //!   testable with plain `cargo test`, and property tests drive the queue through arbitrary
 //!   interleavings of sends, failures and restarts.
-//! - **Small in WebAssembly.** The crate is compiled into a size-budgeted `.wasm`: its only
-//!   dependency is `serde` (derive). JSON is not parsed or written here — the browser uses
-//!   `JSON.stringify` and the server `serde_json` — except for the tiny flat-object parser of
-//!   `data-properties`. [`Response::json_len`] sizes bodies without serialising them.
+//! - **Small in WebAssembly.** The crate is compiled into a size-budgeted `.wasm`: by default
+//!   its only dependency is `serde` (derive). JSON is not parsed or written there — the browser
+//!   uses `JSON.stringify` and the server `serde_json` — except for the tiny flat-object parser
+//!   of `data-properties`. [`Response::json_len`] sizes bodies without serialising them.
+//! - **One scorer of exports, behind a feature.** `reader` (off by default) adds `csv-core` and
+//!   `serde_json` and the module `reader`: bytes in, in chunks of any size, a [`Report`] out
+//!   (totals, invalid rows with their lines, groups by touchpoint / day / ISO week / month, the
+//!   change between periods), and `Report::to_json`, the one JSON of `nps score --json`,
+//!   `GET /v1/summary` and the client-side scorer. The embed does not turn it on, so its wasm
+//!   does not carry it; `report` and the calendar of `time` are plain code without new
+//!   dependencies.
 //! - **Errors name the input and the fix.** Each module has a small error type with a
 //!   hand-written `Display`: `data-sample must be a number between 0 and 1, got "abc"`,
 //!   `responses[0].score: must be an integer from 0 to 10, got 11`. Option parsing never fails
@@ -72,6 +79,9 @@ pub mod eligibility;
 pub mod keymap;
 pub mod options;
 pub mod queue;
+#[cfg(feature = "reader")]
+pub mod reader;
+pub mod report;
 pub mod scoring;
 pub mod time;
 pub mod wire;
@@ -83,6 +93,7 @@ pub use options::{
 pub use queue::{
     backoff_ms, classify, transact, DeadLetter, MemoryStore, Outcome, QueueState, QueueStore,
 };
+pub use report::{Change, Group, GroupBy, Report, Stats};
 pub use scoring::{compare, parse_score, Band, Category, Comparison, ScoreError, Summary, Tally};
 pub use time::{rfc3339_from_unix_ms, unix_ms_from_rfc3339, uuid_v7};
 pub use wire::{

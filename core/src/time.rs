@@ -1,4 +1,5 @@
-//! Time helpers without a clock: RFC 3339 formatting and parsing, and UUIDv7 ids.
+//! Time helpers without a clock: RFC 3339 formatting and parsing, UUIDv7 ids, and the
+//! calendar of the report's time groups (UTC days, ISO weeks, months; docs/contract.md §6).
 //!
 //! The crate never reads the clock itself. Callers pass Unix time in milliseconds
 //! (`Date.now()` in the browser, `SystemTime` natively), which keeps every function here
@@ -309,6 +310,208 @@ pub fn uuid_v7(unix_ms: u64, random: [u8; 10]) -> String {
     out
 }
 
+// ---------- calendar days (the time groups of a report) ----------
+
+/// Milliseconds in a day.
+pub const MS_PER_DAY: u64 = SECS_PER_DAY * MS_PER_SEC;
+
+/// Parses exactly `YYYY-MM-DD` (a real calendar date) into its day number (days since
+/// 1970-01-01).
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::parse_date;
+/// assert_eq!(parse_date("1970-01-02"), Some(1));
+/// assert_eq!(parse_date("2026-02-29"), None);
+/// ```
+pub fn parse_date(s: &str) -> Option<i64> {
+    let mut c = Cursor::new(s);
+    let y = c.digits(4)?;
+    c.eat(b'-')?;
+    let m = c.digits(2)?;
+    c.eat(b'-')?;
+    let d = c.digits(2)?;
+    let y = i64::from(y);
+    if !c.done() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+/// The UTC day number of an `answered_at` value: an RFC 3339 time (any offset, converted to
+/// UTC) or a bare `YYYY-MM-DD`; surrounding spaces are ignored.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::{day_of, format_day};
+/// let day = day_of("2026-11-22T23:30:00-05:00").unwrap();
+/// assert_eq!(format_day(day), "2026-11-23");
+/// assert_eq!(day_of("yesterday"), None);
+/// ```
+pub fn day_of(answered_at: &str) -> Option<i64> {
+    let s = answered_at.trim();
+    if s.len() == 10 {
+        return parse_date(s);
+    }
+    let ms = unix_ms_from_rfc3339(s)?;
+    i64::try_from(ms / MS_PER_DAY).ok()
+}
+
+/// The date part of a UTC time written `YYYY-MM-DDTHH:MM:SS[.fraction]Z` whose time of day is
+/// valid: its UTC day is that date (see [`parse_date`]; before 1970, [`day_of`] says `None`).
+/// `None` for any other form, which [`day_of`] reads in full. Lets a reader that sees many
+/// times of one day parse that day once.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::zulu_date;
+/// assert_eq!(zulu_date(b"2026-11-22T09:59:41.5Z"), Some(&b"2026-11-22"[..]));
+/// assert_eq!(zulu_date(b"2026-11-22T24:00:00Z"), None);
+/// assert_eq!(zulu_date(b"2026-11-22T09:59:41+01:00"), None);
+/// ```
+#[inline]
+pub fn zulu_date(s: &[u8]) -> Option<&[u8]> {
+    if s.len() < 20 {
+        return None;
+    }
+    let (date, t) = s.split_at(10);
+    let two = |i: usize| -> Option<u32> {
+        match (t[i], t[i + 1]) {
+            (a @ b'0'..=b'9', b @ b'0'..=b'9') => {
+                Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+            }
+            _ => None,
+        }
+    };
+    if !matches!(t[0], b'T' | b't') || t[3] != b':' || t[6] != b':' {
+        return None;
+    }
+    if two(1)? > 23 || two(4)? > 59 || two(7)? > 59 {
+        return None;
+    }
+    let rest = match t[9..].split_first() {
+        Some((b'.', fraction)) => {
+            let digits = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            &fraction[digits..]
+        }
+        _ => &t[9..],
+    };
+    matches!(rest, b"Z" | b"z").then_some(date)
+}
+
+/// Unix milliseconds of the start (00:00:00Z) of a day number; `None` before 1970.
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(nps_core::time::ms_of_day(1), Some(86_400_000));
+/// assert_eq!(nps_core::time::ms_of_day(-1), None);
+/// ```
+pub fn ms_of_day(day: i64) -> Option<u64> {
+    u64::try_from(day).ok()?.checked_mul(MS_PER_DAY)
+}
+
+/// The Monday that starts the ISO 8601 week of a day number.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::{monday_of, parse_date};
+/// let sunday = parse_date("2026-11-22").unwrap();
+/// assert_eq!(monday_of(sunday), parse_date("2026-11-16").unwrap());
+/// ```
+pub fn monday_of(day: i64) -> i64 {
+    // 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays.
+    day - (day + 3).rem_euclid(7)
+}
+
+/// The first day of the month of a day number.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::{first_of_month, parse_date};
+/// let day = parse_date("2026-11-22").unwrap();
+/// assert_eq!(first_of_month(day), parse_date("2026-11-01").unwrap());
+/// ```
+pub fn first_of_month(day: i64) -> i64 {
+    let (y, m, _) = civil_from_days(day);
+    days_from_civil(y, m, 1)
+}
+
+/// ISO 8601 week-numbering (year, week 1..=53) of a day number.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::{iso_week, parse_date};
+/// assert_eq!(iso_week(parse_date("2021-01-03").unwrap()), (2020, 53));
+/// ```
+pub fn iso_week(day: i64) -> (i64, u32) {
+    let thursday = monday_of(day) + 3;
+    let (year, _, _) = civil_from_days(thursday);
+    let week = (thursday - days_from_civil(year, 1, 1)) / 7 + 1;
+    (year, week as u32)
+}
+
+/// `2026-11-22`
+///
+/// # Example
+///
+/// ```
+/// assert_eq!(nps_core::time::format_day(0), "1970-01-01");
+/// ```
+pub fn format_day(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    let mut out = String::with_capacity(10);
+    push_digits(&mut out, y.max(0) as u64, 4);
+    out.push('-');
+    push_digits(&mut out, u64::from(m), 2);
+    out.push('-');
+    push_digits(&mut out, u64::from(d), 2);
+    out
+}
+
+/// `2026-W47`: the ISO week of a day number.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::{format_week, parse_date};
+/// assert_eq!(format_week(parse_date("2026-11-22").unwrap()), "2026-W47");
+/// ```
+pub fn format_week(day: i64) -> String {
+    let (y, w) = iso_week(day);
+    let mut out = String::with_capacity(8);
+    push_digits(&mut out, y.max(0) as u64, 4);
+    out.push_str("-W");
+    push_digits(&mut out, u64::from(w), 2);
+    out
+}
+
+/// `2026-11`: the month of a day number.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::time::{format_month, parse_date};
+/// assert_eq!(format_month(parse_date("2026-11-22").unwrap()), "2026-11");
+/// ```
+pub fn format_month(day: i64) -> String {
+    let (y, m, _) = civil_from_days(day);
+    let mut out = String::with_capacity(7);
+    push_digits(&mut out, y.max(0) as u64, 4);
+    out.push('-');
+    push_digits(&mut out, u64::from(m), 2);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,5 +624,140 @@ mod tests {
         assert_eq!(id, "01a202b2-c500-7000-8000-000000000000");
         let id = uuid_v7(0x0123_4567_89ab, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
         assert_eq!(id, "01234567-89ab-7102-8304-05060708090a");
+    }
+
+    #[test]
+    fn civil_round_trip_over_four_centuries() {
+        let start = days_from_civil(1900, 1, 1);
+        let end = days_from_civil(2300, 12, 31);
+        let mut prev = civil_from_days(start - 1);
+        for day in start..=end {
+            let (y, m, d) = civil_from_days(day);
+            assert_eq!(days_from_civil(y, m, d), day);
+            assert!(d >= 1 && d <= days_in_month(y, m));
+            // consecutive days are consecutive dates
+            if d == 1 {
+                assert!(prev.2 == days_in_month(prev.0, prev.1));
+            } else {
+                assert_eq!((prev.0, prev.1, prev.2 + 1), (y, m, d));
+            }
+            prev = (y, m, d);
+        }
+    }
+
+    #[test]
+    fn known_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(format_day(parse_date("2026-11-22").unwrap()), "2026-11-22");
+        assert_eq!(parse_date("2024-02-29"), Some(days_from_civil(2024, 2, 29)));
+        assert_eq!(
+            ms_of_day(parse_date("2026-11-22").unwrap()),
+            Some(1_795_305_600_000)
+        );
+    }
+
+    #[test]
+    fn parse_date_rejects_non_dates() {
+        for s in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-11-31",
+            "2026-1-22",
+            "20261122",
+            "2026/11/22",
+            "2026-11-2x",
+            "2026-11-22T",
+            "",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn iso_weeks_at_year_boundaries() {
+        let w = |s: &str| format_week(parse_date(s).unwrap());
+        assert_eq!(w("2026-11-22"), "2026-W47"); // Sunday
+        assert_eq!(w("2026-11-23"), "2026-W48"); // Monday
+        assert_eq!(w("2021-01-03"), "2020-W53");
+        assert_eq!(w("2021-01-04"), "2021-W01");
+        assert_eq!(w("2024-12-30"), "2025-W01");
+        assert_eq!(w("2026-01-01"), "2026-W01"); // Thursday
+        assert_eq!(w("2027-01-01"), "2026-W53"); // Friday, 2026 has 53 weeks
+        assert_eq!(w("1970-01-01"), "1970-W01");
+        // Every day of a week has the week of its Monday.
+        let monday = parse_date("2026-12-28").unwrap();
+        for d in monday..monday + 7 {
+            assert_eq!(monday_of(d), monday);
+            assert_eq!(format_week(d), "2026-W53");
+        }
+    }
+
+    #[test]
+    fn zulu_date_agrees_with_the_full_parser() {
+        let dates = [
+            "2026-11-22",
+            "1970-01-01",
+            "1969-12-31",
+            "2024-02-29",
+            "2026-02-29",
+            "2026-1-22x",
+        ];
+        let times = [
+            "T09:59:41Z",
+            "t23:59:59.999999z",
+            "T00:00:00.Z",
+            "T24:00:00Z",
+            "T10:60:00Z",
+            "T10:00:60Z",
+            "T10:00:00",
+            "T10:00:00+01:00",
+            "T10:00:00-05:00",
+            "T1:00:00Z",
+            "T10:00:00.5Zjunk",
+            "T10:00:00ZZ",
+            " 10:00:00Z",
+            "T10:0a:00Z",
+        ];
+        for d in dates {
+            for t in times {
+                let s = format!("{d}{t}");
+                let full = day_of(&s);
+                let fast = zulu_date(s.as_bytes()).map(|date| {
+                    core::str::from_utf8(date)
+                        .ok()
+                        .and_then(parse_date)
+                        .filter(|&d| d >= 0)
+                });
+                if let Some(fast) = fast {
+                    assert_eq!(fast, full, "{s}");
+                } else {
+                    assert!(!t.ends_with(['Z', 'z']) || full.is_none(), "{s}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn day_of_answered_at_is_utc() {
+        let d = |s: &str| day_of(s).map(format_day);
+        assert_eq!(d("2026-11-22T09:59:41Z").as_deref(), Some("2026-11-22"));
+        assert_eq!(d(" 2026-11-22 ").as_deref(), Some("2026-11-22"));
+        assert_eq!(
+            d("2026-11-22T23:30:00-05:00").as_deref(),
+            Some("2026-11-23")
+        );
+        assert_eq!(
+            d("2026-11-22T00:30:00+02:00").as_deref(),
+            Some("2026-11-21")
+        );
+        assert_eq!(d("yesterday"), None);
+        assert_eq!(d(""), None);
+        assert_eq!(format_month(parse_date("2026-11-22").unwrap()), "2026-11");
+        assert_eq!(
+            format_day(first_of_month(parse_date("2024-02-29").unwrap())),
+            "2024-02-01"
+        );
     }
 }

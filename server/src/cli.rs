@@ -12,7 +12,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+pub use nps_core::GroupBy;
 
 /// nps — reference receiver and scoring CLI for nps-widget
 #[derive(Debug, Parser)]
@@ -72,32 +74,17 @@ pub struct ScoreArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Also score per touchpoint, day, week (ISO, 2026-W47) or month
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, value_name = "KEY", value_parser = group_by_parser())]
     pub by: Option<GroupBy>,
     /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
 }
 
-/// How `nps score` groups rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GroupBy {
-    Touchpoint,
-    Day,
-    Week,
-    Month,
-}
-
-impl GroupBy {
-    /// The name on the command line (`--by week`) and in the output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupBy::Touchpoint => "touchpoint",
-            GroupBy::Day => "day",
-            GroupBy::Week => "week",
-            GroupBy::Month => "month",
-        }
-    }
+/// `--by`: the names of nps-core's [`GroupBy`], which clap lists on a bad value.
+fn group_by_parser() -> impl TypedValueParser<Value = GroupBy> {
+    PossibleValuesParser::new(GroupBy::ALL.map(GroupBy::as_str))
+        .try_map(|name| GroupBy::parse(&name))
 }
 
 /// Accepts `HOST:PORT` with an IP host, or `localhost:PORT`, or a bare `:PORT` (127.0.0.1).
@@ -260,10 +247,12 @@ mod tests {
     }
 
     #[test]
-    fn by_names_match_clap_values() {
-        for by in GroupBy::value_variants() {
-            let name = by.to_possible_value().unwrap();
-            assert_eq!(name.get_name(), by.as_str());
+    fn every_by_name_parses() {
+        for by in GroupBy::ALL {
+            let Ok(Command::Score(a)) = p(&format!("score a.csv --by {by}")) else {
+                panic!("--by {by}")
+            };
+            assert_eq!(a.by, Some(by));
         }
     }
 }

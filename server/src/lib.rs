@@ -1,10 +1,9 @@
 //! The library behind the native `nps` binary of nps-widget: the reference receiver
 //! ([`serve`], `nps serve`) and the scoring CLI ([`score`], `nps score`), with their command
-//! line ([`cli`]), SQLite store ([`db`]) and calendar helpers ([`cal`]).
+//! line ([`cli`]) and SQLite store ([`db`]). Scoring, grouping and the calendar are nps-core's.
 //!
 //! The router is [`serve::app`], so tests can drive it in-process (`tower::ServiceExt::oneshot`).
 
-pub mod cal;
 pub mod cli;
 pub mod db;
 pub mod score;

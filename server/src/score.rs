@@ -1,57 +1,36 @@
 //! `nps score`: scores a CSV, JSON array or NDJSON export of responses (docs/contract.md §5, §6).
 //!
-//! CSV is streamed record by record (`csv::ByteRecord`, reused), so a million rows take well
-//! under a second and constant memory (plus one entry per group). Rows whose score is not an
-//! integer 0..10 are counted as `invalid` and the physical line numbers of the first ten are
-//! kept; nothing is skipped silently.
+//! The file (or stdin) is read in chunks into nps-core's streaming reader
+//! ([`nps_core::reader::Reader`]): the same code that answers `GET /v1/summary` and runs in the
+//! client-side scorer, so the JSON is byte for byte the same. Memory stays constant (plus one
+//! entry per group) however large the file. Rows whose score is not an integer 0..10 are
+//! counted as `invalid` with the physical line numbers of the first ten; nothing is skipped
+//! silently.
 //!
-//! - [`read`]: CSV / JSON / NDJSON input into a [`Report`];
-//! - [`group`]: the per-group accumulation behind `--by`;
-//! - [`render`]: text and JSON output.
+//! - [`render`]: the text summary and the notice of invalid rows (the JSON is core's).
 
 use std::fmt;
-use std::io;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
 
-pub mod group;
-pub mod read;
+use nps_core::reader::{Format, ReadError, Reader};
+use nps_core::{GroupBy, Report};
+
 pub mod render;
 
-pub use group::{Report, Stats, MAX_INVALID_LINES};
-pub use read::{
-    detect, fix_csv_lines, score_csv, score_csv_stream, score_json, score_of, score_path,
-    sniff_delimiter, Format,
-};
+use crate::cli::ScoreArgs;
 
-use crate::cli::{GroupBy, ScoreArgs};
+/// How much of the input is read at a time.
+const CHUNK: usize = 1 << 16;
 
 /// What went wrong; every message names the file and says what to do.
 #[derive(Debug)]
 pub enum CliError {
-    Read {
-        file: String,
-        source: io::Error,
-    },
-    Empty {
-        file: String,
-    },
-    NoScoreColumn {
-        file: String,
-        header: String,
-    },
-    NoGroupColumn {
-        file: String,
-        column: &'static str,
-        by: GroupBy,
-    },
-    Csv {
-        file: String,
-        source: csv::Error,
-    },
-    Json {
-        file: String,
-        line: u64,
-        message: String,
-    },
+    /// The file could not be opened or read.
+    Read { file: String, source: io::Error },
+    /// The content is not an export that can be scored.
+    Input { file: String, source: ReadError },
 }
 
 impl fmt::Display for CliError {
@@ -66,35 +45,7 @@ impl fmt::Display for CliError {
                 f,
                 "cannot read {file}: {source}; check that it is a readable file"
             ),
-            CliError::Empty { file } => write!(
-                f,
-                "{file} is empty; pass a CSV whose first line is a header with a `score` column, \
-                 or a JSON array / NDJSON of responses (e.g. the export GET /v1/responses.csv)"
-            ),
-            CliError::NoScoreColumn { file, header } => write!(
-                f,
-                "{file} has no `score` column (header: {header}); name the column that holds the \
-                 0..10 answers `score`"
-            ),
-            CliError::NoGroupColumn { file, column, by } => write!(
-                f,
-                "{file} has no `{column}` column, which --by {} needs; add the column or drop --by",
-                by.as_str()
-            ),
-            CliError::Csv { file, source } => {
-                write!(
-                    f,
-                    "cannot read {file} as CSV: {source}; fix the file or export it again"
-                )
-            }
-            CliError::Json {
-                file,
-                line,
-                message,
-            } => write!(
-                f,
-                "{file}: malformed JSON at line {line}: {message}; fix the file or export it again"
-            ),
+            CliError::Input { file, source } => source.describe(file).fmt(f),
         }
     }
 }
@@ -113,26 +64,103 @@ pub struct Output {
 /// # Errors
 /// See [`CliError`].
 pub fn run(args: &ScoreArgs) -> Result<Output, CliError> {
-    let report = score_path(&args.file, args.by)?;
+    let (file, report) = score_path(&args.file, args.by)?;
     Ok(if args.json {
         Output {
             stdout: report.to_json(),
-            stderr: report.invalid_notice(),
+            stderr: render::invalid_notice(&report),
         }
     } else {
         Output {
-            stdout: report.to_text(),
+            stdout: render::text(&report, &file),
             stderr: None,
         }
     })
+}
+
+/// Scores a file by path (`-` = stdin): the name to show for it, and its report. The
+/// extension (`.csv`, `.json`, `.ndjson`…) names the format, else the content does.
+///
+/// # Errors
+/// See [`CliError`].
+pub fn score_path(path: &Path, by: Option<GroupBy>) -> Result<(String, Report), CliError> {
+    if path.as_os_str() == "-" {
+        let name = "stdin".to_string();
+        let report = score_reader(io::stdin().lock(), &name, None, by)?;
+        return Ok((name, report));
+    }
+    let name = path.display().to_string();
+    let read_err = |source| CliError::Read {
+        file: name.clone(),
+        source,
+    };
+    if path.is_dir() {
+        return Err(read_err(io::Error::other("it is a directory")));
+    }
+    let file = File::open(path).map_err(read_err)?;
+    let format = path.to_str().and_then(Format::from_file_name);
+    let report = score_reader(file, &name, format, by)?;
+    Ok((name, report))
+}
+
+/// Scores what `input` yields, read in chunks; `name` is the file the errors name.
+///
+/// # Errors
+/// See [`CliError`].
+pub fn score_reader<R: Read>(
+    mut input: R,
+    name: &str,
+    format: Option<Format>,
+    by: Option<GroupBy>,
+) -> Result<Report, CliError> {
+    let input_err = |source| CliError::Input {
+        file: name.to_string(),
+        source,
+    };
+    let mut reader = Reader::new(by, format);
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(source) => {
+                return Err(CliError::Read {
+                    file: name.to_string(),
+                    source,
+                })
+            }
+        };
+        reader.push(&buf[..n]).map_err(input_err)?;
+    }
+    reader.finish().map_err(input_err)
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
-    /// Scores CSV text named `t.csv`.
+    /// Scores CSV text.
     pub(crate) fn csv(s: &str, by: Option<GroupBy>) -> Report {
-        score_csv(s.as_bytes(), "t.csv", by).unwrap()
+        nps_core::reader::score(s.as_bytes(), by, Some(Format::Csv)).unwrap()
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let e = score_reader(&b"id,rating\n1,9\n"[..], "a.csv", None, None)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "a.csv has no `score` column (header: id, rating); name the column that holds the \
+             0..10 answers `score`"
+        );
+        let e = score_path(Path::new("/nonexistent/x.csv"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("cannot read /nonexistent/x.csv: no such file;"),
+            "{e}"
+        );
     }
 }

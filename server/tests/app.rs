@@ -2,6 +2,8 @@
 //! binary is tested in `tests/serve.rs`; here each route's answers, down to the JSON bodies.
 
 mod common;
+#[path = "../../testdata/golden/golden.rs"]
+mod golden;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,6 +13,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use common::batch;
+use golden::Expected;
 use http_body_util::BodyExt;
 use nps_server::cli::ServeArgs;
 use nps_server::db::Db;
@@ -313,4 +316,99 @@ async fn database_failure_is_a_generic_500_and_the_details_go_to_the_log() {
     }
     let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("no such table: responses"), "{log}");
+}
+
+/// The deliverable golden cases (testdata/golden/) posted, then summarised: the body of
+/// `GET /v1/summary?by=…` is `nps score --json --by …` of the same file, byte for byte, plus
+/// `band` (of the total NPS, docs/contract.md §6).
+#[tokio::test]
+async fn summary_answers_the_golden_outputs() {
+    let mut tested = 0;
+    for case in golden::cases()
+        .into_iter()
+        .filter(golden::Case::deliverable)
+    {
+        let app = TestApp::new();
+        let input: Value = serde_json::from_slice(&case.bytes()).unwrap();
+        let body = if input.is_array() {
+            json!({"schema": "nps.batch/1", "batch_id": "golden", "sent_at": "2026-12-31T00:00:00Z",
+                   "responses": input})
+        } else {
+            input
+        };
+        let n = body["responses"].as_array().map_or(0, Vec::len);
+        let posted = app.post(body.to_string()).await;
+        assert_eq!(
+            posted.json(),
+            json!({"accepted": n, "duplicates": 0}),
+            "{}",
+            case.name
+        );
+        for (mode, by, want) in case.modes() {
+            let Expected::Json(want) = want else {
+                panic!("{}/{mode}: a deliverable case has no error", case.name)
+            };
+            let uri = match by {
+                Some(by) => format!("/v1/summary?by={by}"),
+                None => "/v1/summary".to_string(),
+            };
+            let r = app.get(&uri).await;
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "{}/{mode}: {}",
+                case.name,
+                r.text()
+            );
+            assert_eq!(r.header("content-type"), Some("application/json"));
+            let text = r.text();
+            let v = r.json();
+            let band = match v["nps"].as_f64() {
+                None => Value::Null,
+                Some(x) if x < 5.0 => json!("critical"),
+                Some(x) if x <= 30.0 => json!("needs-work"),
+                Some(x) if x < 50.0 => json!("fair"),
+                Some(x) if x < 80.0 => json!("good"),
+                Some(_) => json!("excellent"),
+            };
+            assert_eq!(v["band"], band, "{}/{mode}", case.name);
+            let band_line = format!(",\n  \"band\": {band}\n}}\n");
+            let without_band = text
+                .strip_suffix(&band_line)
+                .map(|head| format!("{head}\n}}\n"))
+                .unwrap_or_else(|| panic!("{}/{mode}: band is not last: {text}", case.name));
+            assert_eq!(without_band, want, "{}/{mode}", case.name);
+            tested += 1;
+        }
+    }
+    assert!(tested >= 10, "only {tested} summaries compared");
+}
+
+#[tokio::test]
+async fn summary_filters_apply_to_groups_and_a_bad_by_is_400() {
+    let app = TestApp::new();
+    app.post(sample()).await;
+    let v = app
+        .get("/v1/summary?by=day&touchpoint=checkout")
+        .await
+        .json();
+    let days: Vec<&String> = v["groups"].as_object().unwrap().keys().collect();
+    assert_eq!(days, ["2026-11-22"]);
+    let v = app.get("/v1/summary?by=week&from=2026-11-23").await.json();
+    assert_eq!(v["n"], 1);
+    assert_eq!(v["groups"]["2026-W48"]["detractors"], 1);
+    let v = app.get("/v1/summary?by=").await.json();
+    assert!(v.get("groups").is_none(), "an empty by is no grouping: {v}");
+
+    for bad in ["year", "Week", "touchpoint,day"] {
+        let r = app.get(&format!("/v1/summary?by={bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(
+            r.json(),
+            json!({
+                "error": format!("by must be one of touchpoint, day, week, month; got \"{bad}\""),
+                "field": "by"
+            })
+        );
+    }
 }

@@ -1,8 +1,11 @@
 //! `nps score` end to end: the real binary on real files.
 
 mod common;
+#[path = "../../testdata/golden/golden.rs"]
+mod golden;
 
 use common::{assert_summary, nps, nps_stdin, SUMMARY_KEYS};
+use golden::Expected;
 use serde_json::Value;
 
 fn write(dir: &tempfile::TempDir, name: &str, data: &[u8]) -> String {
@@ -283,4 +286,69 @@ fn errors_name_the_file_and_the_fix() {
     );
     let err = score_err(&[]);
     assert!(err.contains("<FILE>"), "{err}");
+}
+
+/// Every golden case (testdata/golden/) through the binary, run in the case's folder: the exact
+/// stdout of `--json`, the notice of invalid rows on stderr, the error messages and exit codes.
+#[test]
+fn golden_cases() {
+    for case in golden::cases() {
+        for (mode, by, want) in case.modes() {
+            let input = case.input_name();
+            let mut args = vec!["score", input.as_str(), "--json"];
+            if let Some(by) = by {
+                args.extend(["--by", by]);
+            }
+            let out = std::process::Command::new(common::NPS)
+                .args(&args)
+                .current_dir(&case.dir)
+                .output()
+                .expect("run nps");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let what = format!("{}/{mode}", case.name);
+            match want {
+                Expected::Json(json) => {
+                    assert_eq!(out.status.code(), Some(0), "{what}: {stderr}");
+                    assert_eq!(stdout, json, "{what}");
+                    let lines = case.invalid_lines();
+                    if lines.is_empty() {
+                        assert_eq!(stderr, "", "{what}");
+                    } else {
+                        let list: Vec<String> = lines.iter().map(u64::to_string).collect();
+                        assert!(
+                            stderr.starts_with("nps score: invalid: ")
+                                && stderr.contains(&list.join(", ")),
+                            "{what}: {stderr}"
+                        );
+                    }
+                }
+                Expected::Error(message) => {
+                    assert_eq!(out.status.code(), Some(2), "{what}");
+                    assert_eq!(stdout, "", "{what}");
+                    assert_eq!(stderr, format!("nps score: {message}\n"), "{what}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn golden_text_output_has_the_change_column() {
+    let case = golden::case("contract-example");
+    let out = std::process::Command::new(common::NPS)
+        .args(["score", "input.csv", "--by", "month"])
+        .current_dir(&case.dir)
+        .output()
+        .expect("run nps");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("input.csv: 22 responses scored\n"),
+        "{text}"
+    );
+    let nov = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("2026-11"))
+        .unwrap_or_default();
+    assert!(nov.ends_with("+28.3 (p 0.358)"), "{text}");
 }

@@ -316,7 +316,7 @@ pub(super) fn boolean(v: Value<'_>) -> Option<bool> {
 }
 
 pub(super) fn fraction(v: Value<'_>) -> Option<f64> {
-    parse_decimal(v.text()?, false)
+    parse_decimal(v.text()?)
         .ok()
         .filter(|x| (0.0..=1.0).contains(x))
 }

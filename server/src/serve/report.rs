@@ -1,21 +1,25 @@
-//! The read side of the receiver: `GET /v1/summary` (the docs/contract.md §6 numbers plus
+//! The read side of the receiver: `GET /v1/summary` (the JSON of `nps score --json`, plus
 //! `band`) and `GET /v1/responses.csv` (RFC 4180 CSV that `nps score` reads), both filtered by
-//! `?touchpoint=&from=&to=`.
+//! `?touchpoint=&from=&to=`; the summary also takes `by=touchpoint|day|week|month`.
+//!
+//! The summary scores the stored responses the way `nps score` scores their export: the export
+//! is streamed into nps-core's reader, so the two cannot disagree.
 
+use std::io;
 use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use nps_core::{Band, Summary};
+use nps_core::reader::{Format, Reader};
+use nps_core::report::ReportJson;
+use nps_core::{Band, GroupBy, Report};
 use serde::{Deserialize, Serialize};
 
 use super::error::AppError;
 use super::state::AppState;
-use crate::cal;
-use crate::db::Filter;
+use crate::db::{Db, Filter};
 
 /// The query string of both routes; empty values count as absent.
 #[derive(Deserialize, Default)]
@@ -49,8 +53,8 @@ impl TryFrom<FilterQuery> for Filter {
 /// A 400 naming `name` when `value` is neither an RFC 3339 time nor a date.
 pub fn parse_bound(name: &str, value: &str, is_end: bool) -> Result<u64, AppError> {
     let value = value.trim();
-    let parsed = match cal::parse_date(value) {
-        Some(day) => cal::ms_of_day(if is_end { day + 1 } else { day }),
+    let parsed = match nps_core::time::parse_date(value) {
+        Some(day) => nps_core::time::ms_of_day(if is_end { day + 1 } else { day }),
         None => nps_core::time::unix_ms_from_rfc3339(value).map(|ms| {
             if is_end {
                 ms.saturating_add(1)
@@ -70,24 +74,103 @@ pub fn parse_bound(name: &str, value: &str, is_end: bool) -> Result<u64, AppErro
     })
 }
 
-/// The body of `GET /v1/summary`.
+/// The query string of the summary: the filters and `by`; empty values count as absent.
+#[derive(Deserialize, Default)]
+pub struct SummaryQuery {
+    touchpoint: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    by: Option<String>,
+}
+
+impl SummaryQuery {
+    /// The filter and the grouping.
+    ///
+    /// # Errors
+    /// A 400 naming `from`, `to` or `by`.
+    pub fn parse(self) -> Result<(Filter, Option<GroupBy>), AppError> {
+        let by = self
+            .by
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| {
+                GroupBy::parse(v.trim()).map_err(|e| AppError::bad_request("by", e.to_string()))
+            })
+            .transpose()?;
+        let filter = Filter::try_from(FilterQuery {
+            touchpoint: self.touchpoint,
+            from: self.from,
+            to: self.to,
+        })?;
+        Ok((filter, by))
+    }
+}
+
+/// The body of `GET /v1/summary`: the report's JSON (docs/contract.md §6) and the band of its
+/// NPS, last.
 #[derive(Serialize)]
-pub struct SummaryBody {
+pub struct SummaryBody<'a> {
     #[serde(flatten)]
-    summary: Summary,
+    report: ReportJson<'a>,
     band: Option<&'static str>,
 }
 
-/// `GET /v1/summary?touchpoint=&from=&to=`.
+impl SummaryBody<'_> {
+    /// The bytes of the answer: `nps score --json` of the same responses, with `"band"` added
+    /// before the closing brace.
+    pub fn of(report: &Report) -> String {
+        let band = report.total.tally.nps().map(|nps| Band::of(nps).as_str());
+        let body = SummaryBody {
+            report: report.json(),
+            band,
+        };
+        let mut out = serde_json::to_string_pretty(&body).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+}
+
+/// Scores the stored responses that `filter` selects, grouped `by` that: their CSV export,
+/// streamed into nps-core's reader.
+///
+/// # Errors
+/// The database error, as a 500.
+pub fn score_stored(db: &Db, filter: &Filter, by: Option<GroupBy>) -> Result<Report, AppError> {
+    let sink = ScoreSink(Reader::new(by, Some(Format::Csv)));
+    let ScoreSink(reader) = db.export_csv(filter, sink)?;
+    reader.finish().map_err(|e| AppError::Internal(Box::new(e)))
+}
+
+/// Feeds what is written into a [`Reader`].
+struct ScoreSink(Reader);
+
+impl io::Write for ScoreSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.push(buf).map_err(io::Error::other)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `GET /v1/summary?touchpoint=&from=&to=&by=`.
 pub async fn summary(
     State(state): State<Arc<AppState>>,
-    query: Result<Query<FilterQuery>, QueryRejection>,
-) -> Result<Json<SummaryBody>, AppError> {
-    let filter = Filter::try_from(query?.0)?;
-    let tally = state.with_db(move |db| db.tally(&filter)).await?;
-    let summary = tally.summary();
-    let band = summary.nps.map(|nps| Band::of(nps).as_str());
-    Ok(Json(SummaryBody { summary, band }))
+    query: Result<Query<SummaryQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let (filter, by) = query?.0.parse()?;
+    let report = state
+        .with_db(move |db| score_stored(db, &filter, by))
+        .await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/json"),
+            (CACHE_CONTROL, "no-store"),
+        ],
+        SummaryBody::of(&report),
+    )
+        .into_response())
 }
 
 /// `GET /v1/responses.csv`, with the same optional filters as the summary.
@@ -116,6 +199,24 @@ pub async fn export_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn by_is_checked() {
+        let q = |by: &str| SummaryQuery {
+            by: Some(by.into()),
+            ..SummaryQuery::default()
+        };
+        assert_eq!(q("week").parse().unwrap().1, Some(GroupBy::Week));
+        assert_eq!(q(" ").parse().unwrap().1, None);
+        let Err(AppError::BadRequest { error, field }) = q("year").parse() else {
+            panic!("expected a 400")
+        };
+        assert_eq!(field, "by");
+        assert_eq!(
+            error,
+            "by must be one of touchpoint, day, week, month; got \"year\""
+        );
+    }
 
     #[test]
     fn bounds() {

@@ -1,0 +1,336 @@
+//! CSV exports, on `csv-core` (no_std, the parser under the `csv` crate): records are parsed
+//! incrementally across chunks; each record's fields land in one reused buffer.
+//!
+//! The header (the first record that is not blank) names the columns, trimmed and
+//! case-insensitively, in any order. Rows may have fewer or more fields than the header; a row
+//! without a score field is invalid. Blank lines are skipped.
+
+use crate::reader::ReadError;
+use crate::report::{GroupBy, ReportBuilder};
+
+/// A score cell as [`crate::parse_score`] reads it; the two common shapes skip UTF-8 checks.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::reader::csv::score_of;
+/// assert_eq!(score_of(b"10"), Some(10));
+/// assert_eq!(score_of(b" 9\t"), Some(9));
+/// assert_eq!(score_of(b"9.0"), None);
+/// ```
+#[inline]
+pub fn score_of(cell: &[u8]) -> Option<u8> {
+    match cell {
+        [d @ b'0'..=b'9'] => Some(d - b'0'),
+        b"10" => Some(10),
+        _ => core::str::from_utf8(cell)
+            .ok()
+            .and_then(|s| crate::parse_score(s).ok()),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    score: usize,
+    touchpoint: Option<usize>,
+    answered_at: Option<usize>,
+}
+
+/// The CSV state of a [`crate::reader::Reader`].
+#[derive(Debug)]
+pub(crate) struct CsvReader {
+    rdr: csv_core::Reader,
+    by: Option<GroupBy>,
+    /// The fields of the record being read, back to back; `ends[i]` is where field `i` ends.
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nout: usize,
+    nend: usize,
+    /// Between records: line breaks are skipped here, so a record starts at its first byte.
+    at_start: bool,
+    /// Line breaks skipped between records (csv-core counts those it reads).
+    skipped: u64,
+    /// The line where the current record starts.
+    line: u64,
+    columns: Option<Columns>,
+}
+
+impl CsvReader {
+    pub(crate) fn new(delimiter: u8, by: Option<GroupBy>) -> CsvReader {
+        CsvReader {
+            rdr: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            by,
+            out: vec![0; 1 << 12],
+            ends: vec![0; 64],
+            nout: 0,
+            nend: 0,
+            at_start: true,
+            skipped: 0,
+            line: 1,
+            columns: None,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn feed(
+        &mut self,
+        chunk: &[u8],
+        builder: &mut ReportBuilder,
+    ) -> Result<(), ReadError> {
+        let mut pos = 0;
+        loop {
+            if self.at_start {
+                while pos < chunk.len() && matches!(chunk[pos], b'\n' | b'\r') {
+                    self.skipped += u64::from(chunk[pos] == b'\n');
+                    pos += 1;
+                }
+                if pos == chunk.len() {
+                    break;
+                }
+                self.at_start = false;
+                // csv-core counts lines from 1, and the line breaks it read.
+                self.line = self.rdr.line() + self.skipped;
+            } else if pos == chunk.len() {
+                break;
+            }
+            let (res, nin, nout, nend) = self.rdr.read_record(
+                &chunk[pos..],
+                &mut self.out[self.nout..],
+                &mut self.ends[self.nend..],
+            );
+            pos += nin;
+            self.nout += nout;
+            self.nend += nend;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => {
+                    let len = self.out.len() * 2;
+                    self.out.resize(len, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let len = self.ends.len() * 2;
+                    self.ends.resize(len, 0);
+                }
+                csv_core::ReadRecordResult::Record => self.record(builder)?,
+                csv_core::ReadRecordResult::End => break,
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
+        while !self.at_start {
+            let (res, _, _, nend) =
+                self.rdr
+                    .read_record(&[], &mut self.out[self.nout..], &mut self.ends[self.nend..]);
+            self.nend += nend;
+            match res {
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let len = self.ends.len() * 2;
+                    self.ends.resize(len, 0);
+                }
+                csv_core::ReadRecordResult::Record => self.record(builder)?,
+                _ => self.at_start = true,
+            }
+        }
+        if self.columns.is_none() {
+            return Err(ReadError::Empty);
+        }
+        Ok(())
+    }
+
+    /// One complete record: the header, or a row.
+    #[inline]
+    fn record(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
+        let nend = self.nend;
+        self.nout = 0;
+        self.nend = 0;
+        self.at_start = true;
+        let ends = &self.ends[..nend];
+        let out = &self.out;
+        let field = |i: usize| -> Option<&[u8]> {
+            let end = *ends.get(i)?;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            out.get(start..end)
+        };
+        let Some(cols) = self.columns else {
+            self.columns = Some(header(ends.len(), field, self.by)?);
+            return Ok(());
+        };
+        let score = field(cols.score).and_then(score_of);
+        let line = self.line;
+        let at = || line;
+        if builder.by().is_none() {
+            builder.row(score, b"", b"", at);
+        } else {
+            let text = |c: Option<usize>| c.and_then(field).unwrap_or_default();
+            builder.row(score, text(cols.touchpoint), text(cols.answered_at), at);
+        }
+        Ok(())
+    }
+}
+
+fn header<'a>(
+    n: usize,
+    field: impl Fn(usize) -> Option<&'a [u8]>,
+    by: Option<GroupBy>,
+) -> Result<Columns, ReadError> {
+    let names: Vec<String> = (0..n)
+        .map(|i| {
+            let name = field(i).unwrap_or_default().trim_ascii();
+            String::from_utf8_lossy(name).to_ascii_lowercase()
+        })
+        .collect();
+    if names.iter().all(String::is_empty) {
+        return Err(ReadError::Empty);
+    }
+    let col = |name: &str| names.iter().position(|n| n == name);
+    let Some(score) = col("score") else {
+        return Err(ReadError::NoScoreColumn {
+            header: names.join(", "),
+        });
+    };
+    let cols = Columns {
+        score,
+        touchpoint: col("touchpoint"),
+        answered_at: col("answered_at"),
+    };
+    if let Some(by) = by {
+        let present = match by {
+            GroupBy::Touchpoint => cols.touchpoint,
+            _ => cols.answered_at,
+        };
+        if present.is_none() {
+            return Err(ReadError::NoGroupColumn {
+                column: by.column(),
+                by,
+            });
+        }
+    }
+    Ok(cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reader::{score, Format};
+    use crate::report::Report;
+
+    fn csv(s: &str, by: Option<GroupBy>) -> Report {
+        score(s.as_bytes(), by, Some(Format::Csv)).unwrap()
+    }
+
+    #[test]
+    fn score_of_matches_parse_score() {
+        for cell in [
+            "0", "9", "10", " 9 ", "\t7", "09", "010", "11", "9.0", "+9", "-1", "", " ", "abc",
+            "１", "1 0",
+        ] {
+            assert_eq!(
+                score_of(cell.as_bytes()),
+                crate::parse_score(cell).ok(),
+                "cell {cell:?}"
+            );
+        }
+        assert_eq!(score_of(b"\xff"), None);
+    }
+
+    #[test]
+    fn counts_and_invalid_lines() {
+        let r = csv("score\n10\n9\n8\n0\n11\nx\n\n6\n", None);
+        let t = &r.total.tally;
+        assert_eq!(
+            (t.n(), t.promoters(), t.passives(), t.detractors()),
+            (5, 2, 1, 2)
+        );
+        assert_eq!(r.total.invalid, 2);
+        assert_eq!(r.total.invalid_lines, vec![6, 7]);
+    }
+
+    #[test]
+    fn invalid_lines_are_physical_line_of_record_start() {
+        let data = "Comment,SCORE\r\n\"multi\r\nline, with comma\",9\r\n\"again\nand\nagain\",eleven\r\nok,3\r\n";
+        let r = csv(data, None);
+        assert_eq!(r.total.tally.n(), 2);
+        assert_eq!(r.total.invalid_lines, vec![4]);
+    }
+
+    #[test]
+    fn invalid_lines_with_crlf_blank_lines_and_bom() {
+        let data = "\u{feff}score,touchpoint\r\n\r\n9,a\r\nbad,a\r\n\r\n\r\n\"x\r\ny\",b\r\n12,b";
+        let r = csv(data, Some(GroupBy::Touchpoint));
+        assert_eq!(r.total.invalid_lines, vec![4, 7, 9]);
+        assert_eq!(r.groups[0].stats.invalid_lines, vec![4]);
+        assert_eq!(r.groups[1].stats.invalid_lines, vec![7, 9]);
+        let lf = csv(&data.replace("\r\n", "\n"), None);
+        assert_eq!(lf.total.invalid_lines, vec![4, 7, 9]);
+    }
+
+    #[test]
+    fn semicolon_and_tab_delimiters() {
+        let r = csv("id;Score;comment\n1;9;\"a;b\"\n2;x;\n", None);
+        assert_eq!(
+            (r.total.tally.n(), r.total.invalid_lines.clone()),
+            (1, vec![3])
+        );
+        let r = csv("score\tcomment\n10\thi, there\n", None);
+        assert_eq!(r.total.tally.promoters(), 1);
+    }
+
+    #[test]
+    fn bom_and_column_order() {
+        let r = csv(
+            "\u{feff}Touchpoint,Score\ncheckout,10\n",
+            Some(GroupBy::Touchpoint),
+        );
+        assert_eq!(r.total.tally.n(), 1);
+        assert_eq!(r.groups.len(), 1);
+        assert_eq!(r.groups[0].key, "checkout");
+    }
+
+    #[test]
+    fn short_rows_and_a_last_line_without_line_break() {
+        let r = csv("id,comment,score\n1,a\n2,b,10\n3,c,9,extra\n4,d,0", None);
+        assert_eq!(r.total.tally.n(), 3);
+        assert_eq!(r.total.invalid_lines, [2]);
+    }
+
+    #[test]
+    fn header_errors() {
+        let e = |data: &str, by| score(data.as_bytes(), by, None).unwrap_err();
+        assert_eq!(e(",,\n1,2,3\n", None), ReadError::Empty);
+        assert_eq!(
+            e("id,rating\n1,9\n", None).describe("a.csv").to_string(),
+            "a.csv has no `score` column (header: id, rating); name the column that holds the \
+             0..10 answers `score`"
+        );
+        assert_eq!(
+            e("score\n9\n", Some(GroupBy::Week))
+                .describe("a.csv")
+                .to_string(),
+            "a.csv has no `answered_at` column, which --by week needs; add the column or drop --by"
+        );
+        assert_eq!(
+            e("Score\n9\n", Some(GroupBy::Touchpoint)),
+            ReadError::NoGroupColumn {
+                column: "touchpoint",
+                by: GroupBy::Touchpoint
+            }
+        );
+    }
+
+    #[test]
+    fn long_fields_and_many_columns_grow_the_buffers() {
+        let comment = "x".repeat(100_000);
+        let many: Vec<String> = (0..200).map(|i| format!("c{i}")).collect();
+        let data = format!(
+            "{},score\n{},\"{comment}\"\n{},7\n",
+            many.join(","),
+            vec!["1"; 200].join(","),
+            vec!["1"; 200].join(",")
+        );
+        let r = csv(&data, None);
+        assert_eq!(r.total.tally.n(), 1);
+        assert_eq!(r.total.invalid_lines, [2]);
+    }
+}
