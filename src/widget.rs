@@ -166,6 +166,16 @@ pub fn preview_text(s: &Summary) -> String {
     t
 }
 
+/// The counts of `scores` as block characters, the tallest (█) for the most frequent score of
+/// all 11, a space for a score nobody gave.
+pub fn bars(counts: &[u64; 11], scores: core::ops::RangeInclusive<u8>) -> String {
+    const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let most = counts.iter().copied().max().unwrap_or(0).max(1);
+    scores
+        .map(|s| LEVELS[(counts[usize::from(s)] * 8).div_ceil(most) as usize])
+        .collect()
+}
+
 pub fn fmt_nps(nps: Option<f64>) -> String {
     match nps {
         None => "–".to_owned(),
@@ -195,6 +205,15 @@ mod tests {
         assert_eq!(super::fmt_nps(Some(-12.5)), "-12.5");
         assert_eq!(super::fmt_nps(Some(33.333)), "33.3");
         assert_eq!(super::fmt_nps(Some(-0.04)), "0");
+    }
+
+    #[test]
+    fn bars_scale_to_the_most_frequent_score() {
+        let counts = [0, 1, 0, 0, 0, 0, 0, 4, 0, 0, 8];
+        assert_eq!(super::bars(&counts, 0..=6), " ▁     ");
+        assert_eq!(super::bars(&counts, 7..=8), "▄ ");
+        assert_eq!(super::bars(&counts, 9..=10), " █");
+        assert_eq!(super::bars(&[0; 11], 0..=10), " ".repeat(11));
     }
 
     #[test]

@@ -35,7 +35,7 @@
 
 use std::fmt;
 
-use crate::report::{GroupBy, Report, ReportBuilder};
+use crate::report::{GroupBy, Report, ReportBuilder, Sink};
 
 pub mod csv;
 pub mod json;
@@ -211,11 +211,13 @@ pub fn score(
 /// (plus one entry per group), not by the input.
 ///
 /// After an error the reader is spent: `push` and `finish` return that error again.
+///
+/// The rows go to a [`Sink`]: a [`ReportBuilder`] unless made with [`Reader::with_sink`].
 #[derive(Debug)]
-pub struct Reader {
+pub struct Reader<S = ReportBuilder> {
     phase: Phase,
     format: Option<Format>,
-    builder: ReportBuilder,
+    builder: S,
     bytes: u64,
 }
 
@@ -231,10 +233,26 @@ enum Phase {
 impl Reader {
     /// A reader grouping `by` that (or not), of that format (or the one its first bytes say).
     pub fn new(by: Option<GroupBy>, format: Option<Format>) -> Reader {
+        Reader::with_sink(ReportBuilder::new(by), format)
+    }
+
+    /// Ends the input and returns the report.
+    ///
+    /// # Errors
+    ///
+    /// See [`ReadError`].
+    pub fn finish(self) -> Result<Report, ReadError> {
+        self.into_sink().map(ReportBuilder::finish)
+    }
+}
+
+impl<S: Sink> Reader<S> {
+    /// A reader handing its rows to `sink`, of that format (or the one its first bytes say).
+    pub fn with_sink(sink: S, format: Option<Format>) -> Reader<S> {
         Reader {
             phase: Phase::Head(Head::default()),
             format,
-            builder: ReportBuilder::new(by),
+            builder: sink,
             bytes: 0,
         }
     }
@@ -257,12 +275,12 @@ impl Reader {
         self.fail_on(result)
     }
 
-    /// Ends the input and returns the report.
+    /// Ends the input and returns the sink, every row in it.
     ///
     /// # Errors
     ///
     /// See [`ReadError`].
-    pub fn finish(mut self) -> Result<Report, ReadError> {
+    pub fn into_sink(mut self) -> Result<S, ReadError> {
         let result = self.read(&[], true);
         self.fail_on(result)?;
         let mut builder = self.builder;
@@ -272,7 +290,7 @@ impl Reader {
             Phase::Failed(e) => return Err(e.clone()),
             Phase::Head(_) => return Err(ReadError::Empty),
         }
-        Ok(builder.finish())
+        Ok(builder)
     }
 
     fn fail_on(&mut self, result: Result<(), ReadError>) -> Result<(), ReadError> {

@@ -251,6 +251,46 @@ pub struct Report {
 /// A `YYYY-MM-DD` and the period (day number) it falls in.
 type DatePeriod = ([u8; 10], i64);
 
+/// The columns of one row a reader passes on, as written (not trimmed).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Row<'a> {
+    /// The `touchpoint` cell or key (empty when absent).
+    pub touchpoint: &'a [u8],
+    /// The `answered_at` cell or key (empty when absent).
+    pub answered_at: &'a [u8],
+    /// The `comment` cell or key (empty when absent).
+    pub comment: &'a [u8],
+}
+
+/// Where a reader of [`crate::reader`] puts the rows it reads: a [`ReportBuilder`], or a sink
+/// that also keeps what a report does not (the scorer page keeps tallies by touchpoint and day,
+/// and the comments).
+pub trait Sink {
+    /// The grouping the rows are read for: a reader checks that its column is there.
+    fn by(&self) -> Option<GroupBy>;
+
+    /// Whether every column of every row is wanted. When false, a reader passes the touchpoint
+    /// and `answered_at` only when grouping by them, and never the comment.
+    fn wants_every_column(&self) -> bool {
+        false
+    }
+
+    /// One row: its score (`None`: not an integer 0..=10), its columns, and the line where it
+    /// starts (only asked for an invalid row).
+    fn row(&mut self, score: Option<u8>, row: Row<'_>, line: impl FnOnce() -> u64);
+}
+
+impl Sink for ReportBuilder {
+    fn by(&self) -> Option<GroupBy> {
+        self.by
+    }
+
+    #[inline]
+    fn row(&mut self, score: Option<u8>, row: Row<'_>, line: impl FnOnce() -> u64) {
+        ReportBuilder::row(self, score, row.touchpoint, row.answered_at, line);
+    }
+}
+
 /// Counts rows into a [`Report`]: what the readers of `nps_core::reader` feed.
 ///
 /// Time groups are keyed by a day number (the day, the Monday of its ISO week, the first of

@@ -40,7 +40,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("build") => match args.get(1).map(String::as_str) {
-            None => build_pkg(Build::Release).and_then(|()| size::report_and_check()),
+            None => build_pkg(Build::Release)
+                .and_then(|()| build_scorer())
+                .and_then(|()| size::report_and_check()),
             Some("--plain") => build_pkg(Build::Plain).and_then(|()| size::report().map(drop)),
             Some(other) => {
                 eprintln!("xtask build: unknown option {other}\n\n{USAGE}");
@@ -317,6 +319,73 @@ fn bundle_runtime(pkg: &Path, build: Build) -> Result<(), Failed> {
     Ok(())
 }
 
+/// pkg/score/: the scorer page's own bundle (docs/contract.md §7; the embed's weight does not
+/// pay for it). Built for speed — cargo profile `scorer` (the release profile at opt-level 3),
+/// wasm-bindgen for the web, wasm-opt -O3 — with runtime/scorer/ (the page's module and the Web
+/// Worker) next to it. Run after [`build_pkg`], which clears pkg/.
+fn build_scorer() -> Result<(), Failed> {
+    let root = root();
+    run(cmd("cargo").args([
+        "build",
+        "--profile",
+        "scorer",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "nps-scorer",
+        "--lib",
+    ]))?;
+    let out = root.join("pkg/score");
+    let _ = fs::remove_dir_all(&out);
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join("scorer/nps_scorer.wasm");
+    run(cmd("wasm-bindgen")
+        .args([
+            "--target",
+            "web",
+            "--omit-default-module-path",
+            "--no-typescript",
+            "--out-dir",
+        ])
+        .arg(&out)
+        .arg(&wasm))?;
+    let bg = out.join("nps_scorer_bg.wasm");
+    run(cmd(root.join("www/node_modules/.bin/wasm-opt"))
+        .args(["-O3", "--strip-producers"])
+        .args(WASM_FEATURES)
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
+    // page.js imports the glue beside it; worker.js is bundled with the glue (the page starts
+    // it from a blob: URL, where relative imports cannot resolve).
+    let esbuild = root.join("www/node_modules/.bin/esbuild");
+    run(cmd(&esbuild)
+        .arg(root.join("runtime/scorer/page.js"))
+        .args(ESBUILD_FLAGS)
+        .args([
+            "--minify",
+            &format!("--outfile={}", out.join("page.js").display()),
+        ]))?;
+    let entry = out.join("worker-entry.js");
+    fs::copy(root.join("runtime/scorer/worker.js"), &entry).map_err(|e| {
+        Failed(format!(
+            "cannot copy runtime/scorer/worker.js to pkg/score/: {e}"
+        ))
+    })?;
+    run(cmd(&esbuild).arg(&entry).args(ESBUILD_FLAGS).args([
+        "--bundle",
+        "--format=esm",
+        "--minify",
+        &format!("--outfile={}", out.join("worker.js").display()),
+    ]))?;
+    fs::remove_file(&entry)
+        .map_err(|e| Failed(format!("cannot remove {}: {e}", entry.display())))?;
+    size::report_scorer()?;
+    println!("xtask: pkg/score/ built at {}", out.display());
+    Ok(())
+}
+
 fn build_server() -> Result<PathBuf, Failed> {
     run(cmd("cargo").args(["build", "--release", "-p", "nps-server"]))?;
     Ok(target_dir().join("release/nps"))
@@ -434,8 +503,8 @@ fn test() -> Result<(), Failed> {
             },
         );
         let built = step(
-            "build pkg/ (release wasm, wasm-opt -Oz, minified JS)",
-            &mut || build_pkg(Build::Release),
+            "build pkg/ (release wasm, wasm-opt -Oz, minified JS; pkg/score/)",
+            &mut || build_pkg(Build::Release).and_then(|()| build_scorer()),
         );
         if built {
             step(

@@ -15,9 +15,30 @@ pub struct Row {
 
 /// Compress with Node's zlib (gzip level 9, brotli quality 11), the same settings a CDN uses.
 pub fn measure() -> Result<Vec<Row>, Failed> {
-    let pkg = root().join("pkg");
+    measure_in("pkg", &VISITOR_FILES)
+}
+
+/// The scorer page's bundle, in load order (the page's module, the glue, the wasm, the worker).
+pub const SCORER_FILES: [&str; 4] = [
+    "page.js",
+    "nps_scorer.js",
+    "nps_scorer_bg.wasm",
+    "worker.js",
+];
+
+/// Prints the scorer page's download weight (reported, not budgeted: it is not the embed's).
+pub fn report_scorer() -> Result<u64, Failed> {
+    let rows = measure_in("pkg/score", &SCORER_FILES)?;
+    Ok(print_table(
+        "the scorer page's bundle, pkg/score/ (not budgeted)",
+        &rows,
+    ))
+}
+
+fn measure_in(dir: &str, files: &[&str]) -> Result<Vec<Row>, Failed> {
+    let pkg = root().join(dir);
     let mut rows = Vec::new();
-    for f in VISITOR_FILES {
+    for f in files {
         let path = pkg.join(f);
         if !path.exists() {
             return Err(Failed(format!(
@@ -51,20 +72,10 @@ pub const BUDGET_BROTLI: u64 = 64 * 1024;
 
 /// Prints the report and returns the brotli total.
 pub fn report() -> Result<u64, Failed> {
-    let rows = measure()?;
-    println!("\nsize report (bytes a visitor downloads to see the prompt)");
-    println!(
-        "{:<22} {:>9} {:>9} {:>9}",
-        "file", "raw", "gzip -9", "brotli 11"
+    let br = print_table(
+        "size report (bytes a visitor downloads to see the prompt)",
+        &measure()?,
     );
-    let (mut raw, mut gz, mut br) = (0, 0, 0);
-    for r in &rows {
-        println!("{:<22} {:>9} {:>9} {:>9}", r.file, r.raw, r.gzip, r.brotli);
-        raw += r.raw;
-        gz += r.gzip;
-        br += r.brotli;
-    }
-    println!("{:<22} {:>9} {:>9} {:>9}", "total", raw, gz, br);
     if br <= BUDGET_BROTLI {
         println!(
             "budget: brotli total <= {BUDGET_BROTLI} B: met, {} B to spare\n",
@@ -77,6 +88,24 @@ pub fn report() -> Result<u64, Failed> {
         );
     }
     Ok(br)
+}
+
+/// Prints `rows` under `title` with their total; returns the brotli total.
+fn print_table(title: &str, rows: &[Row]) -> u64 {
+    println!("\n{title}");
+    println!(
+        "{:<22} {:>9} {:>9} {:>9}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for r in rows {
+        println!("{:<22} {:>9} {:>9} {:>9}", r.file, r.raw, r.gzip, r.brotli);
+        raw += r.raw;
+        gz += r.gzip;
+        br += r.brotli;
+    }
+    println!("{:<22} {:>9} {:>9} {:>9}", "total", raw, gz, br);
+    br
 }
 
 /// The report, and a failure when the brotli total is over the budget.

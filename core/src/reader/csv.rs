@@ -6,7 +6,7 @@
 //! without a score field is invalid. Blank lines are skipped.
 
 use crate::reader::ReadError;
-use crate::report::{GroupBy, ReportBuilder};
+use crate::report::{GroupBy, Row, Sink};
 
 /// A score cell as [`crate::parse_score`] reads it; the two common shapes skip UTF-8 checks.
 ///
@@ -34,6 +34,7 @@ struct Columns {
     score: usize,
     touchpoint: Option<usize>,
     answered_at: Option<usize>,
+    comment: Option<usize>,
 }
 
 /// The CSV state of a [`crate::reader::Reader`].
@@ -72,11 +73,7 @@ impl CsvReader {
     }
 
     #[inline]
-    pub(crate) fn feed(
-        &mut self,
-        chunk: &[u8],
-        builder: &mut ReportBuilder,
-    ) -> Result<(), ReadError> {
+    pub(crate) fn feed<S: Sink>(&mut self, chunk: &[u8], builder: &mut S) -> Result<(), ReadError> {
         let mut pos = 0;
         loop {
             if self.at_start {
@@ -118,7 +115,7 @@ impl CsvReader {
         Ok(())
     }
 
-    pub(crate) fn finish(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
+    pub(crate) fn finish<S: Sink>(&mut self, builder: &mut S) -> Result<(), ReadError> {
         while !self.at_start {
             let (res, _, _, nend) =
                 self.rdr
@@ -141,7 +138,7 @@ impl CsvReader {
 
     /// One complete record: the header, or a row.
     #[inline]
-    fn record(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
+    fn record<S: Sink>(&mut self, builder: &mut S) -> Result<(), ReadError> {
         let nend = self.nend;
         self.nout = 0;
         self.nend = 0;
@@ -160,11 +157,16 @@ impl CsvReader {
         let score = field(cols.score).and_then(score_of);
         let line = self.line;
         let at = || line;
-        if builder.by().is_none() {
-            builder.row(score, b"", b"", at);
+        if builder.by().is_none() && !builder.wants_every_column() {
+            builder.row(score, Row::default(), at);
         } else {
             let text = |c: Option<usize>| c.and_then(field).unwrap_or_default();
-            builder.row(score, text(cols.touchpoint), text(cols.answered_at), at);
+            let row = Row {
+                touchpoint: text(cols.touchpoint),
+                answered_at: text(cols.answered_at),
+                comment: text(cols.comment),
+            };
+            builder.row(score, row, at);
         }
         Ok(())
     }
@@ -194,6 +196,7 @@ fn header<'a>(
         score,
         touchpoint: col("touchpoint"),
         answered_at: col("answered_at"),
+        comment: col("comment"),
     };
     if let Some(by) = by {
         let present = match by {

@@ -18,7 +18,7 @@
 //! its responses, each at the line where it starts.
 
 use crate::reader::ReadError;
-use crate::report::{GroupBy, ReportBuilder};
+use crate::report::{GroupBy, Row, Sink};
 
 mod item;
 
@@ -188,11 +188,7 @@ impl Default for JsonReader {
 
 impl JsonReader {
     #[inline]
-    pub(crate) fn feed(
-        &mut self,
-        chunk: &[u8],
-        builder: &mut ReportBuilder,
-    ) -> Result<(), ReadError> {
+    pub(crate) fn feed<S: Sink>(&mut self, chunk: &[u8], builder: &mut S) -> Result<(), ReadError> {
         self.buf.extend_from_slice(chunk);
         self.split(builder, false)?;
         self.compact();
@@ -200,7 +196,7 @@ impl JsonReader {
     }
 
     #[inline]
-    pub(crate) fn finish(&mut self, builder: &mut ReportBuilder) -> Result<(), ReadError> {
+    pub(crate) fn finish<S: Sink>(&mut self, builder: &mut S) -> Result<(), ReadError> {
         self.split(builder, true)?;
         match self.shape {
             Shape::Start => return Err(ReadError::Empty),
@@ -272,7 +268,7 @@ impl JsonReader {
 
     /// Splits and counts every value complete in `buf`; `end`: no more input comes.
     #[inline]
-    fn split(&mut self, builder: &mut ReportBuilder, end: bool) -> Result<(), ReadError> {
+    fn split<S: Sink>(&mut self, builder: &mut S, end: bool) -> Result<(), ReadError> {
         loop {
             let len = self.buf.len();
             match self.shape {
@@ -490,7 +486,7 @@ impl JsonReader {
                         }
                         Err(_) => {
                             // Count it where it starts; read on from the next line.
-                            builder.row(None, b"", b"", || line);
+                            builder.row(None, Row::default(), || line);
                             self.scan = find_newline(&self.buf, start).map_or(len, |nl| nl + 1);
                         }
                     }
@@ -502,7 +498,7 @@ impl JsonReader {
 
     /// One NDJSON line, `buf[from..to]`: its values, or one invalid row.
     #[inline]
-    fn line(&mut self, builder: &mut ReportBuilder, from: usize, to: usize) {
+    fn line<S: Sink>(&mut self, builder: &mut S, from: usize, to: usize) {
         if self.buf[from..to].iter().all(u8::is_ascii_whitespace) {
             return;
         }
@@ -517,7 +513,7 @@ impl JsonReader {
                     for v in &values {
                         add_item(builder, &mut self.seen, v, &RawLines::new(&[], line));
                     }
-                    builder.row(None, b"", b"", || line);
+                    builder.row(None, Row::default(), || line);
                     return;
                 }
             }
@@ -531,7 +527,7 @@ impl JsonReader {
 /// Counts a response object, each response of an `nps.batch/1` body (each at the line where
 /// it starts), or one invalid row.
 #[inline]
-fn add_item(builder: &mut ReportBuilder, seen: &mut Seen, item: &Item<'_>, lines: &RawLines<'_>) {
+fn add_item<S: Sink>(builder: &mut S, seen: &mut Seen, item: &Item<'_>, lines: &RawLines<'_>) {
     match item {
         Item::Object(Object {
             score: None,
@@ -558,26 +554,26 @@ fn add_item(builder: &mut ReportBuilder, seen: &mut Seen, item: &Item<'_>, lines
 
 /// Counts a response object, or anything else as an invalid row.
 #[inline]
-fn add_response(
-    builder: &mut ReportBuilder,
+fn add_response<S: Sink>(
+    builder: &mut S,
     seen: &mut Seen,
     item: &Item<'_>,
     line: impl FnOnce() -> u64,
 ) {
     let Item::Object(o) = item else {
-        builder.row(None, b"", b"", line);
+        builder.row(None, Row::default(), line);
         return;
     };
     seen.objects += 1;
     seen.score |= o.score.is_some();
     seen.touchpoint |= o.touchpoint.is_some();
     seen.answered_at |= o.answered_at.is_some();
-    builder.row(
-        o.score.flatten(),
-        o.touchpoint.as_deref().unwrap_or_default().as_bytes(),
-        o.answered_at.as_deref().unwrap_or_default().as_bytes(),
-        line,
-    );
+    let row = Row {
+        touchpoint: o.touchpoint.as_deref().unwrap_or_default().as_bytes(),
+        answered_at: o.answered_at.as_deref().unwrap_or_default().as_bytes(),
+        comment: o.comment.as_deref().unwrap_or_default().as_bytes(),
+    };
+    builder.row(o.score.flatten(), row, line);
 }
 
 /// The lines of a value's text: where it starts and, found only when asked, where each

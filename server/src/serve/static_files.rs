@@ -11,18 +11,23 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves `static_dir` for every request no route of `router` matched, with [`guard_static`]
 /// in front (it sees the API routes too, and lets them pass: none is hidden or the database).
 pub fn with_static_files(router: Router, static_dir: &Path, db: &Path) -> Router {
     router
+        // The scorer page (docs/contract.md §7) at a short address as well.
+        .route_service("/score", ServeFile::new(static_dir.join(SCORER_PAGE)))
         .fallback_service(ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(Guard::new(static_dir, db)),
             guard_static,
         ))
 }
+
+/// The scorer page, relative to the static directory; also served at `/score`.
+pub const SCORER_PAGE: &str = "www/score.html";
 
 /// What the static server must refuse.
 #[derive(Debug)]

@@ -1,6 +1,6 @@
 //! One JSON value of an export, read with serde into what scoring needs and nothing more: the
-//! score, the touchpoint, `answered_at`, and the responses of an `nps.batch/1` body. Other keys
-//! (`id`, `comment`, `properties`…) are skipped without being stored.
+//! score, the touchpoint, `answered_at`, the comment, and the responses of an `nps.batch/1`
+//! body. Other keys (`id`, `properties`…) are skipped without being stored.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -25,6 +25,8 @@ pub(super) struct Object<'a> {
     /// `None`: no such key. A string as it is, `null` as empty, anything else as its JSON.
     pub(super) touchpoint: Option<Cow<'a, str>>,
     pub(super) answered_at: Option<Cow<'a, str>>,
+    /// The comment (a string; anything else as its JSON), for sinks that keep comments.
+    pub(super) comment: Option<Cow<'a, str>>,
     /// The `responses` array, when there is one.
     pub(super) responses: Option<Vec<Item<'a>>>,
 }
@@ -35,6 +37,7 @@ enum Key {
     Score,
     Touchpoint,
     AnsweredAt,
+    Comment,
     Responses,
     #[serde(other)]
     Other,
@@ -62,6 +65,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 Key::Score => o.score = Some(map.next_value::<ScoreValue>()?.0),
                 Key::Touchpoint => o.touchpoint = Some(map.next_value::<Text>()?.0),
                 Key::AnsweredAt => o.answered_at = Some(map.next_value::<Text>()?.0),
+                Key::Comment => o.comment = Some(map.next_value::<Text>()?.0),
                 Key::Responses => o.responses = map.next_value::<Responses>()?.0,
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;

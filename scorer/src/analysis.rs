@@ -1,0 +1,413 @@
+//! What the scorer page keeps of a scored export: a tally per (touchpoint, day) — the cube
+//! every view is summed from (overall, by touchpoint, the trend by day / week / month, two
+//! periods compared) — and the comments, by category. Pure: no browser; the Web Worker builds
+//! it from the file's rows and hands it to the page as JSON.
+
+use std::collections::HashMap;
+
+use nps_core::scoring::{compare, Category, Comparison, Tally};
+use nps_core::time;
+use serde::{Deserialize, Serialize};
+
+/// Comments kept per category (the rest are counted): enough to read, bounded in memory.
+pub const MAX_COMMENTS: usize = 2_000;
+
+/// A time grouping of the trend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+}
+
+impl Period {
+    pub const ALL: [Period; 3] = [Period::Day, Period::Week, Period::Month];
+
+    /// The `by` value of this grouping (`day`, `week`, `month`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// The group key of `day` (days since 1970-01-01): `2026-11-22`, `2026-W47`, `2026-11`.
+    pub fn key(self, day: i64) -> String {
+        match self {
+            Period::Day => time::format_day(day),
+            Period::Week => time::format_week(day),
+            Period::Month => time::format_month(day),
+        }
+    }
+
+    /// How a sentence names the group `key`: "2026-11-22", "week 47 of 2026", "October 2026".
+    pub fn label(self, key: &str) -> String {
+        match self {
+            Period::Day => key.to_owned(),
+            Period::Week => match key.split_once("-W") {
+                Some((year, week)) => format!("week {} of {year}", week.trim_start_matches('0')),
+                None => key.to_owned(),
+            },
+            Period::Month => {
+                let month = key.get(5..7).and_then(|m| m.parse::<usize>().ok());
+                match month.and_then(|m| MONTHS.get(m.wrapping_sub(1))) {
+                    Some(name) => format!("{name} {}", &key[..4]),
+                    None => key.to_owned(),
+                }
+            }
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// One comment as the page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub score: u8,
+    pub touchpoint: String,
+    /// Days since 1970-01-01 of `answered_at`, when it had one.
+    pub day: Option<i64>,
+    pub text: String,
+}
+
+impl Comment {
+    pub fn category(&self) -> Category {
+        Category::of(self.score).unwrap_or(Category::Detractor)
+    }
+}
+
+/// One cell of the cube.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Cell {
+    touchpoint: u32,
+    day: Option<i64>,
+    counts: [u64; 11],
+}
+
+/// A scored export (see the module docs).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    touchpoints: Vec<String>,
+    cells: Vec<Cell>,
+    /// Kept comments, at most [`MAX_COMMENTS`] per category, in file order.
+    pub comments: Vec<Comment>,
+    /// Comments seen per category (detractor, passive, promoter), kept or not.
+    pub comments_seen: [u64; 3],
+    /// Rows not counted, and the first of their line numbers.
+    pub invalid: u64,
+    pub invalid_lines: Vec<u64>,
+}
+
+fn category_index(c: Category) -> usize {
+    match c {
+        Category::Detractor => 0,
+        Category::Passive => 1,
+        Category::Promoter => 2,
+    }
+}
+
+/// Builds an [`Analysis`] row by row.
+#[derive(Default)]
+pub struct Builder {
+    analysis: Analysis,
+    touchpoint_ids: HashMap<String, u32>,
+    cells: HashMap<(u32, Option<i64>), Tally>,
+}
+
+impl Builder {
+    /// Counts one valid row. `answered_at` is RFC 3339 (rows without one, or with one that
+    /// does not parse, count everywhere but in the trend).
+    pub fn add(&mut self, score: u8, touchpoint: &str, answered_at: Option<&str>, comment: &str) {
+        let id = match self.touchpoint_ids.get(touchpoint) {
+            Some(id) => *id,
+            None => {
+                let id = self.analysis.touchpoints.len() as u32;
+                self.analysis.touchpoints.push(touchpoint.to_owned());
+                self.touchpoint_ids.insert(touchpoint.to_owned(), id);
+                id
+            }
+        };
+        let day = answered_at.and_then(time::day_of);
+        let _ = self.cells.entry((id, day)).or_default().add(score);
+        let comment = comment.trim();
+        if !comment.is_empty() {
+            if let Ok(category) = Category::of(score) {
+                let seen = &mut self.analysis.comments_seen[category_index(category)];
+                *seen += 1;
+                if *seen <= MAX_COMMENTS as u64 {
+                    self.analysis.comments.push(Comment {
+                        score,
+                        touchpoint: touchpoint.to_owned(),
+                        day,
+                        text: comment.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The rows that were not counted, and the first of their line numbers.
+    pub fn invalid(&mut self, invalid: u64, lines: &[u64]) {
+        self.analysis.invalid = invalid;
+        self.analysis.invalid_lines = lines.to_vec();
+    }
+
+    pub fn finish(mut self) -> Analysis {
+        let mut cells: Vec<Cell> = self
+            .cells
+            .into_iter()
+            .map(|((touchpoint, day), tally)| Cell {
+                touchpoint,
+                day,
+                counts: tally.counts(),
+            })
+            .collect();
+        cells.sort_by_key(|c| (c.day, c.touchpoint));
+        self.analysis.cells = cells;
+        self.analysis
+    }
+}
+
+/// Which answers a view counts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    /// One touchpoint, or all.
+    pub touchpoint: Option<String>,
+}
+
+/// One group of a grouping: its key and tally.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub key: String,
+    pub tally: Tally,
+}
+
+/// One period of the trend and its change against the one before.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrendPoint {
+    pub key: String,
+    pub tally: Tally,
+    /// NPS difference to the period before, with the z-test (None for the first period, or
+    /// where either has no NPS).
+    pub change: Option<Change>,
+}
+
+/// The change between two periods: `diff` = npsThis − npsPrev, and the z-test when defined.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Change {
+    pub diff: f64,
+    pub test: Option<Comparison>,
+}
+
+impl Change {
+    /// The change from `before` to `after`; None when either has no answers.
+    pub fn between(after: &Tally, before: &Tally) -> Option<Change> {
+        Some(Change {
+            diff: after.nps()? - before.nps()?,
+            test: compare(after, before),
+        })
+    }
+}
+
+impl Analysis {
+    fn tally(counts: &[u64; 11]) -> Tally {
+        Tally::from_counts(*counts)
+    }
+
+    fn cells<'a>(&'a self, filter: &'a Filter) -> impl Iterator<Item = &'a Cell> + 'a {
+        let want = filter
+            .touchpoint
+            .as_deref()
+            .map(|t| self.touchpoints.iter().position(|x| x == t));
+        self.cells.iter().filter(move |c| match want {
+            None => true,
+            Some(id) => id == Some(c.touchpoint as usize),
+        })
+    }
+
+    /// Every answer the filter lets through.
+    pub fn overall(&self, filter: &Filter) -> Tally {
+        let mut all = Tally::new();
+        for c in self.cells(filter) {
+            all.merge(&Self::tally(&c.counts));
+        }
+        all
+    }
+
+    /// The touchpoints, in order of first appearance.
+    pub fn touchpoint_names(&self) -> &[String] {
+        &self.touchpoints
+    }
+
+    /// One group per touchpoint, in order of first appearance.
+    pub fn by_touchpoint(&self) -> Vec<Group> {
+        let mut tallies = vec![Tally::new(); self.touchpoints.len()];
+        for c in &self.cells {
+            tallies[c.touchpoint as usize].merge(&Self::tally(&c.counts));
+        }
+        self.touchpoints
+            .iter()
+            .cloned()
+            .zip(tallies)
+            .map(|(key, tally)| Group { key, tally })
+            .collect()
+    }
+
+    /// The dated answers grouped by `period`, oldest first, each with its change against the
+    /// period before (periods without answers do not appear).
+    pub fn trend(&self, period: Period, filter: &Filter) -> Vec<TrendPoint> {
+        let mut groups: Vec<(String, Tally)> = Vec::new();
+        // Cells are sorted by day, so keys come in time order.
+        for c in self.cells(filter) {
+            let Some(day) = c.day else { continue };
+            let key = period.key(day);
+            match groups.last_mut() {
+                Some((k, t)) if *k == key => t.merge(&Self::tally(&c.counts)),
+                _ => groups.push((key, Self::tally(&c.counts))),
+            }
+        }
+        let mut out: Vec<TrendPoint> = Vec::with_capacity(groups.len());
+        for (key, tally) in groups {
+            let change = out
+                .last()
+                .and_then(|prev| Change::between(&tally, &prev.tally));
+            out.push(TrendPoint { key, tally, change });
+        }
+        out
+    }
+
+    /// The answers of one period (a key of [`Analysis::trend`]).
+    pub fn period(&self, period: Period, key: &str, filter: &Filter) -> Tally {
+        let mut t = Tally::new();
+        for c in self.cells(filter) {
+            if c.day.is_some_and(|d| period.key(d) == key) {
+                t.merge(&Self::tally(&c.counts));
+            }
+        }
+        t
+    }
+
+    /// Rows counted without a usable `answered_at` (in every view but the trend).
+    pub fn undated(&self, filter: &Filter) -> u64 {
+        self.cells(filter)
+            .filter(|c| c.day.is_none())
+            .map(|c| c.counts.iter().sum::<u64>())
+            .sum()
+    }
+
+    /// The kept comments of `category` (all when None) and touchpoint (all when None).
+    pub fn comments<'a>(
+        &'a self,
+        category: Option<Category>,
+        touchpoint: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Comment> + 'a {
+        self.comments.iter().filter(move |c| {
+            category.is_none_or(|want| c.category() == want)
+                && touchpoint.is_none_or(|t| c.touchpoint == t)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Analysis {
+        let mut b = Builder::default();
+        for (score, tp, at, comment) in [
+            (10, "checkout", Some("2026-10-05T10:00:00Z"), "great"),
+            (9, "checkout", Some("2026-10-20T10:00:00Z"), ""),
+            (3, "delivery", Some("2026-10-21T10:00:00Z"), "late"),
+            (8, "delivery", Some("2026-11-02T10:00:00Z"), " "),
+            (2, "checkout", Some("2026-11-03T10:00:00Z"), "broken"),
+            (10, "checkout", None, "undated"),
+        ] {
+            b.add(score, tp, at, comment);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn overall_and_by_touchpoint_sum_the_cells() {
+        let a = sample();
+        let all = a.overall(&Filter::default());
+        assert_eq!((all.n(), all.promoters(), all.detractors()), (6, 3, 2));
+        let checkout = a.overall(&Filter {
+            touchpoint: Some("checkout".into()),
+        });
+        assert_eq!((checkout.n(), checkout.nps()), (4, Some(50.0)));
+        let groups = a.by_touchpoint();
+        assert_eq!(
+            groups
+                .iter()
+                .map(|g| (g.key.as_str(), g.tally.n()))
+                .collect::<Vec<_>>(),
+            [("checkout", 4), ("delivery", 2)]
+        );
+        assert_eq!(a.undated(&Filter::default()), 1);
+    }
+
+    #[test]
+    fn trend_by_month_has_changes_between_consecutive_months() {
+        let a = sample();
+        let t = a.trend(Period::Month, &Filter::default());
+        assert_eq!(
+            t.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(),
+            ["2026-10", "2026-11"]
+        );
+        // October: 10, 9, 3 → NPS 33.3; November: 8, 2 → NPS −50.
+        assert!(t[0].change.is_none());
+        let change = t[1].change.unwrap();
+        assert!((change.diff - (-50.0 - 100.0 / 3.0)).abs() < 1e-9);
+        assert!(change.test.is_some());
+        assert_eq!(
+            a.period(Period::Month, "2026-10", &Filter::default()).n(),
+            3
+        );
+    }
+
+    #[test]
+    fn comments_by_category_and_touchpoint() {
+        let a = sample();
+        let detractors: Vec<_> = a
+            .comments(Some(Category::Detractor), None)
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(detractors, ["late", "broken"]);
+        assert_eq!(a.comments(None, Some("checkout")).count(), 3);
+        assert_eq!(a.comments_seen, [2, 0, 2]);
+    }
+
+    #[test]
+    fn labels_name_periods_in_words() {
+        assert_eq!(Period::Month.label("2026-10"), "October 2026");
+        assert_eq!(Period::Week.label("2026-W07"), "week 7 of 2026");
+        assert_eq!(Period::Day.label("2026-10-05"), "2026-10-05");
+    }
+
+    #[test]
+    fn round_trips_through_json_for_the_worker() {
+        let a = sample();
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<Analysis>(&json).unwrap(), a);
+    }
+}

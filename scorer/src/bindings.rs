@@ -1,0 +1,56 @@
+//! The wasm exports: `Session` (the Web Worker's streaming reader), `scoreText` and `mount`
+//! (the page's module, `runtime/scorer/page.js`). Errors are `Error`s whose message names the
+//! input and what was expected.
+
+use wasm_bindgen::prelude::*;
+
+use crate::app::{self, Bridge};
+use crate::scan::{self, Scan};
+
+/// Reads one file in chunks: `new Session(by, fileName)`, `push(bytes)`…, `finish()` →
+/// `[reportJson, analysisJson]`.
+#[wasm_bindgen]
+pub struct Session {
+    scan: Scan,
+}
+
+#[wasm_bindgen]
+impl Session {
+    #[wasm_bindgen(constructor)]
+    pub fn new(by: Option<String>, file_name: Option<String>) -> Result<Session, JsError> {
+        let by = scan::group_by(by.as_deref()).map_err(|m| JsError::new(&m))?;
+        Ok(Session {
+            scan: Scan::new(by, file_name.as_deref()),
+        })
+    }
+
+    /// Reads the next chunk.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        self.scan.push(bytes).map_err(|m| JsError::new(&m))
+    }
+
+    /// Ends the input: `[report, analysis]`, both JSON text.
+    pub fn finish(self) -> Result<js_sys::Array, JsError> {
+        let (report, analysis) = self.scan.finish().map_err(|m| JsError::new(&m))?;
+        let analysis =
+            serde_json::to_string(&analysis).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(js_sys::Array::of2(&report.into(), &analysis.into()))
+    }
+}
+
+/// `scoreText(text, by)`: the JSON `nps score --json [--by …]` prints for `text`.
+#[wasm_bindgen(js_name = scoreText)]
+pub fn score_text(text: &str, by: Option<String>) -> Result<String, JsError> {
+    let by = scan::group_by(by.as_deref()).map_err(|m| JsError::new(&m))?;
+    let mut scan = Scan::new(by, None);
+    scan.push(text.as_bytes()).map_err(|m| JsError::new(&m))?;
+    scan.finish()
+        .map(|(report, _)| report)
+        .map_err(|m| JsError::new(&m))
+}
+
+/// Mounts the scorer app in `root`; `bridge` runs the Web Worker.
+#[wasm_bindgen]
+pub fn mount(root: web_sys::HtmlElement, bridge: Bridge) {
+    app::mount(root, bridge);
+}
