@@ -214,7 +214,11 @@ fn Score(tally: Tally, analysis: Arc<Analysis>) -> impl IntoView {
             .iter()
             .map(|l| l.to_string())
             .collect();
-        let rows = if analysis.invalid == 1 { "row was" } else { "rows were" };
+        let rows = if analysis.invalid == 1 {
+            "row was"
+        } else {
+            "rows were"
+        };
         format!(
             "{} {rows} not counted (score not an integer 0–10); first lines: {}.",
             analysis.invalid,

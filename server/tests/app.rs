@@ -270,6 +270,23 @@ async fn static_files_but_never_the_database_or_dotfiles() {
     );
 }
 
+#[tokio::test]
+async fn the_scorer_page_is_also_at_slash_score() {
+    let app = TestApp::new();
+    let page = "<title>NPS scorer</title>";
+    std::fs::create_dir_all(app.dir.path().join("www")).unwrap();
+    std::fs::write(app.dir.path().join("www/score.html"), page).unwrap();
+    for uri in ["/score", "/www/score.html"] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_eq!(r.text(), page, "{uri}");
+        assert!(
+            r.header("content-type").unwrap().starts_with("text/html"),
+            "{uri}"
+        );
+    }
+}
+
 /// A `MakeWriter` that keeps what the subscriber writes.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

@@ -79,6 +79,17 @@ test('a dropped-in export is scored in the page: score, bars, touchpoints, trend
   const comment = page.locator('ul.comments li', { hasText: 'crushed' }).first();
   await expect(comment).toContainText('Late, and the box was <b>crushed</b>, sadly');
   expect(await page.locator('ul.comments b').count()).toBe(0);
+  // Filters: by category and by touchpoint, with the keyboard.
+  await page.getByLabel('Category').selectOption('promoter');
+  await expect(page.locator('ul.comments li').first()).toContainText('great');
+  await expect(page.locator('ul.comments li', { hasText: 'slow' })).toHaveCount(0);
+  await page.getByLabel('Touchpoint', { exact: false }).last().selectOption('delivery');
+  const tps = await page.locator('ul.comments li .tp').allTextContents();
+  expect(new Set(tps)).toEqual(new Set(['delivery']));
+  // Sorting by keyboard: the header buttons are reachable and say how the table is sorted.
+  await page.getByRole('button', { name: 'Answers' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('table.touchpoints th[aria-sort="descending"]')).toHaveText('Answers');
   // Exports: summary CSV and a chart as SVG, made in the page.
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Summary as CSV' }).click()]);
   const summary = fs.readFileSync(await csvDownload.path(), 'utf8');
@@ -97,19 +108,32 @@ test('NpsScorer.scoreFile reads a big file off the main thread with progress, an
     const lines = ['score,touchpoint,answered_at'];
     for (let i = 0; i < 300000; i++) lines.push(`${i % 11},t${i % 4},2026-0${1 + (i % 9)}-15T08:00:00Z`);
     const file = new File([lines.join('\n')], 'big.csv', { type: 'text/csv' });
-    const progress = [];
     const whole = window.NpsScorer.scoreText(await file.text(), { by: 'touchpoint' });
+    // From here on the main thread must stay responsive: no task of 50 ms or more. (The
+    // scoreText above is one such task, on purpose: it is synchronous. Let it end first.)
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    const long = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.startTime >= t0) long.push(Math.round(e.duration));
+    });
+    observer.observe({ type: 'longtask' });
+    const progress = [];
     const report = await window.NpsScorer.scoreFile(file, { by: 'touchpoint', onProgress: (f) => progress.push(f) });
     const ctl = new AbortController();
     const cancelled = window.NpsScorer.scoreFile(file, { signal: ctl.signal }).then(() => 'finished', (e) => e.name);
     ctl.abort();
-    return { report, whole, progress, cancelled: await cancelled };
+    const outcome = await cancelled;
+    await new Promise((r) => setTimeout(r, 100));
+    observer.disconnect();
+    return { report, whole, progress, cancelled: outcome, long };
   });
   expect(result.report).toEqual(result.whole);
   expect(result.report.n).toBe(300000);
   expect(result.progress.length).toBeGreaterThan(1);
   expect(result.progress[result.progress.length - 1]).toBe(1);
   expect(result.cancelled).toBe('AbortError');
+  expect(result.long, 'main-thread tasks of 50 ms or more while a file was scored').toEqual([]);
 });
 
 test('a file that is not an export gets one clear message', async ({ page }) => {

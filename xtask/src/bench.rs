@@ -1,17 +1,28 @@
 //! Benchmarks that print figures (never timed tests): the size report, the time from loader
-//! start to an interactive prompt in headless Chromium, and `nps score` rows per second.
+//! start to an interactive prompt in headless Chromium, `nps score` rows per second, the scorers
+//! in the browser (wasm, plain JS, PapaParse: `www/bench/score.mjs`) and `nps score` against
+//! DuckDB on the same file.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
-use std::path::Path;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::sys::{cmd, output, root, run, Failed};
 
 const SCORE_ROWS: u64 = 1_000_000;
 
+/// Timed runs per figure (the median is printed), after one warm-up run.
+const RUNS: usize = 5;
+
+/// The DuckDB command-line shell, from PyPI (a wheel with the native binary), installed for the
+/// bench only, into target/bench/duckdb-cli/.
+const DUCKDB_CLI: &str = "duckdb-cli==1.5.6";
+
 pub fn run_all() -> Result<(), Failed> {
     crate::build_pkg(crate::Build::Release)?;
+    crate::build_scorer()?;
     crate::size::report()?;
     let nps = crate::build_server()?;
     crate::ensure_chromium()?;
@@ -19,7 +30,14 @@ pub fn run_all() -> Result<(), Failed> {
         .arg("bench/load.mjs")
         .env("NPS_BIN", &nps)
         .current_dir(root().join("www")))?;
-    score_bench(&nps)
+    let csv = score_bench(&nps)?;
+    // The browser's scorers, then the native comparison even if the browser step failed.
+    let browser = run(cmd("node")
+        .arg("bench/score.mjs")
+        .arg(&csv)
+        .current_dir(root().join("www")));
+    let native = duckdb_bench(&nps, &csv);
+    browser.and(native)
 }
 
 /// A deterministic generator (xorshift64*), so every run scores the same file.
@@ -57,7 +75,9 @@ fn write_csv(path: &Path, rows: u64) -> Result<(), Failed> {
     w.flush().map_err(err)
 }
 
-fn score_bench(nps: &Path) -> Result<(), Failed> {
+/// `nps score` on 1M generated rows (target/bench/responses-1m.csv, written once); returns the
+/// file, which the browser and DuckDB benches score too.
+fn score_bench(nps: &Path) -> Result<PathBuf, Failed> {
     let dir = root().join("target/bench");
     fs::create_dir_all(&dir)
         .map_err(|e| Failed(format!("cannot create {}: {e}", dir.display())))?;
@@ -97,5 +117,256 @@ fn score_bench(nps: &Path) -> Result<(), Failed> {
             println!("  output: {head}");
         }
     }
+    Ok(csv)
+}
+
+/// `nps score FILE --json` against DuckDB's shell counting the same file: wall clock of the whole
+/// process (start-up included for both), median of [`RUNS`] after a warm-up, peak RSS and CPU
+/// time of one more run each. DuckDB that cannot be installed is reported, not a failure.
+fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
+    let mb = fs::metadata(csv).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+    println!("\nnps score vs DuckDB on {} ({mb:.1} MB)", csv.display());
+    let duckdb = match duckdb_bin() {
+        Ok(bin) => bin,
+        Err(why) => {
+            println!("  DuckDB not measured: {why}");
+            return Ok(());
+        }
+    };
+    let version = Command::new(&duckdb)
+        .arg("-version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let path = csv.to_string_lossy().replace('\'', "''");
+    let sql = format!(
+        "SELECT count(*), count(*) FILTER (WHERE score>=9), count(*) FILTER (WHERE score<=6) \
+         FROM read_csv('{path}')"
+    );
+    let nps_cmd = || {
+        let mut c = cmd(nps);
+        c.arg("score").arg(csv).arg("--json");
+        c
+    };
+    let duck_cmd = |sql: &str| {
+        let mut c = cmd(&duckdb);
+        c.args(["-noheader", "-csv", "-c", sql]);
+        c
+    };
+
+    // Warm-up (page cache for the file and DuckDB's 60 MB binary), then the runs in turn.
+    let mut nps_out = output(&mut nps_cmd())?;
+    let mut duck_out = match output(&mut duck_cmd(&sql)) {
+        Ok(out) => out,
+        Err(Failed(why)) => {
+            println!("  DuckDB not measured: {why}");
+            return Ok(());
+        }
+    };
+    let (mut nps_secs, mut duck_secs, mut start_secs) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        nps_out = output(&mut nps_cmd())?;
+        nps_secs.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        duck_out = output(&mut duck_cmd(&sql))?;
+        duck_secs.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        output(&mut duck_cmd("SELECT 1"))?;
+        start_secs.push(t.elapsed().as_secs_f64());
+    }
+    let nps_mem = peak_rss(nps_cmd());
+    let duck_mem = peak_rss(duck_cmd(&sql));
+
+    println!(
+        "  wall clock of the whole process, median of {RUNS} after 1 warm-up; DuckDB {version}: {}",
+        sql.replace(&path, "FILE")
+    );
+    println!(
+        "  {:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>12}",
+        "", "median s", "min s", "max s", "MB/s", "M rows/s", "peak RSS"
+    );
+    let nps_median = median(&mut nps_secs);
+    let duck_median = median(&mut duck_secs);
+    for (name, secs, median, mem) in [
+        ("nps score FILE --json", &nps_secs, nps_median, &nps_mem),
+        ("duckdb -c SELECT …", &duck_secs, duck_median, &duck_mem),
+    ] {
+        println!(
+            "  {:<24} {:>8.3} {:>8.3} {:>8.3} {:>8.0} {:>9.2} {:>12}",
+            name,
+            median,
+            secs[0],
+            secs[secs.len() - 1],
+            mb / median,
+            SCORE_ROWS as f64 / median / 1e6,
+            mem.as_ref().map_or("n/a".into(), |m| m.describe())
+        );
+    }
+    println!(
+        "  nps score is {:.2}x DuckDB's speed (DuckDB's median / nps's); DuckDB's start-up alone \
+         (SELECT 1): {:.3} s",
+        duck_median / nps_median,
+        median(&mut start_secs)
+    );
+    if let (Some(n), Some(d)) = (&nps_mem, &duck_mem) {
+        println!(
+            "  CPU time (user + sys) of the measured run: nps {:.2} s, DuckDB {:.2} s ({} cores)",
+            n.cpu_secs,
+            d.cpu_secs,
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
+    }
+    let nps_counts = ["n", "promoters", "detractors"].map(|k| json_int(&nps_out, k));
+    let duck_counts: Vec<Option<u64>> = duck_out
+        .trim()
+        .split(',')
+        .map(|v| v.trim().parse().ok())
+        .collect();
+    let show = |v: &[Option<u64>]| {
+        v.iter()
+            .map(|x| x.map_or("?".into(), |x| x.to_string()))
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let agree = nps_counts.iter().all(Option::is_some) && duck_counts[..] == nps_counts[..];
+    println!(
+        "  check n/promoters/detractors: nps {}, duckdb {} → {}",
+        show(&nps_counts),
+        show(&duck_counts),
+        if agree { "agree" } else { "DISAGREE" }
+    );
     Ok(())
+}
+
+/// `$NPS_BENCH_DUCKDB`, else the shell from [`DUCKDB_CLI`] in target/bench/duckdb-cli/,
+/// installed with pip on first use; the error says why there is none.
+fn duckdb_bin() -> Result<PathBuf, String> {
+    if let Some(bin) = std::env::var_os("NPS_BENCH_DUCKDB") {
+        return Ok(bin.into());
+    }
+    let dir = root().join("target/bench/duckdb-cli");
+    let bin = dir.join("duckdb_cli/duckdb");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    println!(
+        "$ python3 -m pip install --quiet --upgrade --target {} {DUCKDB_CLI}",
+        dir.display()
+    );
+    let out = Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(["--upgrade", "--target"])
+        .arg(&dir)
+        .arg(DUCKDB_CLI)
+        .output()
+        .map_err(|e| format!("cannot run python3 -m pip to install {DUCKDB_CLI} from PyPI: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        return Err(format!(
+            "`pip install {DUCKDB_CLI}` failed ({}): {last}",
+            out.status
+        ));
+    }
+    if bin.exists() {
+        Ok(bin)
+    } else {
+        Err(format!(
+            "{DUCKDB_CLI} installed but {} is not there (no binary for this platform?)",
+            bin.display()
+        ))
+    }
+}
+
+struct Usage {
+    peak_rss_kb: u64,
+    cpu_secs: f64,
+    how: &'static str,
+}
+
+impl Usage {
+    fn describe(&self) -> String {
+        format!(
+            "{:.1} MB{}",
+            self.peak_rss_kb as f64 * 1024.0 / 1e6,
+            self.how
+        )
+    }
+}
+
+/// Peak RSS and CPU time of one run: GNU time's `%M %U %S` where /usr/bin/time exists, else
+/// VmHWM sampled from /proc every 2 ms while the process runs (CPU time then unknown).
+fn peak_rss(mut c: Command) -> Option<Usage> {
+    c.stdout(Stdio::null());
+    let time = Path::new("/usr/bin/time");
+    if time.exists() {
+        let report = root().join("target/bench/time.txt");
+        let mut t = Command::new(time);
+        t.arg("-f")
+            .arg("%M %U %S")
+            .arg("-o")
+            .arg(&report)
+            .arg(c.get_program())
+            .args(c.get_args())
+            .stdout(Stdio::null());
+        if let Some(dir) = c.get_current_dir() {
+            t.current_dir(dir);
+        }
+        if !t.status().ok()?.success() {
+            return None;
+        }
+        let text = fs::read_to_string(&report).ok()?;
+        let mut f = text.split_whitespace().rev().take(3);
+        let (sys, user, kb) = (f.next()?, f.next()?, f.next()?);
+        return Some(Usage {
+            peak_rss_kb: kb.parse().ok()?,
+            cpu_secs: user.parse::<f64>().ok()? + sys.parse::<f64>().ok()?,
+            how: "",
+        });
+    }
+    let mut child = c.spawn().ok()?;
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    while child.try_wait().ok()?.is_none() {
+        let hwm = fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        });
+        peak = peak.max(hwm.unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    (peak > 0).then_some(Usage {
+        peak_rss_kb: peak,
+        cpu_secs: f64::NAN,
+        how: " (sampled)",
+    })
+}
+
+/// Sorts `secs` and returns its median.
+fn median(secs: &mut [f64]) -> f64 {
+    secs.sort_by(f64::total_cmp);
+    secs[secs.len() / 2]
+}
+
+/// The first `"key": <integer>` in `json` (the top level comes first in `nps score --json`).
+fn json_int(json: &str, key: &str) -> Option<u64> {
+    let at = json.find(&format!("\"{key}\":"))? + key.len() + 3;
+    let digits: String = json[at..]
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
