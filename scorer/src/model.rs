@@ -1,5 +1,5 @@
 //! What the scorer page shows, as plain values: the sentences, the chart geometry and the
-//! summary exports. Pure (tested natively); the views in [`crate::app`] only wire them.
+//! summary exports. Pure (tested natively); the views (`app`, wasm only) only wire them.
 
 use std::fmt::Write as _;
 

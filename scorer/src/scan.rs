@@ -1,6 +1,6 @@
 //! One pass over a file for the scorer page: nps-core's reader hands each row both to a
 //! [`ReportBuilder`] (the report `nps score --json` prints, byte for byte) and to the page's
-//! [`analysis::Builder`](crate::analysis::Builder).
+//! [`analysis::Builder`].
 
 use nps_core::reader::{Format, ReadError, Reader};
 use nps_core::report::{GroupBy, ReportBuilder, Row, Sink, NONE_KEY};

@@ -467,6 +467,8 @@ fn test() -> Result<(), Failed> {
             "nps-widget",
             "-p",
             "nps-core",
+            "-p",
+            "nps-scorer",
             "--all-targets",
             "--target",
             WASM_TARGET,
@@ -486,6 +488,8 @@ fn test() -> Result<(), Failed> {
                 "nps-server",
                 "-p",
                 "nps-widget",
+                "-p",
+                "nps-scorer",
             ])
             .env("RUSTDOCFLAGS", "-Dwarnings"))
     });
