@@ -120,7 +120,8 @@ export function connectShell(m) {
 
   m.connect({ schedule, emit, arm, disarm, keys });
   addEventListener('online', () => schedule(0));
-  addEventListener('pagehide', () => flush(false, true));
+  // A score chosen on a prompt still open is an answer: recorded (durably) before the page goes.
+  addEventListener('pagehide', () => { m.pageHide(); flush(false, true); });
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') flush(false, true);
   });

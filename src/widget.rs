@@ -18,7 +18,7 @@ use web_sys::{
 };
 
 use i18n::Strings;
-use state::{Answer, SurveyState};
+use state::{Answer, Closed, SurveyState};
 
 /// How to render one prompt.
 pub struct PromptConfig {
@@ -38,6 +38,7 @@ pub struct Mounted {
     /// The element in the shadow root the view is mounted in; it holds the listener.
     mount: HtmlElement,
     listener: Closure<dyn Fn(Event)>,
+    state: ArcRwSignal<SurveyState>,
     _view: Box<dyn Any>,
 }
 
@@ -49,6 +50,11 @@ impl Mounted {
     /// The open shadow root holding the prompt.
     pub fn root(&self) -> &ShadowRoot {
         &self.root
+    }
+    /// Closes the prompt's state as its × would ([`SurveyState::close`]): after a choice, the
+    /// answer with the comment typed so far.
+    pub fn close(&self) -> Closed {
+        self.state.write().close()
     }
 }
 
@@ -78,7 +84,7 @@ pub fn mount_prompt(
     parent: &Element,
     config: PromptConfig,
     on_submit: impl Fn(Answer) + 'static,
-    on_close: impl Fn(bool) + 'static,
+    on_close: impl Fn(Closed) + 'static,
 ) -> Result<Mounted, JsValue> {
     let doc = parent
         .owner_document()
@@ -113,6 +119,7 @@ pub fn mount_prompt(
     };
     let preview = config.preview;
     let state = ArcRwSignal::new(SurveyState::new());
+    let state_handle = state.clone();
     let events = view::Events {
         state: state.clone(),
         on_submit: Box::new(on_submit),
@@ -141,6 +148,7 @@ pub fn mount_prompt(
         root,
         mount,
         listener,
+        state: state_handle,
         _view: Box::new(handle),
     })
 }

@@ -15,7 +15,7 @@ use nps_core::wire::{Batch, Properties, PropertyValue, Response};
 use nps_widget::browser::storage::{self, LocalQueueStore};
 use nps_widget::embed;
 use nps_widget::widget::i18n::{strings_for, Strings};
-use nps_widget::widget::state::Answer;
+use nps_widget::widget::state::{Answer, Closed};
 use nps_widget::widget::{mount_prompt, Mounted, PromptConfig};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -28,7 +28,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[derive(Default)]
 struct Seen {
     answers: Vec<Answer>,
-    closes: Vec<bool>,
+    closes: Vec<Closed>,
 }
 
 struct Fixture {
@@ -65,7 +65,7 @@ impl Fixture {
             &parent,
             config,
             move |answer| a.lock().unwrap().answers.push(answer),
-            move |counted| c.lock().unwrap().closes.push(counted),
+            move |closed| c.lock().unwrap().closes.push(closed),
         )
         .unwrap();
         Fixture {
@@ -368,7 +368,7 @@ async fn submit_reports_the_answer_and_thanks_in_a_live_region() {
     // Closing the thank-you is not a dismiss.
     f.el("button.x").click();
     tick().await;
-    assert_eq!(f.seen.lock().unwrap().closes, vec![false]);
+    assert_eq!(f.seen.lock().unwrap().closes, vec![Closed::Nothing]);
 }
 
 #[wasm_bindgen_test]
@@ -426,8 +426,33 @@ async fn escape_dismisses() {
     let f = Fixture::new(strings_for("en"), Some("Acme"));
     key(&f.radio(0), "Escape");
     tick().await;
-    assert_eq!(f.seen.lock().unwrap().closes, vec![true]);
+    assert_eq!(f.seen.lock().unwrap().closes, vec![Closed::Dismissed]);
     assert!(f.seen.lock().unwrap().answers.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_chosen_score_is_an_answer_when_the_prompt_is_closed() {
+    for close in ["x", "Escape"] {
+        let f = Fixture::new(strings_for("en"), Some("Acme"));
+        f.radio(9).click();
+        tick().await;
+        f.type_comment("fast delivery");
+        match close {
+            "x" => f.el("button.x").click(),
+            _ => key(&f.el("textarea"), "Escape"),
+        }
+        tick().await;
+        let seen = f.seen.lock().unwrap();
+        assert_eq!(
+            seen.closes,
+            vec![Closed::Answered(Answer {
+                score: 9,
+                comment: Some("fast delivery".into())
+            })],
+            "{close}"
+        );
+        assert!(seen.answers.is_empty(), "not a Send");
+    }
 }
 
 #[wasm_bindgen_test]

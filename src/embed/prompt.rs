@@ -3,13 +3,14 @@
 
 use nps_core::eligible;
 use nps_core::options::{Mode, Options};
+use nps_core::wire::Properties;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
 use super::records::visitor_history;
 use crate::browser::console;
 use crate::browser::host::Shell;
-use crate::widget::state::Answer;
+use crate::widget::state::{Answer, Closed};
 use crate::widget::{mount_prompt, Mounted, PromptConfig};
 
 /// The prompt on screen, if any, and how many have been shown (so a late timer closes only
@@ -18,6 +19,8 @@ use crate::widget::{mount_prompt, Mounted, PromptConfig};
 pub(super) struct Prompt {
     mounted: Option<Mounted>,
     shown: u32,
+    /// The properties of the prompt on screen (`show(properties)`), for its answer.
+    props: Properties,
 }
 
 impl Prompt {
@@ -37,8 +40,9 @@ impl Prompt {
         shell: &Shell,
         parent: &Element,
         config: PromptConfig,
+        props: Properties,
         on_submit: impl Fn(Answer) + 'static,
-        on_close: impl Fn(bool) + 'static,
+        on_close: impl Fn(Closed) + 'static,
     ) -> Result<(), JsValue> {
         let mode = config.mode;
         let m = mount_prompt(parent, config, on_submit, on_close)?;
@@ -53,20 +57,30 @@ impl Prompt {
             shell.keys(Some(m.host().clone()));
         }
         self.mounted = Some(m);
+        self.props = props;
         self.shown = self.shown.wrapping_add(1);
         Ok(())
     }
 
-    /// Removes the prompt. The view is dropped after the current task: this may run inside
-    /// one of its own event handlers (an `on('response')` handler calling `hide()`), and a
-    /// view must not be torn down under its own feet.
-    pub(super) fn close(&mut self, shell: &Shell) {
-        if let Some(m) = self.mounted.take() {
-            shell.keys(None);
-            // Off the page now (a fresh prompt may follow at once); dropped later.
-            m.host().remove();
-            crate::browser::lifecycle::defer(move || drop(m));
-        }
+    /// The properties the prompt on screen was shown with.
+    pub(super) fn props(&self) -> &Properties {
+        &self.props
+    }
+
+    /// Removes the prompt; returns what closing it amounts to (after a choice: the answer,
+    /// which the caller records). The view is dropped after the current task: this may run
+    /// inside one of its own event handlers (an `on('response')` handler calling `hide()`), and
+    /// a view must not be torn down under its own feet.
+    pub(super) fn close(&mut self, shell: &Shell) -> Closed {
+        let Some(m) = self.mounted.take() else {
+            return Closed::Nothing;
+        };
+        let closed = m.close();
+        shell.keys(None);
+        // Off the page now (a fresh prompt may follow at once); dropped later.
+        m.host().remove();
+        crate::browser::lifecycle::defer(move || drop(m));
+        closed
     }
 }
 

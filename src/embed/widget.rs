@@ -15,7 +15,7 @@ use crate::browser::host::Shell;
 use crate::browser::js;
 use crate::browser::{console, lifecycle};
 use crate::widget::i18n::{strings_for, Strings};
-use crate::widget::state::Answer;
+use crate::widget::state::{Answer, Closed};
 use crate::widget::PromptConfig;
 
 /// How long the thank-you stays before a popup or modal closes.
@@ -170,11 +170,12 @@ impl Widget {
             &self.shell,
             &parent,
             config,
+            props,
             move |answer| {
-                with_widget(|w| w.answered(answer, &props, mode));
+                with_widget(|w| w.answered(answer, mode));
             },
-            |counted| {
-                with_widget(|w| w.closed(counted));
+            |closed| {
+                with_widget(|w| w.closed(closed));
             },
         );
         if let Err(e) = opened {
@@ -191,16 +192,25 @@ impl Widget {
         self.shell.emit("shown", detail.into());
     }
 
-    /// `hide()`, or the end of a thank-you: the prompt leaves the page.
+    /// `hide()`, the end of a thank-you, a page hide, another prompt: the prompt leaves the
+    /// page. A score chosen on it is an answer: recorded, with the comment typed so far.
     pub(super) fn close(&mut self) {
-        self.prompt.close(&self.shell);
+        let props = self.prompt.props().clone();
+        if let Closed::Answered(answer) = self.prompt.close(&self.shell) {
+            self.record_answer(answer, &props);
+        }
     }
 
-    /// The prompt's send: the answer is recorded; a popup or modal closes after its thank-you.
-    fn answered(&mut self, answer: Answer, props: &Properties, mode: Mode) {
+    fn record_answer(&mut self, answer: Answer, props: &Properties) {
         if let Err(m) = self.record(answer.score, answer.comment, None, props) {
             console::error(&m);
         }
+    }
+
+    /// The prompt's send: the answer is recorded; a popup or modal closes after its thank-you.
+    fn answered(&mut self, answer: Answer, mode: Mode) {
+        let props = self.prompt.props().clone();
+        self.record_answer(answer, &props);
         if mode != Mode::Inline {
             let shown = self.prompt.shown();
             lifecycle::after(THANKS_MS, move || {
@@ -213,15 +223,22 @@ impl Widget {
         }
     }
 
-    /// The prompt's close button or Escape (`counted`: a dismiss, remembered for
-    /// `data-dismiss-days`).
-    fn closed(&mut self, counted: bool) {
-        if counted {
-            records::dismissed();
-            let touchpoint = self.status.live().map(|l| l.opts.touchpoint.as_str());
-            let detail = js::obj();
-            js::set_str(&detail, "touchpoint", touchpoint.unwrap_or_default());
-            self.shell.emit("dismissed", detail.into());
+    /// The prompt's close button or Escape: before a choice a dismiss (remembered for
+    /// `data-dismiss-days`), after one an answer.
+    fn closed(&mut self, closed: Closed) {
+        match closed {
+            Closed::Dismissed => {
+                records::dismissed();
+                let touchpoint = self.status.live().map(|l| l.opts.touchpoint.as_str());
+                let detail = js::obj();
+                js::set_str(&detail, "touchpoint", touchpoint.unwrap_or_default());
+                self.shell.emit("dismissed", detail.into());
+            }
+            Closed::Answered(answer) => {
+                let props = self.prompt.props().clone();
+                self.record_answer(answer, &props);
+            }
+            Closed::Nothing => {}
         }
         self.close();
     }

@@ -176,20 +176,29 @@ impl SurveyState {
         Some(Answer { score, comment })
     }
 
-    /// Dismisses: true when this counts as a dismiss (the prompt was still
-    /// open and not answered); closing the thank-you message is not one.
-    pub fn dismiss(&mut self) -> bool {
-        match self.phase {
-            Phase::Asking | Phase::FollowUp => {
-                self.phase = Phase::Dismissed;
-                true
-            }
-            Phase::Thanks | Phase::Dismissed => {
-                self.phase = Phase::Dismissed;
-                false
-            }
-        }
+    /// Closes the prompt (×, Escape, `hide()`, page hide). A chosen score is an answer: after
+    /// a choice, closing gives it with the comment typed so far. Before any choice it is a
+    /// dismiss; after the thank-you (or a second time), nothing.
+    pub fn close(&mut self) -> Closed {
+        let closed = match self.phase {
+            Phase::Asking => Closed::Dismissed,
+            Phase::FollowUp => self.submit().map_or(Closed::Nothing, Closed::Answered),
+            Phase::Thanks | Phase::Dismissed => Closed::Nothing,
+        };
+        self.phase = Phase::Dismissed;
+        closed
     }
+}
+
+/// What closing a prompt amounts to ([`SurveyState::close`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Closed {
+    /// Closed before any choice: a dismiss (it counts for `data-dismiss-days`).
+    Dismissed,
+    /// Closed after a choice, without Send: the answer, with the comment typed so far.
+    Answered(Answer),
+    /// Closed after the thank-you, or already closed.
+    Nothing,
 }
 
 #[cfg(test)]
@@ -315,15 +324,34 @@ mod tests {
     }
 
     #[test]
-    fn dismiss_counts_only_before_an_answer() {
+    fn closing_is_a_dismiss_before_a_choice_and_an_answer_after_one() {
         let mut s = SurveyState::new();
-        assert!(s.dismiss());
+        assert_eq!(s.close(), Closed::Dismissed);
         assert_eq!(s.phase(), Phase::Dismissed);
+        assert_eq!(s.close(), Closed::Nothing, "closing twice is nothing");
+
+        let mut s = SurveyState::new();
+        s.choose(9);
+        s.set_comment(" fast delivery ");
+        assert_eq!(
+            s.close(),
+            Closed::Answered(Answer {
+                score: 9,
+                comment: Some("fast delivery".into())
+            })
+        );
+        assert_eq!(s.phase(), Phase::Dismissed);
+        assert_eq!(s.close(), Closed::Nothing, "recorded once");
+        assert_eq!(s.submit(), None, "and not again by Send");
 
         let mut s = SurveyState::new();
         s.choose(4);
         s.submit();
-        assert!(!s.dismiss(), "closing the thank-you is not a dismiss");
+        assert_eq!(
+            s.close(),
+            Closed::Nothing,
+            "closing the thank-you is nothing"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 
 use super::i18n::Strings;
-use super::state::{Answer, KeyAction, Phase, SurveyState};
+use super::state::{Answer, Closed, KeyAction, Phase, SurveyState};
 
 const LABELS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
 
@@ -133,7 +133,7 @@ pub struct Events {
     /// Called once with the answer when the person presses Send.
     pub on_submit: Box<dyn Fn(Answer)>,
     /// Called when the prompt closes (× or Escape); `true` when that counts as a dismiss.
-    pub on_close: Box<dyn Fn(bool)>,
+    pub on_close: Box<dyn Fn(Closed)>,
 }
 
 impl Events {
@@ -207,8 +207,8 @@ impl Events {
     }
 
     fn close(&self) {
-        let counted = self.state.write().dismiss();
-        (self.on_close)(counted);
+        let closed = self.state.write().close();
+        (self.on_close)(closed);
     }
 }
 
