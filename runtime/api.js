@@ -47,7 +47,9 @@ export function call(mod, name, args) {
  * connects the shell; resolves with the widget's methods.
  */
 export function start(m, url) {
-  return m.default({ module_or_path: url }).then(() => ({ ...m, ...m.connectShell(m) }));
+  // The locale catalogs sit next to the wasm: pkg/locales/<tag>.json.
+  const locales = new URL('locales/', url).href;
+  return m.default({ module_or_path: url }).then(() => ({ ...m, ...m.connectShell(m, locales) }));
 }
 
 /** Says once, in the console, that the widget could not load. */

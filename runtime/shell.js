@@ -22,7 +22,7 @@ export function defineSurvey(mount) {
   });
 }
 
-export function connectShell(m) {
+export function connectShell(m, locales) {
   const listeners = [];
   let timer = 0, due = Infinity, busy = null, triggers = [];
 
@@ -118,7 +118,14 @@ export function connectShell(m) {
     if (fwd) document.addEventListener('keydown', fwd);
   }
 
-  m.connect({ schedule, emit, arm, disarm, keys });
+  // The prompt's text in the visitor's language (English is built in): fetched once, when needed.
+  function catalog(tag) {
+    fetch(locales + tag + '.json')
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error('HTTP ' + r.status))))
+      .then((text) => m.catalogLoaded(tag, text), (e) => m.catalogLoaded(tag, undefined, String(e && e.message || e)));
+  }
+
+  m.connect({ schedule, emit, arm, disarm, keys, catalog });
   addEventListener('online', () => schedule(0));
   // A score chosen on a prompt still open is an answer: recorded (durably) before the page goes.
   addEventListener('pagehide', () => { m.pageHide(); flush(false, true); });

@@ -17,6 +17,7 @@ use crate::browser::storage::LocalQueueStore;
 use crate::browser::{console, host};
 use nps_core::queue::QueueStore;
 
+mod catalogs;
 mod delivery;
 mod input;
 mod prompt;
@@ -56,19 +57,27 @@ fn panicked(_info: &std::panic::PanicHookInfo<'_>) {
 /// likewise every callback from the page (a timer, the prompt's buttons) enters here, never
 /// while the widget is borrowed. None when the widget is disabled.
 fn with_widget<R>(f: impl FnOnce(&mut Widget) -> R) -> Option<R> {
+    let mut f = Some(f);
+    let mut out = None;
+    run_on_widget(&mut |w| out = f.take().map(|f| f(w)));
+    out
+}
+
+/// [`with_widget`]'s work, once in the wasm (not once per caller).
+#[inline(never)]
+fn run_on_widget(f: &mut dyn FnMut(&mut Widget)) {
     if disabled() {
-        return None;
+        return;
     }
     install_panic_hook();
-    let (r, events) = WIDGET.with(|w| {
+    let events = WIDGET.with(|w| {
         let mut w = w.borrow_mut();
-        let r = f(&mut w);
-        (r, w.shell.take_events())
+        f(&mut w);
+        w.shell.take_events()
     });
     if let Some((host, events)) = events {
         host::emit_all(&host, events);
     }
-    Some(r)
 }
 
 // ---------- exports ----------
@@ -112,6 +121,13 @@ pub fn hide() {
 #[wasm_bindgen(js_name = pageHide)]
 pub fn page_hide() {
     with_widget(Widget::close);
+}
+
+/// `catalogLoaded(tag, text, why)`: the shell's answer to a catalog request (`text` undefined
+/// when it failed, `why` saying why).
+#[wasm_bindgen(js_name = catalogLoaded)]
+pub fn catalog_loaded(tag: &str, text: Option<String>, why: Option<String>) {
+    with_widget(|w| w.catalog_loaded(tag, text.as_deref(), why.as_deref()));
 }
 
 /// `autoShow()`: a trigger fired (called by the shell, which disarms first).

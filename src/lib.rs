@@ -13,7 +13,7 @@
 //! use nps_core::options::{Mode, Theme};
 //! # fn demo(parent: &web_sys::Element) -> Result<(), wasm_bindgen::JsValue> {
 //! let config = PromptConfig {
-//!     strings: i18n::strings_for("en"), company: Some("Acme".into()),
+//!     strings: &i18n::EN, company: Some("Acme".into()),
 //!     mode: Mode::Inline, theme: Theme::Auto, preview: None,
 //! };
 //! let mounted = mount_prompt(parent, config, |answer| { let _ = answer.score; }, |_dismissed| {})?;

@@ -102,6 +102,10 @@ pub fn mount_prompt(
         ),
     });
     let mount: HtmlElement = doc.create_element("div")?.unchecked_into();
+    // The language and direction of the prompt (attributes set here, not in the view: each
+    // attribute of a Leptos view costs its own generic code in the wasm).
+    mount.set_attribute("lang", config.strings.locale)?;
+    mount.set_attribute("dir", if config.strings.rtl { "rtl" } else { "ltr" })?;
     root.append_child(&mount)?;
     parent.append_child(&host)?;
 
@@ -124,6 +128,7 @@ pub fn mount_prompt(
         state: state.clone(),
         on_submit: Box::new(on_submit),
         on_close: Box::new(on_close),
+        rtl: config.strings.rtl,
     };
     let listener = Closure::<dyn Fn(Event)>::new(move |ev: Event| events.handle(&ev));
     for event in view::EVENTS {

@@ -14,7 +14,7 @@ use nps_core::scoring::Tally;
 use nps_core::wire::{Batch, Properties, PropertyValue, Response};
 use nps_widget::browser::storage::{self, LocalQueueStore};
 use nps_widget::embed;
-use nps_widget::widget::i18n::{strings_for, Strings};
+use nps_widget::widget::i18n::{Strings, EN, LOCALES};
 use nps_widget::widget::state::{Answer, Closed};
 use nps_widget::widget::{mount_prompt, Mounted, PromptConfig};
 use wasm_bindgen::closure::Closure;
@@ -146,7 +146,7 @@ async fn tick() {
 
 #[wasm_bindgen_test]
 async fn prompt_lives_in_an_open_shadow_root_with_question_and_11_radios() {
-    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let f = Fixture::new(&EN, Some("Acme"));
     assert_eq!(
         f.mounted.host().get_attribute("data-nps-widget").as_deref(),
         Some("inline")
@@ -199,7 +199,7 @@ async fn prompt_lives_in_an_open_shadow_root_with_question_and_11_radios() {
 
 #[wasm_bindgen_test]
 async fn generic_question_without_company() {
-    let f = Fixture::new(strings_for("en-US"), None);
+    let f = Fixture::new(&EN, None);
     assert_eq!(
         f.text("#nps-q"),
         "How likely are you to recommend us to a friend or colleague?"
@@ -208,7 +208,7 @@ async fn generic_question_without_company() {
 
 #[wasm_bindgen_test]
 async fn click_checks_one_radio_and_moves_the_tab_stop() {
-    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let f = Fixture::new(&EN, Some("Acme"));
     f.radio(9).click();
     tick().await;
     for (i, r) in f.radios().iter().enumerate() {
@@ -229,7 +229,7 @@ async fn click_checks_one_radio_and_moves_the_tab_stop() {
 
 #[wasm_bindgen_test]
 async fn arrow_keys_move_focus_and_enter_chooses() {
-    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let f = Fixture::new(&EN, Some("Acme"));
     f.radio(0).focus().unwrap();
     key(&f.radio(0), "ArrowRight");
     tick().await;
@@ -293,7 +293,7 @@ async fn follow_up_question_depends_on_the_category() {
         (9, "What did you like most?"),
         (10, "What did you like most?"),
     ] {
-        let f = Fixture::new(strings_for("en"), Some("Acme"));
+        let f = Fixture::new(&EN, Some("Acme"));
         f.radio(score).click();
         tick().await;
         assert_eq!(f.text("label.fu"), question, "score {score}");
@@ -311,7 +311,7 @@ async fn follow_up_question_depends_on_the_category() {
 
 #[wasm_bindgen_test]
 async fn counter_follows_the_comment_in_characters() {
-    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let f = Fixture::new(&EN, Some("Acme"));
     f.radio(4).click();
     tick().await;
     let before = f.el("textarea");
@@ -335,7 +335,7 @@ async fn counter_follows_the_comment_in_characters() {
 
 #[wasm_bindgen_test]
 async fn submit_reports_the_answer_and_thanks_in_a_live_region() {
-    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let f = Fixture::new(&EN, Some("Acme"));
     assert_eq!(
         f.text("[role=status]"),
         "",
@@ -374,7 +374,7 @@ async fn submit_reports_the_answer_and_thanks_in_a_live_region() {
 #[wasm_bindgen_test]
 async fn closing_right_after_a_choice_does_not_panic() {
     // Regression: the deferred focus of the comment box touched a disposed NodeRef.
-    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let f = Fixture::new(&EN, Some("Acme"));
     f.radio(5).click();
     drop(f);
     tick().await;
@@ -392,7 +392,7 @@ async fn closing_right_after_a_choice_does_not_panic() {
 async fn events_on_a_dropped_prompt_reach_nothing_and_throw_nothing() {
     // The shadow root is open: a host page may keep its elements and dispatch events on them
     // after the prompt is gone. They must reach no handler and throw nothing into the page.
-    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let f = Fixture::new(&EN, Some("Acme"));
     let (radio, close) = (f.radio(3), f.el(".x"));
     let seen = f.seen.clone();
     drop(f);
@@ -423,7 +423,7 @@ async fn events_on_a_dropped_prompt_reach_nothing_and_throw_nothing() {
 
 #[wasm_bindgen_test]
 async fn escape_dismisses() {
-    let f = Fixture::new(strings_for("en"), Some("Acme"));
+    let f = Fixture::new(&EN, Some("Acme"));
     key(&f.radio(0), "Escape");
     tick().await;
     assert_eq!(f.seen.lock().unwrap().closes, vec![Closed::Dismissed]);
@@ -433,7 +433,7 @@ async fn escape_dismisses() {
 #[wasm_bindgen_test]
 async fn a_chosen_score_is_an_answer_when_the_prompt_is_closed() {
     for close in ["x", "Escape"] {
-        let f = Fixture::new(strings_for("en"), Some("Acme"));
+        let f = Fixture::new(&EN, Some("Acme"));
         f.radio(9).click();
         tick().await;
         f.type_comment("fast delivery");
@@ -455,9 +455,44 @@ async fn a_chosen_score_is_an_answer_when_the_prompt_is_closed() {
     }
 }
 
+/// A catalog of `locales/`, read as the embed reads a fetched one (the browser's JSON.parse).
+fn catalog(tag: &str, json: &str) -> &'static Strings {
+    let obj = js_sys::JSON::parse(json).unwrap();
+    let locale = LOCALES.iter().copied().find(|l| *l == tag).unwrap();
+    Strings::from_catalog(locale, |k| {
+        js_sys::Reflect::get(&obj, &k.into()).ok()?.as_string()
+    })
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn arabic_is_right_to_left_with_zero_at_the_right() {
+    let f = Fixture::new(
+        catalog("ar", include_str!("../locales/ar.json")),
+        Some("Acme"),
+    );
+    // On the element the view is mounted in: the whole prompt inherits them.
+    let bx = f.el("[dir]");
+    assert!(bx.query_selector(".box").unwrap().is_some());
+    assert_eq!(bx.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(bx.get_attribute("lang").as_deref(), Some("ar"));
+    assert!(f.text("#nps-q").contains("Acme"));
+    let x = |score: usize| f.radio(score).offset_left();
+    assert!(x(0) > x(10), "0 at the right: {} vs {}", x(0), x(10));
+    // ← moves up the scale in right-to-left.
+    key(&f.radio(3), "ArrowLeft");
+    tick().await;
+    assert_eq!(f.active_label().as_deref(), Some("4"));
+    let en = Fixture::new(&EN, Some("Acme"));
+    assert_eq!(en.el("[dir]").get_attribute("dir").as_deref(), Some("ltr"));
+}
+
 #[wasm_bindgen_test]
 async fn russian_strings() {
-    let f = Fixture::new(strings_for("ru-RU"), Some("Acme"));
+    let f = Fixture::new(
+        catalog("ru", include_str!("../locales/ru.json")),
+        Some("Acme"),
+    );
     assert_eq!(
         f.text("#nps-q"),
         "Насколько вероятно, что вы порекомендуете Acme другу или коллеге?"
@@ -690,13 +725,7 @@ async fn stats_and_record_through_the_embed() {
 
 #[wasm_bindgen_test]
 async fn modes_set_role_aria_modal_and_theme_class() {
-    let modal = Fixture::with(
-        strings_for("en"),
-        Some("Acme"),
-        Mode::Modal,
-        Theme::Dark,
-        None,
-    );
+    let modal = Fixture::with(&EN, Some("Acme"), Mode::Modal, Theme::Dark, None);
     assert_eq!(
         modal
             .mounted
@@ -713,7 +742,7 @@ async fn modes_set_role_aria_modal_and_theme_class() {
     );
     assert_eq!(dialog.class_name(), "box modal dark");
 
-    let popup = Fixture::with(strings_for("en"), None, Mode::Popup, Theme::Light, None);
+    let popup = Fixture::with(&EN, None, Mode::Popup, Theme::Light, None);
     let dialog = popup.el("[role=dialog]");
     assert_eq!(
         dialog.get_attribute("aria-modal"),
@@ -733,7 +762,7 @@ async fn modes_set_role_aria_modal_and_theme_class() {
 async fn preview_panel_follows_the_shared_summary() {
     let tally = ArcRwSignal::new(Tally::new());
     let f = Fixture::with(
-        strings_for("en"),
+        &EN,
         Some("Acme"),
         Mode::Inline,
         Theme::Auto,

@@ -31,6 +31,10 @@ extern "C" {
     /// whose handler reads them; none (`undefined`) once it closes.
     #[wasm_bindgen(method)]
     fn keys(this: &Host, prompt: Option<Element>);
+    /// Fetch the catalog of locale `tag` (`pkg/locales/<tag>.json`) and pass it to
+    /// `catalogLoaded(tag, text)` (`text` undefined, and the reason, when it failed).
+    #[wasm_bindgen(method)]
+    fn catalog(this: &Host, tag: &str);
 }
 
 /// The shell as the embed holds it: `None` until `connect()` (and in browser unit tests,
@@ -53,6 +57,17 @@ impl Shell {
     pub fn schedule(&self, ms: u64) {
         if let Some(h) = &self.host {
             h.schedule(ms as f64);
+        }
+    }
+
+    /// Asks the shell for the catalog of `tag`; false without a shell (it will not come).
+    pub fn catalog(&self, tag: &str) -> bool {
+        match &self.host {
+            Some(h) => {
+                h.catalog(tag);
+                true
+            }
+            None => false,
         }
     }
 

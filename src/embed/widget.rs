@@ -6,6 +6,7 @@ use nps_core::options::{Mode, Options, Trigger};
 use nps_core::wire::{Properties, Response};
 use web_sys::Element;
 
+use super::catalogs::Catalogs;
 use super::delivery::Delivery;
 use super::input::{parse, Pairs};
 use super::prompt::{self, Prompt};
@@ -14,7 +15,7 @@ use super::with_widget;
 use crate::browser::host::Shell;
 use crate::browser::js;
 use crate::browser::{console, lifecycle};
-use crate::widget::i18n::{strings_for, Strings};
+use crate::widget::i18n::{self, Strings, EN};
 use crate::widget::state::{Answer, Closed};
 use crate::widget::PromptConfig;
 
@@ -24,7 +25,10 @@ const THANKS_MS: u64 = 4000;
 /// A configuration in force.
 struct Live {
     opts: Options,
-    strings: &'static Strings,
+    /// The visitor's locale, negotiated ([`i18n::negotiate`]): the responses carry it.
+    locale: &'static str,
+    /// Its catalog, once this page has it.
+    strings: Option<&'static Strings>,
     /// Container given as an element (`init({target: el})`, `<nps-survey>`).
     target: Option<Element>,
     /// The option pairs this configuration was parsed from: a `<nps-survey>`
@@ -46,14 +50,15 @@ enum Status {
 
 impl Status {
     /// The configuration in force (the defaults before `init()`); None when inactive.
-    fn live(&mut self) -> Option<&Live> {
+    fn live(&mut self) -> Option<&mut Live> {
         if matches!(self, Status::Fresh) {
             *self = Status::Active(Live {
                 opts: Options {
                     trigger: Trigger::Manual,
                     ..Options::default()
                 },
-                strings: strings_for(&crate::browser::navigator_language()),
+                locale: i18n::negotiate(&crate::browser::navigator_language()),
+                strings: None,
                 target: None,
                 pairs: Pairs::new(),
             });
@@ -73,6 +78,9 @@ pub(super) struct Widget {
     prompt: Prompt,
     delivery: Delivery,
     preview: Preview,
+    catalogs: Catalogs,
+    /// A `show(properties, force)` waiting for the visitor's catalog.
+    waiting: Option<(Properties, bool)>,
 }
 
 impl Widget {
@@ -102,10 +110,16 @@ impl Widget {
             self.status = Status::Inactive;
             return false;
         }
-        let locale = opts
+        let requested = opts
             .locale
             .clone()
             .unwrap_or_else(crate::browser::navigator_language);
+        let locale = i18n::negotiate(&requested);
+        // Fetched now, so that a prompt shown later does not wait for it.
+        let strings = self.catalogs.get(locale);
+        if strings.is_none() {
+            self.catalogs.request(locale, &self.shell);
+        }
         pairs.truncate(global);
         pairs.retain(|p| parse(std::slice::from_ref(p)).errors.is_empty());
         self.preview.refresh(&opts);
@@ -116,7 +130,8 @@ impl Widget {
             prompt::arm_triggers(&opts, &self.shell);
         }
         self.status = Status::Active(Live {
-            strings: strings_for(&locale),
+            locale,
+            strings,
             opts,
             target,
             pairs,
@@ -141,6 +156,8 @@ impl Widget {
     /// Shows a prompt. One is on screen at a time: without `force` a second call
     /// does nothing; with `force` the one on screen (even its thank-you) is
     /// replaced by a fresh prompt.
+    // Called from several exports (show, autoShow, mountSurvey, catalogLoaded): one copy.
+    #[inline(never)]
     pub(super) fn show(&mut self, props: Properties, force: bool) {
         if self.prompt.is_open() {
             if !force {
@@ -155,11 +172,23 @@ impl Widget {
         if !force && !prompt::may_ask(opts) {
             return;
         }
+        let strings = match live.strings.or_else(|| self.catalogs.get(live.locale)) {
+            Some(s) => s,
+            // Asked for (or now): shown when it arrives.
+            None if self.catalogs.request(live.locale, &self.shell) => {
+                self.waiting = Some((props, force));
+                return;
+            }
+            // No shell to fetch it (or it failed): English.
+            None => &EN,
+        };
+        live.strings = Some(strings);
+        let opts = &live.opts;
         let Some(parent) = prompt::parent(opts, live.target.as_ref()) else {
             return;
         };
         let config = PromptConfig {
-            strings: live.strings,
+            strings,
             company: opts.company.clone(),
             mode: opts.mode,
             theme: opts.theme,
@@ -258,7 +287,7 @@ impl Widget {
         };
         let opts = &live.opts;
         let (r, pending) =
-            records::record_answer(opts, live.strings.locale, score, comment, touchpoint, extra)?;
+            records::record_answer(opts, live.locale, score, comment, touchpoint, extra)?;
         self.preview.refresh(opts);
         self.shell.emit("response", js::response_to_js(&r));
         if opts.endpoint.is_some() {
@@ -269,6 +298,23 @@ impl Widget {
             });
         }
         Ok(Some(r))
+    }
+
+    /// The shell's answer to a catalog request ([`Catalogs::arrived`]); a prompt waiting for it
+    /// is shown (in English if it could not be had).
+    pub(super) fn catalog_loaded(&mut self, tag: &str, text: Option<&str>, why: Option<&str>) {
+        let strings = self.catalogs.arrived(tag, text, why).unwrap_or_else(|m| {
+            console::error(&m);
+            &EN
+        });
+        if let Some(live) = self.status.live() {
+            if live.locale == tag && live.strings.is_none() {
+                live.strings = Some(strings);
+            }
+        }
+        if let Some((props, force)) = self.waiting.take() {
+            self.show(props, force);
+        }
     }
 
     /// Responses queued and not yet acknowledged (none without an endpoint).

@@ -35,11 +35,17 @@ impl KeyAction {
     /// Interprets a key (`KeyboardEvent.key`) pressed while the radio of score
     /// `on` has focus, or anywhere else in the prompt (`None`: only closing
     /// applies there; Enter and Space keep their own meaning).
-    pub fn of(key: &str, on: Option<u8>) -> Option<KeyAction> {
+    /// In a right-to-left prompt the scale runs from the right, so ← and → swap.
+    pub fn of(key: &str, on: Option<u8>, rtl: bool) -> Option<KeyAction> {
         if matches!(key, "Escape" | "Esc") {
             return Some(KeyAction::Dismiss);
         }
         let from = on?.min(10);
+        let key = match (rtl, key) {
+            (true, "ArrowRight") => "ArrowLeft",
+            (true, "ArrowLeft") => "ArrowRight",
+            _ => key,
+        };
         Some(match key {
             "ArrowRight" | "ArrowDown" => KeyAction::Focus(if from == 10 { 0 } else { from + 1 }),
             "ArrowLeft" | "ArrowUp" => KeyAction::Focus(if from == 0 { 10 } else { from - 1 }),
@@ -106,15 +112,6 @@ impl SurveyState {
     /// The number of characters (Unicode scalar values) in the comment.
     pub fn chars(&self) -> usize {
         self.chars
-    }
-
-    /// The counter text, "12 / 2000".
-    pub fn counter(&self) -> String {
-        let mut s = String::with_capacity(12);
-        nps_core::push_u64(&mut s, self.chars as u64);
-        s.push_str(" / ");
-        nps_core::push_u64(&mut s, MAX_COMMENT_CHARS as u64);
-        s
     }
 
     /// The radio that holds the single Tab stop: the chosen one, else the focused one.
@@ -212,7 +209,10 @@ mod tests {
         assert_eq!(s.score(), None);
         assert_eq!(s.category(), None);
         assert_eq!(s.tab_stop(), 0);
-        assert_eq!(s.counter(), "0 / 2000");
+        assert_eq!(
+            crate::widget::i18n::EN.counter(s.chars(), MAX_COMMENT_CHARS),
+            "0 / 2000"
+        );
     }
 
     #[test]
@@ -256,17 +256,23 @@ mod tests {
         let mut s = SurveyState::new();
         s.set_comment("héllo");
         assert_eq!(s.chars(), 5);
-        assert_eq!(s.counter(), "5 / 2000");
+        assert_eq!(
+            crate::widget::i18n::EN.counter(s.chars(), MAX_COMMENT_CHARS),
+            "5 / 2000"
+        );
         let long: String = "ж".repeat(2500);
         s.set_comment(&long);
         assert_eq!(s.chars(), 2000);
         assert_eq!(s.comment().chars().count(), 2000);
-        assert_eq!(s.counter(), "2000 / 2000");
+        assert_eq!(
+            crate::widget::i18n::EN.counter(s.chars(), MAX_COMMENT_CHARS),
+            "2000 / 2000"
+        );
     }
 
     #[test]
     fn arrow_keys_wrap_and_home_end_jump() {
-        let key = |k, on| KeyAction::of(k, Some(on));
+        let key = |k, on| KeyAction::of(k, Some(on), false);
         assert_eq!(key("ArrowRight", 0), Some(KeyAction::Focus(1)));
         assert_eq!(key("ArrowDown", 10), Some(KeyAction::Focus(0)));
         assert_eq!(key("ArrowLeft", 0), Some(KeyAction::Focus(10)));
@@ -280,24 +286,37 @@ mod tests {
         assert_eq!(key("a", 2), None);
     }
 
+    #[test]
+    fn right_to_left_swaps_the_horizontal_arrows_only() {
+        let key = |k, on| KeyAction::of(k, Some(on), true);
+        assert_eq!(key("ArrowLeft", 3), Some(KeyAction::Focus(4)));
+        assert_eq!(key("ArrowRight", 3), Some(KeyAction::Focus(2)));
+        assert_eq!(key("ArrowDown", 3), Some(KeyAction::Focus(4)));
+        assert_eq!(key("ArrowUp", 3), Some(KeyAction::Focus(2)));
+        assert_eq!(key("Home", 3), Some(KeyAction::Focus(0)));
+    }
+
     /// The whole key table: on a radio and anywhere else in the prompt (the
     /// comment box, the buttons, or the prompt itself when the shell forwards
     /// a key pressed with nothing focused on the page).
     #[test]
     fn key_table() {
         for on in [None, Some(0), Some(7), Some(10)] {
-            assert_eq!(KeyAction::of("Escape", on), Some(KeyAction::Dismiss));
-            assert_eq!(KeyAction::of("Esc", on), Some(KeyAction::Dismiss));
+            assert_eq!(KeyAction::of("Escape", on, false), Some(KeyAction::Dismiss));
+            assert_eq!(KeyAction::of("Esc", on, false), Some(KeyAction::Dismiss));
             for other in ["a", "Tab", "Shift", "escape", "Backspace", ""] {
-                assert_eq!(KeyAction::of(other, on), None, "{other:?} on {on:?}");
+                assert_eq!(KeyAction::of(other, on, false), None, "{other:?} on {on:?}");
             }
         }
         for k in ["ArrowRight", "ArrowUp", "Home", "End", "Enter", " "] {
-            assert_eq!(KeyAction::of(k, None), None, "{k:?} off the radios");
-            assert!(KeyAction::of(k, Some(4)).is_some(), "{k:?} on a radio");
+            assert_eq!(KeyAction::of(k, None, false), None, "{k:?} off the radios");
+            assert!(
+                KeyAction::of(k, Some(4), false).is_some(),
+                "{k:?} on a radio"
+            );
         }
         let choose_ten = Some(KeyAction::Choose(10));
-        assert_eq!(KeyAction::of("Enter", Some(42)), choose_ten);
+        assert_eq!(KeyAction::of("Enter", Some(42), false), choose_ten);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use nps_core::scoring::Tally;
+use nps_core::wire::MAX_COMMENT_CHARS;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 
@@ -111,7 +112,7 @@ pub fn Prompt(
                         rows="3"
                     ></textarea>
                     <div class="row">
-                        <span class="cnt">{move || state.with(|s| s.counter())}</span>
+                        <span class="cnt">{move || state.with(|s| strings.counter(s.chars(), MAX_COMMENT_CHARS))}</span>
                         <button class="send">
                             {strings.send}
                         </button>
@@ -132,8 +133,10 @@ pub struct Events {
     pub state: ArcRwSignal<SurveyState>,
     /// Called once with the answer when the person presses Send.
     pub on_submit: Box<dyn Fn(Answer)>,
-    /// Called when the prompt closes (× or Escape); `true` when that counts as a dismiss.
+    /// Called when the prompt closes (× or Escape), with what that amounts to.
     pub on_close: Box<dyn Fn(Closed)>,
+    /// Right-to-left: ← and → swap on the scale.
+    pub rtl: bool,
 }
 
 impl Events {
@@ -184,7 +187,7 @@ impl Events {
     /// Whether the key did something (its default action is then prevented).
     /// What it means is [`KeyAction::of`]'s to say.
     fn key(&self, key: &str, target: Element) -> bool {
-        match KeyAction::of(key, radio_score(&target)) {
+        match KeyAction::of(key, radio_score(&target), self.rtl) {
             Some(KeyAction::Focus(to)) => {
                 self.state.write().set_focus(to);
                 let mut selector = String::from("[role=radio]:nth-child(");

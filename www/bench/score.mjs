@@ -278,7 +278,8 @@ async function main() {
   for (const name of names) {
     const s = summary[name];
     const m = s.memory;
-    const heap = name === 'worker' ? 'n/a (worker)' : `+${mb(m.heapPeak - m.heapBase)}`;
+    const base = BASELINES.has(name);
+    const heap = base ? '–' : name === 'worker' ? 'n/a (worker)' : `+${mb(m.heapPeak - m.heapBase)}`;
     const rss = Number.isFinite(m.rendererPeakRss) ? `${mb(m.rendererPeakRss)} (+${mb(m.rendererPeakRss - m.rendererRssLoaded)})` : 'n/a';
     const wasm = name === 'wasm' ? `${mb(m.wasmBefore)} → ${mb(m.wasmAfter)}` : name === 'worker' ? 'n/a (worker)' : '–';
     console.log([
@@ -286,7 +287,7 @@ async function main() {
       s.seconds.median.toFixed(3).padStart(8),
       s.seconds.min.toFixed(3).padStart(8),
       s.seconds.max.toFixed(3).padStart(8),
-      (s.rowsPerSecond / 1e6).toFixed(2).padStart(10),
+      (base ? '–' : (s.rowsPerSecond / 1e6).toFixed(2)).padStart(10),
       s.mbPerSecond.toFixed(0).padStart(7),
       heap.padStart(13),
       rss.padStart(18),

@@ -183,7 +183,7 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
         sql.replace(&path, "FILE")
     );
     println!(
-        "  {:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>12}",
+        "  {:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>18}",
         "", "median s", "min s", "max s", "MB/s", "M rows/s", "peak RSS"
     );
     let nps_median = median(&mut nps_secs);
@@ -193,7 +193,7 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
         ("duckdb -c SELECT …", &duck_secs, duck_median, &duck_mem),
     ] {
         println!(
-            "  {:<24} {:>8.3} {:>8.3} {:>8.3} {:>8.0} {:>9.2} {:>12}",
+            "  {:<24} {:>8.3} {:>8.3} {:>8.3} {:>8.0} {:>9.2} {:>18}",
             name,
             median,
             secs[0],
@@ -209,11 +209,11 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
         duck_median / nps_median,
         median(&mut start_secs)
     );
-    if let (Some(n), Some(d)) = (&nps_mem, &duck_mem) {
+    // CPU time is known where GNU time measured the run (not when RSS was sampled from /proc).
+    let cpu = |u: &Option<Usage>| u.as_ref().map(|u| u.cpu_secs).filter(|s| s.is_finite());
+    if let (Some(n), Some(d)) = (cpu(&nps_mem), cpu(&duck_mem)) {
         println!(
-            "  CPU time (user + sys) of the measured run: nps {:.2} s, DuckDB {:.2} s ({} cores)",
-            n.cpu_secs,
-            d.cpu_secs,
+            "  CPU time (user + sys) of the measured run: nps {n:.2} s, DuckDB {d:.2} s ({} cores)",
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
     }
@@ -327,6 +327,7 @@ fn peak_rss(mut c: Command) -> Option<Usage> {
             return None;
         }
         let text = fs::read_to_string(&report).ok()?;
+        let _ = fs::remove_file(&report);
         let mut f = text.split_whitespace().rev().take(3);
         let (sys, user, kb) = (f.next()?, f.next()?, f.next()?);
         return Some(Usage {

@@ -223,7 +223,26 @@ fn build_pkg(build: Build) -> Result<(), Failed> {
         shrink_interface(&pkg)?;
     }
     bundle_runtime(&pkg, build)?;
+    copy_locales(&pkg)?;
     println!("xtask: pkg/ built at {}", pkg.display());
+    Ok(())
+}
+
+/// locales/*.json into pkg/locales/: the shell fetches the visitor's catalog from there
+/// (English is built into the wasm).
+fn copy_locales(pkg: &Path) -> Result<(), Failed> {
+    let from = root().join("locales");
+    let to = pkg.join("locales");
+    let err = |e: std::io::Error| Failed(format!("cannot copy locales/ to pkg/locales/: {e}"));
+    fs::create_dir_all(&to).map_err(err)?;
+    for entry in fs::read_dir(&from).map_err(err)? {
+        let path = entry.map_err(err)?.path();
+        if path.extension().and_then(|e| e.to_str()) == Some("json") {
+            if let Some(name) = path.file_name() {
+                fs::copy(&path, to.join(name)).map_err(err)?;
+            }
+        }
+    }
     Ok(())
 }
 
