@@ -3,7 +3,7 @@
 //! periods compared) — and the comments, by category. Pure: no browser; the Web Worker builds
 //! it from the file's rows and hands it to the page as JSON.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use nps_core::scoring::{compare, Category, Comparison, Tally};
 use nps_core::time;
@@ -125,30 +125,65 @@ fn category_index(c: Category) -> usize {
     }
 }
 
-/// Builds an [`Analysis`] row by row.
+/// Builds an [`Analysis`] row by row. A row costs no allocation unless it brings a new
+/// touchpoint or a comment that is kept: the touchpoint is looked up by its bytes, the day of a
+/// UTC time is parsed once per date, and the cell of the last row is reused.
 #[derive(Default)]
 pub struct Builder {
     analysis: Analysis,
-    touchpoint_ids: HashMap<String, u32>,
-    cells: HashMap<(u32, Option<i64>), Tally>,
+    touchpoint_ids: HashMap<Vec<u8>, u32>,
+    cells: Vec<((u32, Option<i64>), Tally)>,
+    cell_ids: HashMap<(u32, Option<i64>), usize>,
+    /// The day of each `YYYY-MM-DD` of a UTC time seen.
+    dates: HashMap<[u8; 10], i64>,
+    last_cell: Option<((u32, Option<i64>), usize)>,
 }
 
 impl Builder {
-    /// Counts one valid row. `answered_at` is RFC 3339 (rows without one, or with one that
-    /// does not parse, count everywhere but in the trend).
-    pub fn add(&mut self, score: u8, touchpoint: &str, answered_at: Option<&str>, comment: &str) {
+    /// Counts one valid row, its columns as written. `answered_at` is RFC 3339 (rows without
+    /// one, or with one that does not parse, count everywhere but in the trend); an empty
+    /// touchpoint counts under `none_key`.
+    pub fn add(
+        &mut self,
+        score: u8,
+        touchpoint: &[u8],
+        answered_at: &[u8],
+        comment: &[u8],
+        none_key: &str,
+    ) {
+        let touchpoint = match touchpoint.trim_ascii() {
+            [] => none_key.as_bytes(),
+            t => t,
+        };
         let id = match self.touchpoint_ids.get(touchpoint) {
             Some(id) => *id,
             None => {
                 let id = self.analysis.touchpoints.len() as u32;
-                self.analysis.touchpoints.push(touchpoint.to_owned());
-                self.touchpoint_ids.insert(touchpoint.to_owned(), id);
+                let name = String::from_utf8_lossy(touchpoint).into_owned();
+                self.analysis.touchpoints.push(name);
+                self.touchpoint_ids.insert(touchpoint.to_vec(), id);
                 id
             }
         };
-        let day = answered_at.and_then(time::day_of);
-        let _ = self.cells.entry((id, day)).or_default().add(score);
-        let comment = comment.trim();
+        let day = self.day(answered_at.trim_ascii());
+        let key = (id, day);
+        let at = match self.last_cell {
+            Some((k, at)) if k == key => at,
+            _ => {
+                let at = match self.cell_ids.get(&key) {
+                    Some(at) => *at,
+                    None => {
+                        self.cells.push((key, Tally::new()));
+                        self.cell_ids.insert(key, self.cells.len() - 1);
+                        self.cells.len() - 1
+                    }
+                };
+                self.last_cell = Some((key, at));
+                at
+            }
+        };
+        let _ = self.cells[at].1.add(score);
+        let comment = comment.trim_ascii();
         if !comment.is_empty() {
             if let Ok(category) = Category::of(score) {
                 let seen = &mut self.analysis.comments_seen[category_index(category)];
@@ -156,13 +191,35 @@ impl Builder {
                 if *seen <= MAX_COMMENTS as u64 {
                     self.analysis.comments.push(Comment {
                         score,
-                        touchpoint: touchpoint.to_owned(),
+                        touchpoint: self.analysis.touchpoints[id as usize].clone(),
                         day,
-                        text: comment.to_owned(),
+                        text: String::from_utf8_lossy(comment).trim().to_owned(),
                     });
                 }
             }
         }
+    }
+
+    /// The day of `answered_at`, parsed once per UTC date.
+    fn day(&mut self, answered_at: &[u8]) -> Option<i64> {
+        if answered_at.is_empty() {
+            return None;
+        }
+        let Some(date) = time::zulu_date(answered_at) else {
+            return core::str::from_utf8(answered_at)
+                .ok()
+                .and_then(time::day_of);
+        };
+        let mut bytes = [0; 10];
+        bytes.copy_from_slice(date);
+        if let Some(day) = self.dates.get(&bytes) {
+            return Some(*day);
+        }
+        let day = core::str::from_utf8(answered_at)
+            .ok()
+            .and_then(time::day_of)?;
+        self.dates.insert(bytes, day);
+        Some(day)
     }
 
     /// The rows that were not counted, and the first of their line numbers.
@@ -341,7 +398,13 @@ mod tests {
             (2, "checkout", Some("2026-11-03T10:00:00Z"), "broken"),
             (10, "checkout", None, "undated"),
         ] {
-            b.add(score, tp, at, comment);
+            b.add(
+                score,
+                tp.as_bytes(),
+                at.unwrap_or("").as_bytes(),
+                comment.as_bytes(),
+                "(none)",
+            );
         }
         b.finish()
     }

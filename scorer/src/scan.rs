@@ -29,18 +29,12 @@ impl Sink for Both {
         let Some(score) = score.filter(|s| *s <= 10) else {
             return;
         };
-        let text = |b: &[u8]| String::from_utf8_lossy(b.trim_ascii()).into_owned();
-        let touchpoint = text(row.touchpoint);
-        let answered_at = text(row.answered_at);
         self.analysis.add(
             score,
-            if touchpoint.is_empty() {
-                NONE_KEY
-            } else {
-                &touchpoint
-            },
-            (!answered_at.is_empty()).then_some(answered_at.as_str()),
-            &text(row.comment),
+            row.touchpoint,
+            row.answered_at,
+            row.comment,
+            NONE_KEY,
         );
     }
 }
