@@ -33,7 +33,7 @@ commands:
            (for bisecting a miscompile; the size budget is not enforced)
   demo     build pkg/ and the `nps` binary, then run `nps serve` on 127.0.0.1:8080 (db: nps.sqlite)
   test     every check: fmt, clippy (host + wasm32), native tests, browser tests, e2e, size budget
-  bench    size report, load time of the prompt in headless Chromium, `nps score` rows per second
+  bench    size report, load time of the prompt, the scorers in Chromium (wasm, plain JS, PapaParse), `nps score` vs DuckDB
   size     print the size report of the current pkg/";
 
 fn main() -> ExitCode {
