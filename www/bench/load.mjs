@@ -9,12 +9,11 @@
 // Needs pkg/ built (`cargo xtask build`).
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 
 const require = createRequire(import.meta.url);
-const { NpsServer } = require('../e2e/support/server.js');
+const { NpsServer, freePort } = require('../e2e/support/server.js');
 const { PKG } = require('../e2e/support/paths.js');
 
 function parseArgs(argv) {
@@ -45,16 +44,6 @@ const NETWORKS = {
   slow4g: { latency: 150 * 3.75, downloadThroughput: (1.6 * 1024 * 1024) / 8 * 0.9, uploadThroughput: (750 * 1024) / 8 * 0.9 },
 };
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // Runs in the page before any of its scripts: notes when the prompt's radios exist.
 function instrument() {

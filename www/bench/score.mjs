@@ -18,10 +18,12 @@
 // Env: CHROMIUM_BIN (default /usr/bin/chromium). Serves the repository root itself on a free port.
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from '@playwright/test';
+
+const { freePort } = createRequire(import.meta.url)('../e2e/support/server.js');
 
 const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = path.resolve(WWW, '..');
@@ -51,16 +53,6 @@ function parseArgs(argv) {
   return opts;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

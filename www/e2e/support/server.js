@@ -136,4 +136,16 @@ class NpsServer {
   }
 }
 
-module.exports = { NpsServer, portAccepts };
+/** A TCP port free on 127.0.0.1 now (for servers that must not take the e2e's 8080). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+module.exports = { NpsServer, portAccepts, freePort };
