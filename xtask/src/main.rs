@@ -412,6 +412,7 @@ fn build_server() -> Result<PathBuf, Failed> {
 
 fn demo() -> Result<(), Failed> {
     build_pkg(Build::Release)?;
+    build_scorer()?;
     // The demo runs whatever the size; `cargo xtask test` is where the budget is enforced.
     size::report()?;
     let nps = build_server()?;
@@ -419,6 +420,7 @@ fn demo() -> Result<(), Failed> {
     println!();
     println!("  nps-widget demo: open http://127.0.0.1:8080/");
     println!("  checkout host page: http://127.0.0.1:8080/www/checkout.html");
+    println!("  the scorer page (score an export, nothing uploaded): http://127.0.0.1:8080/score");
     println!(
         "  responses are stored in {}",
         root.join("nps.sqlite").display()
