@@ -115,6 +115,25 @@ impl GroupBy {
         }
     }
 
+    /// The key of the period `day` (days since 1970-01-01) falls in: `2026-11-22` by day,
+    /// `2026-W47` by (ISO) week, `2026-11` by month; by touchpoint, the day.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use nps_core::report::GroupBy;
+    /// let day = nps_core::time::days_from_civil(2026, 11, 22);
+    /// assert_eq!(GroupBy::Week.key_of_day(day), "2026-W47");
+    /// assert_eq!(GroupBy::Month.key_of_day(day), "2026-11");
+    /// ```
+    pub fn key_of_day(self, day: i64) -> String {
+        match self {
+            GroupBy::Week => time::format_week(day),
+            GroupBy::Month => time::format_month(day),
+            GroupBy::Day | GroupBy::Touchpoint => time::format_day(day),
+        }
+    }
+
     /// Whether the groups are periods of time (and so have a [`Change`]).
     pub fn is_time(self) -> bool {
         self != GroupBy::Touchpoint
@@ -441,11 +460,7 @@ impl ReportBuilder {
             Some(by) => {
                 let mut prev: Option<Tally> = None;
                 for (day, stats) in self.time {
-                    let key = match by {
-                        GroupBy::Week => time::format_week(day),
-                        GroupBy::Month => time::format_month(day),
-                        _ => time::format_day(day),
-                    };
+                    let key = by.key_of_day(day);
                     let change = prev.map(|p| Change::between(&p, &stats.tally));
                     prev = Some(stats.tally);
                     groups.push(Group { key, stats, change });

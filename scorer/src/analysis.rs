@@ -5,7 +5,8 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use nps_core::scoring::{compare, Category, Comparison, Tally};
+use nps_core::report::{Change, GroupBy};
+use nps_core::scoring::{Category, Tally};
 use nps_core::time;
 use serde::{Deserialize, Serialize};
 
@@ -23,13 +24,18 @@ pub enum Period {
 impl Period {
     pub const ALL: [Period; 3] = [Period::Day, Period::Week, Period::Month];
 
+    /// The report's grouping of the same name.
+    pub fn by(self) -> GroupBy {
+        match self {
+            Period::Day => GroupBy::Day,
+            Period::Week => GroupBy::Week,
+            Period::Month => GroupBy::Month,
+        }
+    }
+
     /// The `by` value of this grouping (`day`, `week`, `month`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Period::Day => "day",
-            Period::Week => "week",
-            Period::Month => "month",
-        }
+        self.by().as_str()
     }
 
     pub fn from_name(name: &str) -> Option<Period> {
@@ -38,11 +44,7 @@ impl Period {
 
     /// The group key of `day` (days since 1970-01-01): `2026-11-22`, `2026-W47`, `2026-11`.
     pub fn key(self, day: i64) -> String {
-        match self {
-            Period::Day => time::format_day(day),
-            Period::Week => time::format_week(day),
-            Period::Month => time::format_month(day),
-        }
+        self.by().key_of_day(day)
     }
 
     /// How a sentence names the group `key`: "2026-11-22", "week 47 of 2026", "October 2026".
@@ -263,26 +265,8 @@ pub struct Group {
 pub struct TrendPoint {
     pub key: String,
     pub tally: Tally,
-    /// NPS difference to the period before, with the z-test (None for the first period, or
-    /// where either has no NPS).
+    /// The change against the period before (the report's `change`); None for the first.
     pub change: Option<Change>,
-}
-
-/// The change between two periods: `diff` = npsThis − npsPrev, and the z-test when defined.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Change {
-    pub diff: f64,
-    pub test: Option<Comparison>,
-}
-
-impl Change {
-    /// The change from `before` to `after`; None when either has no answers.
-    pub fn between(after: &Tally, before: &Tally) -> Option<Change> {
-        Some(Change {
-            diff: after.nps()? - before.nps()?,
-            test: compare(after, before),
-        })
-    }
 }
 
 impl Analysis {
@@ -344,9 +328,7 @@ impl Analysis {
         }
         let mut out: Vec<TrendPoint> = Vec::with_capacity(groups.len());
         for (key, tally) in groups {
-            let change = out
-                .last()
-                .and_then(|prev| Change::between(&tally, &prev.tally));
+            let change = out.last().map(|prev| Change::between(&prev.tally, &tally));
             out.push(TrendPoint { key, tally, change });
         }
         out
@@ -440,8 +422,8 @@ mod tests {
         // October: 10, 9, 3 → NPS 33.3; November: 8, 2 → NPS −50.
         assert!(t[0].change.is_none());
         let change = t[1].change.unwrap();
-        assert!((change.diff - (-50.0 - 100.0 / 3.0)).abs() < 1e-9);
-        assert!(change.test.is_some());
+        assert!((change.diff.unwrap() - (-50.0 - 100.0 / 3.0)).abs() < 1e-9);
+        assert!(change.z.is_some());
         assert_eq!(
             a.period(Period::Month, "2026-10", &Filter::default()).n(),
             3

@@ -377,8 +377,9 @@ fn Trend(analysis: Arc<Analysis>) -> impl IntoView {
             .map(|(i, p)| {
                 let text = match (&p.change, i.checked_sub(1).map(|j| &pts[j])) {
                     (Some(c), Some(prev)) => model::change_sentence(c, &period.get().label(&prev.key)),
-                    _ => "first period".to_owned(),
-                };
+                    _ => None,
+                }
+                .unwrap_or_else(|| "first period".to_owned());
                 view! { <li><b>{period.get().label(&p.key)}</b>{format!(": NPS {} (n = {}); {text}", nps_text(&p.tally), p.tally.n())}</li> }
             })
             .collect_view()

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use nps_core::scoring::{Category, Tally};
 
-use crate::analysis::{Analysis, Change, Filter, Group, Period};
+use nps_core::report::Change;
+
+use crate::analysis::{Analysis, Filter, Group, Period};
 
 /// `value` with one decimal, a true minus sign kept as `-` for CSV friendliness.
 pub fn one_decimal(value: f64) -> String {
@@ -23,41 +25,34 @@ pub fn p_text(p: f64) -> String {
     }
 }
 
-/// "up 6.2 points since October 2026; not statistically significant at 95 %, p = 0.21".
-pub fn change_sentence(change: &Change, since: &str) -> String {
-    let mut s = if change.diff.abs() < 0.05 {
+/// "up 6.2 points since October 2026; not statistically significant at 95 %, p = 0.21"; None
+/// when either period has no answers (no `diff`).
+pub fn change_sentence(change: &Change, since: &str) -> Option<String> {
+    let diff = change.diff?;
+    let mut s = if diff.abs() < 0.05 {
         format!("unchanged since {since}")
     } else {
-        let way = if change.diff > 0.0 { "up" } else { "down" };
-        format!("{way} {:.1} points since {since}", change.diff.abs())
+        let way = if diff > 0.0 { "up" } else { "down" };
+        format!("{way} {:.1} points since {since}", diff.abs())
     };
-    match change.test {
-        Some(t) if t.p_value < 0.05 => {
-            let _ = write!(
-                s,
-                "; statistically significant at 95 %, {}",
-                p_text(t.p_value)
-            );
-        }
-        Some(t) => {
-            let _ = write!(
-                s,
-                "; not statistically significant at 95 %, {}",
-                p_text(t.p_value)
-            );
+    match change.p {
+        Some(p) => {
+            let not = if p < 0.05 { "" } else { "not " };
+            let _ = write!(s, "; {not}statistically significant at 95 %, {}", p_text(p));
         }
         None => s.push_str("; too little variation to test"),
     }
-    s
+    Some(s)
 }
 
 /// The comparison of two chosen periods, `a` against `b`, in a sentence; None without answers
 /// in either.
 pub fn compare_sentence(period: Period, a: (&str, &Tally), b: (&str, &Tally)) -> Option<String> {
-    let change = Change::between(a.1, b.1)?;
+    let change = Change::between(b.1, a.1);
+    let sentence = change_sentence(&change, &period.label(b.0))?;
     let mut s = period.label(a.0);
     s.push_str(": ");
-    s.push_str(&change_sentence(&change, &period.label(b.0)));
+    s.push_str(&sentence);
     Some(s)
 }
 
@@ -142,38 +137,34 @@ pub fn summary_csv(a: &Analysis, period: Period) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nps_core::scoring::Comparison;
 
     #[test]
     fn sentences_say_direction_size_and_significance() {
         let c = Change {
-            diff: 6.2,
-            test: Some(Comparison {
-                z: 1.25,
-                p_value: 0.2113,
-            }),
+            diff: Some(6.2),
+            z: Some(1.25),
+            p: Some(0.2113),
         };
         assert_eq!(
-            change_sentence(&c, "October 2026"),
+            change_sentence(&c, "October 2026").unwrap(),
             "up 6.2 points since October 2026; not statistically significant at 95 %, p = 0.21"
         );
         let c = Change {
-            diff: -12.04,
-            test: Some(Comparison {
-                z: -3.4,
-                p_value: 0.0007,
-            }),
+            diff: Some(-12.04),
+            z: Some(-3.4),
+            p: Some(0.0007),
         };
         assert_eq!(
-            change_sentence(&c, "week 3 of 2026"),
+            change_sentence(&c, "week 3 of 2026").unwrap(),
             "down 12.0 points since week 3 of 2026; statistically significant at 95 %, p < 0.001"
         );
         let c = Change {
-            diff: 0.0,
-            test: None,
+            diff: Some(0.0),
+            z: None,
+            p: None,
         };
         assert_eq!(
-            change_sentence(&c, "2026-01-02"),
+            change_sentence(&c, "2026-01-02").unwrap(),
             "unchanged since 2026-01-02; too little variation to test"
         );
     }
