@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use nps_core::{Batch, Properties, PropertyValue, Tally};
+use nps_core::{Batch, Properties, PropertyValue};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OpenFlags};
 
@@ -233,34 +233,35 @@ impl Db {
         Ok(out)
     }
 
-    /// Counts scores matching `filter`.
+    /// Hands each stored response matching `filter` to `row(score, touchpoint, answered_at)`,
+    /// in the order they were received: what the summary counts (`nps_core::report`), read
+    /// without going through the CSV export.
     ///
     /// # Errors
     /// The SQLite error.
-    pub fn tally(&self, filter: &Filter) -> Result<Tally, rusqlite::Error> {
+    pub fn each_score(
+        &self,
+        filter: &Filter,
+        mut row: impl FnMut(u8, &str, &str),
+    ) -> Result<(), rusqlite::Error> {
         let (from, to) = filter.window();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT score, COUNT(*) FROM responses \
+            "SELECT score, touchpoint, answered_at FROM responses \
              WHERE (?1 IS NULL OR touchpoint = ?1) \
                AND (?2 IS NULL OR nps_unix_ms(answered_at) >= ?2) \
                AND (?3 IS NULL OR nps_unix_ms(answered_at) < ?3) \
-             GROUP BY score",
+             ORDER BY rowid",
         )?;
-        let rows = stmt.query_map(params![filter.touchpoint, from, to], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
-        })?;
-        let mut counts = [0u64; 11];
-        for row in rows {
-            let (score, count) = row?;
-            // The CHECK constraint keeps scores in 0..=10; anything else is ignored.
-            if let (Some(slot), Ok(count)) = (
-                usize::try_from(score).ok().and_then(|s| counts.get_mut(s)),
-                u64::try_from(count),
-            ) {
-                *slot += count;
-            }
+        let mut rows = stmt.query(params![filter.touchpoint, from, to])?;
+        while let Some(r) = rows.next()? {
+            // The CHECK constraint keeps scores in 0..=10.
+            let Ok(score) = u8::try_from(r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            let text = |i| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
+            row(score, text(1)?, text(2)?);
         }
-        Ok(Tally::from_counts(counts))
+        Ok(())
     }
 
     /// Writes the stored responses matching `filter` as CSV (RFC 4180: CRLF, quotes where
@@ -425,7 +426,7 @@ mod tests {
     }
 
     #[test]
-    fn tally_filters_touchpoint_and_window_across_offsets() {
+    fn each_score_filters_touchpoint_and_window_across_offsets() {
         let (_dir, mut db) = temp_db();
         db.insert_batch(
             &batch(vec![
@@ -438,26 +439,30 @@ mod tests {
             "now",
         )
         .unwrap();
-        let all = db.tally(&Filter::default()).unwrap();
-        assert_eq!(all.n(), 4);
-        let checkout = db
-            .tally(&Filter {
-                touchpoint: Some("checkout".into()),
-                ..Filter::default()
+        let tally = |filter: &Filter| {
+            let mut t = nps_core::Tally::new();
+            db.each_score(filter, |score, _, _| {
+                let _ = t.add(score);
             })
             .unwrap();
+            t
+        };
+        let all = tally(&Filter::default());
+        assert_eq!(all.n(), 4);
+        let checkout = tally(&Filter {
+            touchpoint: Some("checkout".into()),
+            ..Filter::default()
+        });
         assert_eq!(
             (checkout.n(), checkout.promoters(), checkout.detractors()),
             (3, 1, 1)
         );
         let day = 1_795_305_600_000; // 2026-11-22T00:00:00Z
-        let nov22 = db
-            .tally(&Filter {
-                touchpoint: None,
-                from_ms: Some(day),
-                to_ms: Some(day + 86_400_000),
-            })
-            .unwrap();
+        let nov22 = tally(&Filter {
+            touchpoint: None,
+            from_ms: Some(day),
+            to_ms: Some(day + 86_400_000),
+        });
         assert_eq!(
             (nov22.n(), nov22.count(0), nov22.count(9)),
             (2, 1, 1),

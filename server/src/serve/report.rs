@@ -5,15 +5,13 @@
 //! The summary scores the stored responses the way `nps score` scores their export: the export
 //! is streamed into nps-core's reader, so the two cannot disagree.
 
-use std::io;
 use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use nps_core::reader::{Format, Reader};
-use nps_core::report::ReportJson;
+use nps_core::report::{ReportBuilder, ReportJson};
 use nps_core::{Band, GroupBy, Report};
 use serde::{Deserialize, Serialize};
 
@@ -129,29 +127,22 @@ impl SummaryBody<'_> {
     }
 }
 
-/// Scores the stored responses that `filter` selects, grouped `by` that: their CSV export,
-/// streamed into nps-core's reader.
+/// Scores the stored responses that `filter` selects, grouped `by` that: each row straight
+/// into nps-core's report (the one `nps score` and the scorer page print), no CSV between.
 ///
 /// # Errors
 /// The database error, as a 500.
 pub fn score_stored(db: &Db, filter: &Filter, by: Option<GroupBy>) -> Result<Report, AppError> {
-    let sink = ScoreSink(Reader::new(by, Some(Format::Csv)));
-    let ScoreSink(reader) = db.export_csv(filter, sink)?;
-    reader.finish().map_err(|e| AppError::Internal(Box::new(e)))
-}
-
-/// Feeds what is written into a [`Reader`].
-struct ScoreSink(Reader);
-
-impl io::Write for ScoreSink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.push(buf).map_err(io::Error::other)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
+    let mut report = ReportBuilder::new(by);
+    db.each_score(filter, |score, touchpoint, answered_at| {
+        report.row(
+            Some(score),
+            touchpoint.as_bytes(),
+            answered_at.as_bytes(),
+            || 0,
+        );
+    })?;
+    Ok(report.finish())
 }
 
 /// `GET /v1/summary?touchpoint=&from=&to=&by=`.
