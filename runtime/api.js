@@ -56,3 +56,20 @@ export function start(m, url) {
 export function loadFailed(e) {
   console.error(P + 'could not load (' + ((e && e.message) || e) + ')');
 }
+
+/**
+ * Defines <nps-survey> (once per page); `mount(el, options)` renders it, options being its
+ * attributes minus the global HTML ones.
+ */
+export function defineSurvey(mount) {
+  if (typeof customElements === 'undefined' || customElements.get('nps-survey')) return;
+  customElements.define('nps-survey', class extends HTMLElement {
+    connectedCallback() {
+      const o = {};
+      for (const a of this.attributes) {
+        if (!/^(class|id|style|slot|hidden|title|lang|dir|tabindex|part|role|aria-.*)$/.test(a.name)) o[a.name] = a.value;
+      }
+      mount(this, o);
+    }
+  });
+}

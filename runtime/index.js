@@ -2,7 +2,7 @@
 // Loads the wasm next to this file on first use; calls made before it is ready wait for it.
 // esbuild bundles it with api.js into pkg/index.js (nps_widget.js stays an import).
 import * as wasm from './nps_widget.js';
-import { call, checkScore, fallback, loadFailed, start } from './api.js';
+import { call, checkScore, defineSurvey, fallback, loadFailed, start } from './api.js';
 
 let mod = null;
 let loading = null;
@@ -23,7 +23,7 @@ function later(name) {
 
 // Importing the module defines <nps-survey>; a connected element loads the wasm, then mounts
 // (if still on the page).
-wasm.defineSurvey((el, o) => ready().then((m) => { if (m && el.isConnected) call(m, 'mountSurvey', [el, o]); }));
+defineSurvey((el, o) => ready().then((m) => { if (m && el.isConnected) call(m, 'mountSurvey', [el, o]); }));
 
 /** Configure and start; see index.d.ts for the options. */
 export const init = later('init');

@@ -1,47 +1,68 @@
-/*! nps-widget loader: defines window.NpsWidget now, loads the wasm next to this file. */
+/*! nps-widget loader */
+// Defines window.NpsWidget now; loads the rest of pkg/ (next to this file) only when the visitor
+// may be asked, answers wait to be sent, or the page uses the API.
 // A classic script once built: esbuild bundles it with api.js as an IIFE into pkg/nps-widget.js.
-import { P, call, checkScore, fallback, loadFailed, start } from './api.js';
+import { P, call, checkScore, defineSurvey, fallback, loadFailed, start } from './api.js';
 
 const w = window;
 // Loaded twice: keep the first.
-if (!(w.NpsWidget && w.NpsWidget.ready)) {
+if (!(w.NpsWidget && 'ready' in w.NpsWidget)) {
   const script = document.currentScript ||
     document.querySelector('script[src$="nps-widget.js"],script[src*="nps-widget.js?"]');
   const src = (script && script.src) || '';
   const base = src.slice(0, src.split(/[?#]/)[0].lastIndexOf('/') + 1);
-  let mod = null, failed = false, queue = [], inited = false, done;
+  const opts = {};
+  if (script) for (const a of script.attributes) if (a.name.indexOf('data-') === 0) opts[a.name] = a.value;
+  let mod = null, failed = false, queue = [], inited = false, loading = false, done;
   const ready = new Promise((r) => { done = r; });
 
-  // Promise-returning methods queue until the wasm is ready.
-  const later = (name) => (...args) => {
-    if (name === 'record') checkScore(args[0]);
-    if (name === 'init') inited = true;
-    if (mod) return Promise.resolve(call(mod, name, args));
-    if (failed) return Promise.resolve(fallback(name));
-    return new Promise((resolve) => { queue.push([name, args, resolve]); });
-  };
-  // Fire-and-forget methods queue too; getters answer the fallback before ready.
-  const fire = (name) => (...args) => {
-    if (mod) call(mod, name, args);
-    else if (!failed) queue.push([name, args, null]);
-  };
-  const get = (name) => (...args) => (mod ? call(mod, name, args) : fallback(name));
-  const attrs = (el) => {
-    const o = {};
-    if (el) for (const a of el.attributes) if (a.name.indexOf('data-') === 0) o[a.name] = a.value;
-    return o;
-  };
   const fail = (e) => {
     if (!failed) { failed = true; loadFailed(e); }
     for (const [name, , resolve] of queue) if (resolve) resolve(fallback(name));
     queue = [];
     done();
   };
+  const load = () => {
+    if (!loading) {
+      loading = true;
+      if (!base) fail(new Error('cannot find the nps-widget.js script element'));
+      else import(base + 'nps_widget.js').then((m) => start(m, base + 'nps_widget_bg.wasm')).then((m) => {
+        mod = m;
+        // The script tag's data-* options, unless the page called init() itself.
+        if (!inited) call(m, 'init', [opts]);
+        const q = queue;
+        queue = [];
+        for (const [name, args, resolve] of q) {
+          let r = fallback(name);
+          try { r = call(m, name, args); } catch (e) { console.error(P + name + '() failed', e); }
+          if (resolve) resolve(r);
+        }
+        done();
+      }).catch(fail);
+    }
+    return ready;
+  };
+  // Promise-returning methods load the widget and wait for it.
+  const later = (name) => (...args) => {
+    if (name === 'record') checkScore(args[0]);
+    if (name === 'init') inited = true;
+    if (mod) return Promise.resolve(call(mod, name, args));
+    if (failed) return Promise.resolve(fallback(name));
+    load();
+    return new Promise((resolve) => { queue.push([name, args, resolve]); });
+  };
+  // Fire-and-forget methods queue; show() loads the widget, on/off/hide wait for a reason to.
+  const fire = (name, loads) => (...args) => {
+    if (mod) call(mod, name, args);
+    else if (!failed) { queue.push([name, args, null]); if (loads) load(); }
+  };
+  // Getters load the widget and answer the fallback until it is there.
+  const get = (name) => (...args) => (mod ? call(mod, name, args) : (load(), fallback(name)));
 
   w.NpsWidget = {
-    ready,
+    get ready() { return load(); },
     init: later('init'),
-    show: fire('show'),
+    show: fire('show', 1),
     hide: fire('hide'),
     record: later('record'),
     flush: later('flush'),
@@ -51,22 +72,17 @@ if (!(w.NpsWidget && w.NpsWidget.ready)) {
     on: fire('on'),
     off: fire('off'),
   };
+  // A <nps-survey> on the page loads the widget, then renders once it is there.
+  defineSurvey((el, o) => load().then(() => { if (mod && el.isConnected) call(mod, 'mountSurvey', [el, o]); }));
 
-  if (!base) fail(new Error('cannot find the nps-widget.js script element'));
-  else {
-    import(base + 'nps_widget.js').then((m) => start(m, base + 'nps_widget_bg.wasm')).then((m) => {
-      mod = m;
-      // The script tag's data-* options, unless the page called init() itself.
-      if (!inited) call(m, 'init', [attrs(script)]);
-      const q = queue;
-      queue = [];
-      for (const [name, args, resolve] of q) {
-        let r = fallback(name);
-        try { r = call(m, name, args); } catch (e) { console.error(P + name + '() failed', e); }
-        if (resolve) resolve(r);
-      }
-      m.defineSurvey((el, o) => { call(m, 'mountSurvey', [el, o]); });
-      done();
-    }).catch(fail);
-  }
+  // Politeness (docs/contract.md §1): the record the widget keeps (save_gate in
+  // src/embed/records.rs) says, for the options it was configured with, from when this visitor
+  // may be asked (absent: not under these options) and how many answers wait. Unless those
+  // options are these, nothing waits and that time has not come, load the rest now.
+  let polite = false;
+  try {
+    const g = JSON.parse(localStorage.getItem('nps-widget:gate'));
+    polite = !g.queued && !(g.at <= Date.now()) && JSON.stringify(g.options) === JSON.stringify(opts);
+  } catch (e) { /* no record (first visit, storage blocked): load */ }
+  if (!polite) load();
 }

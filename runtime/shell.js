@@ -7,21 +7,6 @@ import { P } from './api.js';
 
 const EVENTS = ['shown', 'response', 'sent', 'dismissed', 'error'];
 
-// The one definition of <nps-survey> (loader and ES module): on connect, its attributes
-// (minus the global HTML ones) go to `mount(element, options)`.
-export function defineSurvey(mount) {
-  if (typeof customElements === 'undefined' || customElements.get('nps-survey')) return;
-  customElements.define('nps-survey', class extends HTMLElement {
-    connectedCallback() {
-      const o = {};
-      for (const a of this.attributes) {
-        if (!/^(class|id|style|slot|hidden|title|lang|dir|tabindex|part|role|aria-.*)$/.test(a.name)) o[a.name] = a.value;
-      }
-      mount(this, o);
-    }
-  });
-}
-
 export function connectShell(m, locales) {
   const listeners = [];
   let timer = 0, due = Infinity, busy = null, triggers = [];
@@ -106,7 +91,10 @@ export function connectShell(m, locales) {
   // decides what it means (Escape closes it). With focus inside, the prompt's own handler has
   // seen it (defaultPrevented once acted on). Focus on the host page is left alone.
   let fwd = null;
-  function keys(el) {
+  // A modal makes the rest of the page inert (no focus, no clicks, hidden from assistive
+  // technology) and, once closed, gives the focus back where it was.
+  let inerted = [], back = null;
+  function keys(el, modal) {
     if (fwd) document.removeEventListener('keydown', fwd);
     fwd = el && ((e) => {
       const a = document.activeElement;
@@ -116,6 +104,15 @@ export function connectShell(m, locales) {
       }
     });
     if (fwd) document.addEventListener('keydown', fwd);
+    if (modal) {
+      back = document.activeElement;
+      for (const c of document.body.children) if (c !== el && !c.inert) { c.inert = true; inerted.push(c); }
+    } else if (!el) {
+      inerted.forEach((c) => { c.inert = false; });
+      inerted = [];
+      if (back && back.focus) back.focus();
+      back = null;
+    }
   }
 
   // The prompt's text in the visitor's language (English is built in): fetched once, when needed.

@@ -73,6 +73,7 @@ fn run_on_widget(f: &mut dyn FnMut(&mut Widget)) {
     let events = WIDGET.with(|w| {
         let mut w = w.borrow_mut();
         f(&mut w);
+        w.save_gate();
         w.shell.take_events()
     });
     if let Some((host, events)) = events {
@@ -90,7 +91,11 @@ pub fn init(options: JsValue) {
     if !disabled() {
         let (pairs, target) = input::option_pairs(&options);
         let global = pairs.len();
-        with_widget(|w| w.configure(pairs, global, target, None));
+        with_widget(|w| {
+            if w.configure(pairs, global, target, None) {
+                w.keep_gate(options);
+            }
+        });
     }
 }
 

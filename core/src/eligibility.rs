@@ -1,6 +1,6 @@
 //! Whether this browser should be asked now: recontact and dismiss windows, and sampling.
 
-use crate::options::Options;
+use crate::options::{Options, Trigger};
 use core::fmt;
 
 const MS_PER_DAY: u64 = 86_400_000;
@@ -92,11 +92,51 @@ pub fn eligible(opts: &Options, history: &History, now_ms: u64) -> Result<(), In
     if within(history.dismissed_at_ms, opts.dismiss_days, now_ms) {
         return Err(Ineligible::RecentlyDismissed);
     }
-    let sampled = opts.sample >= 1.0 || history.sample_draw < opts.sample;
-    if !sampled {
+    if !sampled(opts, history) {
         return Err(Ineligible::NotSampled);
     }
     Ok(())
+}
+
+/// From when (Unix ms) the script-tag loader must load the whole widget on a page configured by
+/// `opts`, so that a visitor who will not be asked downloads the loader only (contract §1,
+/// "politeness costs nothing"). The widget stores the answer in the browser; the loader compares.
+///
+/// - `Some(0)`: on every page (the preview panel is on, or the prompt may open by itself now);
+/// - `Some(t)`: from `t`, the end of the recontact or dismiss window (the later one);
+/// - `None`: not under these options (sampled out, or trigger `manual`: only the page's own
+///   `show()` asks, and any call of the API loads the widget).
+///
+/// Answers waiting in the queue are the loader's other reason to load; they are not decided here.
+///
+/// # Example
+///
+/// ```
+/// use nps_core::{load_at, History, Options};
+/// let day = 86_400_000;
+/// let h = History { answered_at_ms: Some(day), dismissed_at_ms: None, sample_draw: 0.5 };
+/// assert_eq!(load_at(&Options::default(), &h), Some(91 * day)); // recontact 90 days
+/// let tenth = Options { sample: 0.1, ..Options::default() };
+/// assert_eq!(load_at(&tenth, &h), None);
+/// ```
+pub fn load_at(opts: &Options, history: &History) -> Option<u64> {
+    if opts.preview {
+        return Some(0);
+    }
+    if opts.trigger == Trigger::Manual || !sampled(opts, history) {
+        return None;
+    }
+    let end = |at: Option<u64>, days: u32| {
+        at.map_or(0, |t| t.saturating_add(u64::from(days) * MS_PER_DAY))
+    };
+    Some(
+        end(history.answered_at_ms, opts.recontact_days)
+            .max(end(history.dismissed_at_ms, opts.dismiss_days)),
+    )
+}
+
+fn sampled(opts: &Options, history: &History) -> bool {
+    opts.sample >= 1.0 || history.sample_draw < opts.sample
 }
 
 #[cfg(test)]
@@ -204,5 +244,80 @@ mod tests {
         );
         assert_eq!(Ineligible::RecentlyAnswered.as_str(), "recently-answered");
         assert_eq!(Ineligible::RecentlyDismissed.as_str(), "recently-dismissed");
+    }
+
+    /// The loader loads exactly when an automatic prompt may open: over a grid of options,
+    /// histories and times, `load_at(..) <= now` agrees with `eligible`.
+    #[test]
+    fn load_at_agrees_with_eligible() {
+        let times = [
+            None,
+            Some(NOW - 100 * DAY),
+            Some(NOW - 8 * DAY),
+            Some(NOW - DAY),
+            Some(NOW),
+        ];
+        let mut checked = 0;
+        for recontact_days in [0, 1, 90] {
+            for dismiss_days in [0, 7] {
+                for sample in [0.0, 0.25, 1.0] {
+                    let opts = Options {
+                        recontact_days,
+                        dismiss_days,
+                        sample,
+                        ..Options::default()
+                    };
+                    for answered_at_ms in times {
+                        for dismissed_at_ms in times {
+                            for sample_draw in [0.0, 0.3, 0.99] {
+                                let h = History {
+                                    answered_at_ms,
+                                    dismissed_at_ms,
+                                    sample_draw,
+                                };
+                                for now in [NOW, NOW + 2 * DAY, NOW + 200 * DAY] {
+                                    let loads = load_at(&opts, &h).is_some_and(|t| t <= now);
+                                    assert_eq!(
+                                        loads,
+                                        eligible(&opts, &h, now).is_ok(),
+                                        "{opts:?} {h:?} {now}"
+                                    );
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 2 * 3 * 5 * 5 * 3 * 3);
+    }
+
+    #[test]
+    fn load_at_manual_and_preview() {
+        let manual = Options {
+            trigger: Trigger::Manual,
+            ..Options::default()
+        };
+        assert_eq!(load_at(&manual, &fresh()), None);
+        // The preview panel shows on every page, whatever the history.
+        let preview = Options {
+            trigger: Trigger::Manual,
+            preview: true,
+            sample: 0.0,
+            ..Options::default()
+        };
+        let h = History {
+            answered_at_ms: Some(NOW),
+            ..fresh()
+        };
+        assert_eq!(load_at(&preview, &h), Some(0));
+        // The later of the two windows.
+        let h = History {
+            answered_at_ms: Some(NOW - 89 * DAY),
+            dismissed_at_ms: Some(NOW),
+            ..fresh()
+        };
+        assert_eq!(load_at(&Options::default(), &h), Some(NOW + 7 * DAY));
     }
 }

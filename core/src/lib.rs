@@ -86,7 +86,7 @@ pub mod scoring;
 pub mod time;
 pub mod wire;
 
-pub use eligibility::{eligible, History, Ineligible};
+pub use eligibility::{eligible, load_at, History, Ineligible};
 pub use options::{
     negotiate_locale, parse_options, Mode, OptionError, OptionName, Options, Parsed, Theme, Trigger,
 };

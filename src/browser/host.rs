@@ -28,9 +28,10 @@ extern "C" {
     fn disarm(this: &Host);
     /// Page-level keys for the open popup/modal (its host element): pressed
     /// with nothing on the page focused, they are passed on to the prompt,
-    /// whose handler reads them; none (`undefined`) once it closes.
+    /// whose handler reads them; none (`undefined`) once it closes. `modal`: the
+    /// rest of the page is made inert until then, and the focus goes back where it was.
     #[wasm_bindgen(method)]
-    fn keys(this: &Host, prompt: Option<Element>);
+    fn keys(this: &Host, prompt: Option<Element>, modal: bool);
     /// Fetch the catalog of locale `tag` (`pkg/locales/<tag>.json`) and pass it to
     /// `catalogLoaded(tag, text)` (`text` undefined, and the reason, when it failed).
     #[wasm_bindgen(method)]
@@ -102,10 +103,11 @@ impl Shell {
     /// While a popup or modal is open (`Some(its host element)`), the shell passes
     /// a key pressed when nothing on the page has focus on to the prompt (so
     /// Escape closes it: [`crate::widget::state::KeyAction::of`] decides);
-    /// `None` removes that listener.
-    pub fn keys(&self, prompt: Option<Element>) {
+    /// `None` removes that listener. `modal`: the rest of the page is inert
+    /// until then, and the focus goes back where it was.
+    pub fn keys(&self, prompt: Option<Element>, modal: bool) {
         if let Some(h) = &self.host {
-            h.keys(prompt);
+            h.keys(prompt, modal);
         }
     }
 }

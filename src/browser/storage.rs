@@ -21,6 +21,9 @@ pub const TALLIES_KEY: &str = "nps-widget:tallies";
 pub const HISTORY_KEY: &str = "nps-widget:history";
 /// Answered/dismissed times and the sample draw of this browser.
 pub const VISITOR_KEY: &str = "nps-widget:visitor";
+/// What the script-tag loader reads to decide whether to load the widget at all (`save_gate` in
+/// src/embed/records.rs writes it; runtime/loader.js reads it).
+pub const GATE_KEY: &str = "nps-widget:gate";
 /// Suffix of the key under which an unreadable value is kept: `nps-widget:queue:corrupt`.
 pub const CORRUPT_SUFFIX: &str = ":corrupt";
 

@@ -33,8 +33,8 @@ impl Prompt {
         self.shown
     }
 
-    /// Mounts a prompt in `parent` (a modal takes focus; a popup or modal gets the page's
-    /// keys through the shell). The one on screen must have been closed.
+    /// Mounts a prompt in `parent` (a modal takes focus and makes the rest of the page inert; a
+    /// popup or modal gets the page's keys through the shell). The one on screen must have been closed.
     pub(super) fn open(
         &mut self,
         shell: &Shell,
@@ -46,15 +46,16 @@ impl Prompt {
     ) -> Result<(), JsValue> {
         let mode = config.mode;
         let m = mount_prompt(parent, config, on_submit, on_close)?;
+        // Before the modal takes the focus: the shell notes where it was.
+        if mode != Mode::Inline {
+            shell.keys(Some(m.host().clone()), mode == Mode::Modal);
+        }
         if mode == Mode::Modal {
             if let Ok(Some(el)) = m.root().query_selector("[tabindex=\"0\"]") {
                 if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
                     let _ = el.focus();
                 }
             }
-        }
-        if mode != Mode::Inline {
-            shell.keys(Some(m.host().clone()));
         }
         self.mounted = Some(m);
         self.props = props;
@@ -76,7 +77,7 @@ impl Prompt {
             return Closed::Nothing;
         };
         let closed = m.close();
-        shell.keys(None);
+        shell.keys(None, false);
         // Off the page now (a fresh prompt may follow at once); dropped later.
         m.host().remove();
         crate::browser::lifecycle::defer(move || drop(m));

@@ -12,7 +12,9 @@ use nps_core::History;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::browser::js::{self, get, obj, set};
-use crate::browser::storage::{self, LocalQueueStore, HISTORY_KEY, TALLIES_KEY, VISITOR_KEY};
+use crate::browser::storage::{
+    self, LocalQueueStore, GATE_KEY, HISTORY_KEY, TALLIES_KEY, VISITOR_KEY,
+};
 
 /// The live summary shown by the preview panel: reference-counted, not owned by any view
 /// (it outlives each prompt); created on first use.
@@ -223,6 +225,21 @@ pub(super) fn tally(touchpoint: Option<&str>) -> Tally {
         }
     }
     all
+}
+
+/// Writes the record the script-tag loader reads on the next page (runtime/loader.js) to decide
+/// whether to load the widget at all: the options the page was configured with (`options`, the
+/// script tag's attributes as the loader passed them: a page configured otherwise loads the
+/// widget), from when the visitor may be asked ([`nps_core::load_at`] of `opts`; absent: not
+/// under these options) and how many answers wait to be sent.
+pub(super) fn save_gate(opts: &Options, options: &JsValue) {
+    let o = obj();
+    set(&o, "options", options);
+    if let Some(at) = nps_core::load_at(opts, &visitor_history()) {
+        set(&o, "at", &JsValue::from_f64(at as f64));
+    }
+    set(&o, "queued", &JsValue::from(pending()));
+    storage::save(GATE_KEY, &o.into());
 }
 
 /// This browser's prompt history; the sample draw is made once and kept.

@@ -4,6 +4,7 @@
 
 use nps_core::options::{Mode, Options, Trigger};
 use nps_core::wire::{Properties, Response};
+use wasm_bindgen::JsValue;
 use web_sys::Element;
 
 use super::catalogs::Catalogs;
@@ -81,6 +82,8 @@ pub(super) struct Widget {
     catalogs: Catalogs,
     /// A `show(properties, force)` waiting for the visitor's catalog.
     waiting: Option<(Properties, bool)>,
+    /// What `init()` was given, for the loader's record ([`Widget::save_gate`]).
+    gate: JsValue,
 }
 
 impl Widget {
@@ -137,6 +140,22 @@ impl Widget {
             pairs,
         });
         true
+    }
+
+    /// Keeps what `init()` was given (`options`), for [`Widget::save_gate`].
+    pub(super) fn keep_gate(&mut self, options: JsValue) {
+        self.gate = options;
+    }
+
+    /// Rewrites the loader's record ([`records::save_gate`]) after a call that may have changed
+    /// it (an answer, a dismiss, a delivery, a new configuration). Not for a prompt in an element
+    /// of the page's (`init({target})`, `<nps-survey>`): the loader loads for those anyway.
+    pub(super) fn save_gate(&self) {
+        if let Status::Active(live) = &self.status {
+            if live.target.is_none() {
+                records::save_gate(&live.opts, &self.gate);
+            }
+        }
     }
 
     /// The option pairs in force, for a `<nps-survey>` to layer its own on.

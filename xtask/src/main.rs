@@ -326,7 +326,7 @@ fn bundle_runtime(pkg: &Path, build: Build) -> Result<(), Failed> {
     let written = fs::rename(&module, &glue).and_then(|()| {
         fs::write(
             &entry,
-            "export * from './glue.js';\nexport { default } from './glue.js';\nexport { connectShell, defineSurvey } from '../runtime/shell.js';\n",
+            "export * from './glue.js';\nexport { default } from './glue.js';\nexport { connectShell } from '../runtime/shell.js';\n",
         )
     });
     written.map_err(|e| Failed(format!("cannot prepare the module bundle in pkg/: {e}")))?;
