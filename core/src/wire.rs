@@ -265,6 +265,23 @@ impl Response {
     /// );
     /// ```
     pub fn validate(&self) -> Result<(), WireError> {
+        self.check(true)
+    }
+
+    /// [`Response::validate`] without the `answered_at` check, for a response whose
+    /// `answered_at` was just written by [`crate::time::rfc3339_from_unix_ms`] (the widget's
+    /// clock), which always writes RFC 3339: the embed leaves the date parser out of its wasm
+    /// (986 B before wasm-opt).
+    ///
+    /// # Errors
+    ///
+    /// As [`Response::validate`], `answered_at` aside.
+    pub fn validate_recorded(&self) -> Result<(), WireError> {
+        self.check(false)
+    }
+
+    #[inline(always)]
+    fn check(&self, answered_at: bool) -> Result<(), WireError> {
         if self.score > 10 {
             let mut m = String::from("must be an integer from 0 to 10, got ");
             crate::push_u64(&mut m, u64::from(self.score));
@@ -281,7 +298,7 @@ impl Response {
                 ));
             }
         }
-        if crate::time::unix_ms_from_rfc3339(&self.answered_at).is_none() {
+        if answered_at && crate::time::unix_ms_from_rfc3339(&self.answered_at).is_none() {
             let mut m =
                 String::from("must be an RFC 3339 date-time such as 2026-11-22T09:59:41Z, got ");
             push_quoted(&mut m, &self.answered_at);
@@ -545,6 +562,31 @@ mod tests {
                  shorten the comment or the properties"
             )
         );
+    }
+
+    /// `validate_recorded` is `validate` minus the `answered_at` check: the same verdict on
+    /// every other field.
+    #[test]
+    fn validate_recorded_skips_only_answered_at() {
+        let mut r = response("a", 1);
+        r.answered_at = "yesterday".into();
+        assert!(r.validate().is_err());
+        assert_eq!(r.validate_recorded(), Ok(()));
+        let mut bad = vec![response("a", 11), response("", 1)];
+        let mut r = response("a", 1);
+        r.comment = Some("😀".repeat(MAX_COMMENT_CHARS + 1));
+        bad.push(r);
+        let mut r = response("a", 1);
+        r.properties
+            .insert("x".into(), PropertyValue::Number(f64::INFINITY));
+        bad.push(r);
+        let mut r = response("a", 1);
+        r.page = "p".repeat(MAX_BODY_BYTES);
+        bad.push(r);
+        for r in bad {
+            assert!(r.validate().is_err());
+            assert_eq!(r.validate_recorded(), r.validate());
+        }
     }
 
     #[test]

@@ -212,9 +212,10 @@ pub(super) fn pending() -> usize {
         .unwrap_or(0)
 }
 
-/// `Response::validate`'s message: "field: what is wrong".
+/// `Response::validate_recorded`'s message: "field: what is wrong" (`answered_at` is the
+/// clock's, written just above).
 fn check(r: &Response) -> Result<(), String> {
-    r.validate().map_err(|e| e.text())
+    r.validate_recorded().map_err(|e| e.text())
 }
 
 pub(super) fn tally(touchpoint: Option<&str>) -> Tally {
