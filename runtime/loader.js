@@ -1,4 +1,4 @@
-/*! nps-widget loader */
+// nps-widget loader.
 // Defines window.NpsWidget now; loads the rest of pkg/ (next to this file) only when the visitor
 // may be asked, answers wait to be sent, or the page uses the API.
 // A classic script once built: esbuild bundles it with api.js as an IIFE into pkg/nps-widget.js.

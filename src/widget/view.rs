@@ -5,7 +5,7 @@
 //! than a Leptos `on:` handler per element, and keeps the logic in plain methods.
 
 use leptos::prelude::*;
-use nps_core::scoring::Tally;
+use nps_core::scoring::{Category, Tally};
 use nps_core::wire::MAX_COMMENT_CHARS;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
@@ -57,8 +57,17 @@ pub fn Prompt(
         })
         .collect_view();
 
-    let follow_up =
-        move || state.with(|s| s.category().map(|c| strings.follow_up(c)).unwrap_or(""));
+    // The three follow-up questions stacked in one cell, the chosen category's visible
+    // (widget.css): the label is as tall as the tallest from the start, so the prompt does not
+    // grow on a choice (an inline prompt moves nothing below it).
+    let chosen = move || {
+        state.with(|s| match s.category() {
+            Some(Category::Detractor) => "d",
+            Some(Category::Passive) => "p",
+            Some(Category::Promoter) => "r",
+            None => "",
+        })
+    };
     let preview_panel = preview.map(|tally| {
         // A handle owned by this view; the shared value outlives the prompt.
         let tally = RwSignal::from(tally);
@@ -105,7 +114,11 @@ pub fn Prompt(
                     <span id="nps-hi">{strings.very_likely}</span>
                 </div>
                 <div class="fu-part" hidden=move || phase() != Phase::FollowUp>
-                    <label for="nps-c" class="fu">{follow_up}</label>
+                    <label for="nps-c" class="fu" data-c=chosen>
+                        <span class="d">{strings.follow_up(Category::Detractor)}</span>
+                        <span class="p">{strings.follow_up(Category::Passive)}</span>
+                        <span class="r">{strings.follow_up(Category::Promoter)}</span>
+                    </label>
                     <textarea
                         id="nps-c"
                         maxlength="2000"
