@@ -36,3 +36,9 @@
 pub mod browser;
 pub mod embed;
 pub mod widget;
+
+/// The allocator: talc, 2 044 B of brotli lighter than Rust's default dlmalloc in pkg/ (see
+/// Cargo.toml); the heap grows with `memory.grow` as dlmalloc's did.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
