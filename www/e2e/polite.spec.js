@@ -74,6 +74,7 @@ test('an answered visitor downloads the loader only; the API still loads the res
 });
 
 test('a sampled-out visitor downloads the loader only from the second page on', async ({ page }) => {
+  // (The first page has no record to read: the widget loads, decides and writes one.)
   const requests = pkgRequests(page);
   const shop = new HostPage(page, { attributes: { 'data-sample': '0' } });
   // First page: no record yet, so the widget loads, decides (sampled out) and writes it.
@@ -106,19 +107,23 @@ test('new options on the script tag load the widget again, which decides afresh'
   expect(requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
 });
 
-test('trigger manual: nothing beyond the loader until the page calls show()', async ({ page, rows }) => {
+test('trigger manual: nothing beyond the loader, from the first visit on, until the page calls show()', async ({
+  page,
+  rows,
+}) => {
   const requests = pkgRequests(page);
   const shop = new HostPage(page, { attributes: { 'data-trigger': 'manual' } });
   await shop.goto();
-  await shop.widgetReady();
-  requests.length = 0;
-
-  await reloadAndWait(page);
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(1_000);
   expect(requests).toEqual([LOADER]);
+  await reloadAndWait(page);
+  expect(requests).toEqual([LOADER, LOADER]);
+  requests.length = 0;
   await page.evaluate(() => window.NpsWidget.show({ order_id: 'A-7' }));
   const prompt = new NpsPrompt(page);
   await prompt.expectOpen(expect);
-  expect(requests).toEqual([LOADER, ...REST]);
+  expect(requests).toEqual(REST);
   const comment = `Manual, on demand ${uniqueTag()}`;
   await prompt.answer(expect, 7, comment);
   const row = await expectOneRowWithComment(expect, rows, comment);
@@ -163,4 +168,27 @@ test('a <nps-survey> element on a not-asked visit loads the widget and renders',
   await reloadAndWait(page);
   expect(requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
   await expect(page.locator('nps-survey').getByRole('radiogroup')).toBeVisible();
+});
+
+test('no record but a queue (left by a release without the record): trigger manual still loads and delivers', async ({
+  page,
+  server,
+  rows,
+}) => {
+  const requests = pkgRequests(page);
+  const shop = new HostPage(page, { attributes: { 'data-trigger': 'manual' } });
+  await shop.goto();
+  await shop.widgetReady();
+  await server.stop();
+  const comment = `Queued by an earlier release ${uniqueTag()}`;
+  await page.evaluate((c) => window.NpsWidget.record({ score: 8, comment: c }), comment);
+  expect(await shop.pending()).toBe(1);
+  await page.evaluate(() => localStorage.removeItem('nps-widget:gate'));
+
+  await page.goto('about:blank');
+  await server.start();
+  requests.length = 0;
+  await shop.goto();
+  await expectOneRowWithComment(expect, rows, comment);
+  expect(requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
 });
