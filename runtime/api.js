@@ -49,7 +49,7 @@ export function call(mod, name, args) {
 export function start(m, url) {
   // The locale catalogs sit next to the wasm: pkg/locales/<tag>.json.
   const locales = new URL('locales/', url).href;
-  return m.default({ module_or_path: url }).then(() => ({ ...m, ...m.connectShell(m, locales) }));
+  return m.default({ module_or_path: url }).then(() => new Promise((r) => setTimeout(r))).then(() => ({ ...m, ...m.connectShell(m, locales) }));
 }
 
 /** Says once, in the console, that the widget could not load. */

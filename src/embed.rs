@@ -73,7 +73,6 @@ fn run_on_widget(f: &mut dyn FnMut(&mut Widget)) {
     let events = WIDGET.with(|w| {
         let mut w = w.borrow_mut();
         f(&mut w);
-        w.save_gate();
         w.shell.take_events()
     });
     if let Some((host, events)) = events {

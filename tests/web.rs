@@ -104,6 +104,14 @@ impl Fixture {
         self.el(selector).text_content().unwrap_or_default()
     }
 
+    /// The text as rendered (`innerText`: what CSS hides is left out).
+    fn shown_text(&self, selector: &str) -> String {
+        use wasm_bindgen::JsCast;
+        self.el(selector)
+            .unchecked_into::<web_sys::HtmlElement>()
+            .inner_text()
+    }
+
     fn active_label(&self) -> Option<String> {
         self.mounted
             .root()
@@ -183,7 +191,19 @@ async fn prompt_lives_in_an_open_shadow_root_with_question_and_11_radios() {
             Some(expected_tab),
             "radio {i}"
         );
+        // 0 and 10 are described by the end labels; the others and the group are not.
+        let described = match i {
+            0 => Some("nps-lo"),
+            10 => Some("nps-hi"),
+            _ => None,
+        };
+        assert_eq!(
+            r.get_attribute("aria-describedby").as_deref(),
+            described,
+            "radio {i}"
+        );
     }
+    assert_eq!(group.get_attribute("aria-describedby"), None);
     // The comment box is hidden (not rendered, out of the accessibility tree)
     // before a choice.
     assert!(
@@ -262,7 +282,7 @@ async fn arrow_keys_move_focus_and_enter_chooses() {
         f.radio(8).get_attribute("aria-checked").as_deref(),
         Some("true")
     );
-    assert_eq!(f.text("label.fu"), "What should we do to earn a 10?");
+    assert_eq!(f.shown_text("label.fu"), "What should we do to earn a 10?");
     let focused = f.mounted.root().active_element().map(|e| e.tag_name());
     assert_eq!(
         focused.as_deref(),
@@ -296,7 +316,9 @@ async fn follow_up_question_depends_on_the_category() {
         let f = Fixture::new(&EN, Some("Acme"));
         f.radio(score).click();
         tick().await;
-        assert_eq!(f.text("label.fu"), question, "score {score}");
+        // The three questions are all in the label (stacked, so it keeps its height); the
+        // category's is the one shown.
+        assert_eq!(f.shown_text("label.fu"), question, "score {score}");
         let ta = f.el("textarea");
         assert_eq!(
             f.el("label.fu").get_attribute("for"),

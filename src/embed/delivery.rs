@@ -23,6 +23,9 @@ struct InFlight {
 pub(super) struct Delivery {
     in_flight: Option<InFlight>,
     tab_id: String,
+    /// Responses left in the queue once [`Delivery::batch_done`] applied an answer (taken by
+    /// the caller, for the loader's record).
+    pub(super) pending: Option<usize>,
 }
 
 impl Default for Delivery {
@@ -30,6 +33,7 @@ impl Default for Delivery {
         Delivery {
             in_flight: None,
             tab_id: crate::browser::new_id(),
+            pending: None,
         }
     }
 }
@@ -93,11 +97,12 @@ impl Delivery {
         };
         let now = crate::browser::now_ms();
         let outcome = classify(status, retry_after, body, now);
-        let next = transact(&mut LocalQueueStore::default(), |q| {
+        let (next, pending) = transact(&mut LocalQueueStore::default(), |q| {
             q.apply(&ids, &outcome, now, crate::browser::random());
-            q.next_attempt_ms
+            (q.next_attempt_ms, q.pending())
         })
-        .unwrap_or(0);
+        .unwrap_or((0, 0));
+        self.pending = Some(pending);
         let detail = Object::new();
         set(&detail, "count", &JsValue::from(ids.len() as u32));
         set(

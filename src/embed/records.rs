@@ -232,14 +232,15 @@ pub(super) fn tally(touchpoint: Option<&str>) -> Tally {
 /// whether to load the widget at all: the options the page was configured with (`options`, the
 /// script tag's attributes as the loader passed them: a page configured otherwise loads the
 /// widget), from when the visitor may be asked ([`nps_core::load_at`] of `opts`; absent: not
-/// under these options) and how many answers wait to be sent.
-pub(super) fn save_gate(opts: &Options, options: &JsValue) {
+/// under these options) and how many answers wait to be sent (`queued`: the caller counted them
+/// in the same queue transaction, so that writing this costs no pass over the queue).
+pub(super) fn save_gate(opts: &Options, options: &JsValue, queued: usize) {
     let o = obj();
     set(&o, "options", options);
     if let Some(at) = nps_core::load_at(opts, &visitor_history()) {
         set(&o, "at", &JsValue::from_f64(at as f64));
     }
-    set(&o, "queued", &JsValue::from(pending()));
+    set(&o, "queued", &JsValue::from(queued));
     storage::save(GATE_KEY, &o.into());
 }
 

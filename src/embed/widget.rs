@@ -142,18 +142,19 @@ impl Widget {
         true
     }
 
-    /// Keeps what `init()` was given (`options`), for [`Widget::save_gate`].
+    /// Keeps what `init()` was given (`options`) and writes the loader's record for it.
     pub(super) fn keep_gate(&mut self, options: JsValue) {
         self.gate = options;
+        self.save_gate(records::pending());
     }
 
-    /// Rewrites the loader's record ([`records::save_gate`]) after a call that may have changed
-    /// it (an answer, a dismiss, a delivery, a new configuration). Not for a prompt in an element
-    /// of the page's (`init({target})`, `<nps-survey>`): the loader loads for those anyway.
-    pub(super) fn save_gate(&self) {
+    /// Rewrites the loader's record ([`records::save_gate`]) where it changes: a configuration,
+    /// an answer, a dismiss, a delivery; `queued` as counted by the caller. Not for a prompt in an
+    /// element of the page's (`init({target})`, `<nps-survey>`): the loader loads for those anyway.
+    fn save_gate(&self, queued: usize) {
         if let Status::Active(live) = &self.status {
             if live.target.is_none() {
-                records::save_gate(&live.opts, &self.gate);
+                records::save_gate(&live.opts, &self.gate, queued);
             }
         }
     }
@@ -277,6 +278,7 @@ impl Widget {
         match closed {
             Closed::Dismissed => {
                 records::dismissed();
+                self.save_gate(records::pending());
                 let touchpoint = self.status.live().map(|l| l.opts.touchpoint.as_str());
                 let detail = js::obj();
                 js::set_str(&detail, "touchpoint", touchpoint.unwrap_or_default());
@@ -308,13 +310,14 @@ impl Widget {
         let (r, pending) =
             records::record_answer(opts, live.locale, score, comment, touchpoint, extra)?;
         self.preview.refresh(opts);
+        let batch_size = opts.batch_size as usize;
+        let flush_ms = u64::from(opts.flush_ms);
+        let endpoint = opts.endpoint.is_some();
+        self.save_gate(pending);
         self.shell.emit("response", js::response_to_js(&r));
-        if opts.endpoint.is_some() {
-            self.shell.schedule(if pending >= opts.batch_size as usize {
-                0
-            } else {
-                u64::from(opts.flush_ms)
-            });
+        if endpoint {
+            self.shell
+                .schedule(if pending >= batch_size { 0 } else { flush_ms });
         }
         Ok(Some(r))
     }
@@ -358,7 +361,12 @@ impl Widget {
         retry_after: Option<&str>,
         body: &str,
     ) -> i32 {
-        self.delivery
-            .batch_done(&mut self.shell, status, retry_after, body)
+        let n = self
+            .delivery
+            .batch_done(&mut self.shell, status, retry_after, body);
+        if let Some(pending) = self.delivery.pending.take() {
+            self.save_gate(pending);
+        }
+        n
     }
 }

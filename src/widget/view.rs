@@ -48,6 +48,11 @@ pub fn Prompt(
             view! {
                 <button
                     role="radio"
+                    aria-describedby=match i {
+                        0 => Some("nps-lo"),
+                        10 => Some("nps-hi"),
+                        _ => None,
+                    }
                     aria-checked=move || if state.with(|s| s.is_checked(i)) { "true" } else { "false" }
                     tabindex=move || if state.with(|s| s.tab_stop() == i) { "0" } else { "-1" }
                 >
@@ -106,7 +111,7 @@ pub fn Prompt(
             </button>
             <p id="nps-q" class="q">{question}</p>
             <div class="body" hidden=move || phase() == Phase::Thanks>
-                <div role="radiogroup" class="sc" aria-labelledby="nps-q" aria-describedby="nps-lo nps-hi">
+                <div role="radiogroup" class="sc" aria-labelledby="nps-q">
                     {buttons}
                 </div>
                 <div class="ends">

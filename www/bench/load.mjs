@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Load benchmark: time from the loader's request start to an interactive prompt (11 radio buttons
 // in the widget's shadow root, and the frame after them rendered), in headless Chromium against a
-// real `nps serve`. Each load uses a fresh browser context (empty HTTP cache and storage).
+// real `nps serve`. Each load uses a fresh browser context (empty HTTP cache and storage). Also:
+// long tasks during those loads; trigger (show) → interactive prompt, widget loaded (N shows in
+// one page) and not yet loaded (a manual-trigger first visit, N fresh contexts).
 //
 //   node bench/load.mjs [--runs 20] [--cpu 4] [--net slow4g|fast4g] [--json]
 //
@@ -45,8 +47,13 @@ const NETWORKS = {
 };
 
 
-// Runs in the page before any of its scripts: notes when the prompt's radios exist.
+// Runs in the page before any of its scripts: notes when the prompt's radios exist, and every
+// long task (a main-thread task over 50 ms, which would delay the host page's own input).
 function instrument() {
+  window.__npsLong = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__npsLong.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
   const original = Element.prototype.attachShadow;
   Element.prototype.attachShadow = function attachShadow(init) {
     const root = original.call(this, init);
@@ -89,6 +96,7 @@ async function oneLoad(browser, url, opts) {
     }
     await page.goto(url);
     await page.waitForFunction(() => window.__npsPainted !== undefined, null, { timeout: 60_000, polling: 50 });
+    await page.waitForTimeout(500); // long tasks right after the prompt count too
     return await page.evaluate(() => {
       const entries = performance.getEntriesByType('resource');
       const find = (suffix) => entries.find((e) => new URL(e.name).pathname.endsWith(suffix));
@@ -104,6 +112,7 @@ async function oneLoad(browser, url, opts) {
         wasmEnd: wasm ? wasm.responseEnd : NaN,
         radios: window.__npsRadios,
         painted: window.__npsPainted,
+        longTasks: [...window.__npsLong],
         sizes: { loader: bytes(loader), module: bytes(module), wasm: bytes(wasm) },
       };
     });
@@ -113,6 +122,66 @@ async function oneLoad(browser, url, opts) {
 }
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+/** In the page: show() with {force: true}, then the time until the 11 radios are in the DOM and
+ * until the frame after them; `rounds` times, the prompt hidden in between. */
+function showRounds(rounds) {
+  const radios = () => {
+    const host = document.querySelector('[data-nps-widget]');
+    return host && host.shadowRoot ? host.shadowRoot.querySelectorAll('[role="radio"]').length : 0;
+  };
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  return (async () => {
+    const out = [];
+    for (let i = 0; i < rounds; i++) {
+      window.NpsWidget.hide();
+      await frame();
+      const t0 = performance.now();
+      window.NpsWidget.show({}, { force: true });
+      while (radios() !== 11) await new Promise((r) => setTimeout(r, 1));
+      const dom = performance.now() - t0;
+      await frame();
+      out.push({ dom, painted: performance.now() - t0 });
+    }
+    return out;
+  })();
+}
+
+// Trigger → interactive prompt with the widget loaded (what an auto trigger or a page's show()
+// costs once the visitor is eligible): `rounds` shows in one page.
+async function warmTrigger(browser, url, rounds) {
+  const context = await browser.newContext();
+  try {
+    await context.addInitScript(instrument);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.__npsPainted !== undefined, null, { timeout: 60_000, polling: 50 });
+    return await page.evaluate(showRounds, rounds);
+  } finally {
+    await context.close();
+  }
+}
+
+// Trigger → interactive prompt on a page where the widget was not loaded (trigger manual, a
+// first visit: the loader only): show() fetches the module and the wasm, then shows.
+async function coldTrigger(browser, url) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.route(url, async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace('data-delay-ms="0"', 'data-trigger="manual"');
+      await route.fulfill({ response, body: html });
+    });
+    await page.goto(url);
+    await page.waitForLoadState('networkidle');
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('.wasm')).length);
+    if (loaded) throw new Error('the manual-trigger page loaded the wasm before show()');
+    return (await page.evaluate(showRounds, 1))[0];
+  } finally {
+    await context.close();
+  }
+}
 
 // record() in local-only mode (each answer written to localStorage before it resolves) and
 // stats() as the history grows: the time of each block of answers, and of stats() after it.
@@ -154,11 +223,15 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const runs = [];
+  const cold = [];
   let records = [];
+  let warm = [];
   try {
     const url = server.url('/www/bench/prompt.html');
     await oneLoad(browser, url, opts); // warm-up (OS file cache, browser process), not counted
     for (let i = 0; i < opts.runs; i++) runs.push(await oneLoad(browser, url, opts));
+    warm = await warmTrigger(browser, url, opts.runs);
+    for (let i = 0; i < opts.runs; i++) cold.push(await coldTrigger(browser, url));
     records = await recordAndStats(browser, url);
   } finally {
     await browser.close();
@@ -171,6 +244,11 @@ async function main() {
   const wasmFetch = summary(runs.map((r) => r.wasmEnd - r.wasmStart));
   const wasmEndToRadios = summary(runs.map((r) => r.radios - r.wasmEnd));
   const sizes = runs[runs.length - 1].sizes;
+  const longTasks = runs.flatMap((r) => r.longTasks.map(([, d]) => d));
+  if (process.env.NPS_BENCH_DEBUG) for (const r of runs) for (const [t, d] of r.longTasks) console.log(`long task at ${t.toFixed(0)} ms for ${d.toFixed(0)} ms; loader ${r.loaderStart.toFixed(0)}-${r.loaderEnd.toFixed(0)}, wasm ${r.wasmStart.toFixed(0)}-${r.wasmEnd.toFixed(0)}, radios ${r.radios.toFixed(0)}`);
+  const warmDom = summary(warm.map((w) => w.dom));
+  const warmPainted = summary(warm.map((w) => w.painted));
+  const coldPainted = summary(cold.map((w) => w.painted));
   const result = {
     runs: opts.runs,
     cpuSlowdown: opts.cpu,
@@ -183,6 +261,10 @@ async function main() {
     wasmLoadedToRadiosMs: wasmEndToRadios,
     bytes: sizes,
     recordAndStats: records,
+    longTasksDuringLoad: { loads: opts.runs, count: longTasks.length, longestMs: longTasks.length ? Math.max(...longTasks) : 0 },
+    triggerToRadiosInDomMs: warmDom,
+    triggerToInteractiveMs: warmPainted,
+    triggerToInteractiveNotLoadedMs: coldPainted,
   };
   if (opts.json) {
     console.log(JSON.stringify(result, null, 2));
@@ -197,6 +279,11 @@ async function main() {
   line('navigation start → interactive prompt', navToInteractive);
   line('wasm download', wasmFetch);
   line('wasm downloaded → radios in the DOM', wasmEndToRadios);
+  line('trigger (show) → radios in the DOM', warmDom);
+  line('trigger (show) → interactive prompt', warmPainted);
+  line('show() on a page not loaded → interactive', coldPainted);
+  console.log(`long tasks (> 50 ms) during ${opts.runs} loads: ${longTasks.length}` +
+    (longTasks.length ? `, longest ${fmt(Math.max(...longTasks))}` : ''));
   for (const [name, b] of Object.entries(sizes)) {
     if (b) console.log(`${name.padEnd(8)} transferred ${b.transfer} B (body ${b.encoded} B on the wire, ${b.decoded} B decoded)`);
   }

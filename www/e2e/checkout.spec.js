@@ -5,18 +5,83 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { test, expect } = require('./fixtures');
 const { HostPage } = require('./pages/host-page');
-const { deepFocus } = require('./pages/prompt');
+const { NpsPrompt, deepFocus } = require('./pages/prompt');
 const { expectOneRowWithComment, uniqueTag, UUID } = require('./support/expect-rows');
 const { DOCS } = require('./support/paths');
 
-test('the README shows the script tag this page uses, verbatim', () => {
+test('the README shows the script tags of the checkout and order pages and the show() call, verbatim', () => {
   const root = path.join(__dirname, '..', '..');
-  const page = fs.readFileSync(path.join(root, 'www', 'checkout.html'), 'utf8');
-  const snippet = page.match(/<script src="[^"]*nps-widget\.js"[\s\S]*?<\/script>/);
-  expect(snippet, 'checkout.html has the nps-widget script tag').not.toBeNull();
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   const squash = (s) => s.replace(/\s+/g, ' ');
-  expect(squash(readme)).toContain(squash(snippet[0]));
+  for (const file of ['checkout.html', 'order.html']) {
+    const page = fs.readFileSync(path.join(root, 'www', file), 'utf8');
+    const snippet = page.match(/<script src="[^"]*nps-widget\.js"[\s\S]*?<\/script>/);
+    expect(snippet, `${file} has the nps-widget script tag`).not.toBeNull();
+    expect(squash(readme)).toContain(squash(snippet[0]));
+  }
+  const order = fs.readFileSync(path.join(root, 'www', 'order.js'), 'utf8');
+  const call = order.match(/window\.NpsWidget\.show\(\{ order_id: orderId \}\)/);
+  expect(call, 'order.js asks with the order id').not.toBeNull();
+  expect(readme).toContain(call[0]);
+});
+
+/** Paths under /pkg/ the page requests. */
+function pkgRequests(page) {
+  const seen = [];
+  page.on('request', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.startsWith('/pkg/')) seen.push(p);
+  });
+  return seen;
+}
+
+test('the shop asks nothing while buying; the order page asks once "Delivered", with the order id', async ({
+  page,
+  rows,
+}) => {
+  const requests = pkgRequests(page);
+  const shop = new HostPage(page, { asShipped: true });
+  await shop.goto();
+  const prompt = new NpsPrompt(page);
+  // Past the auto-show delay: no prompt, and nothing of the widget beyond its loader.
+  await page.waitForTimeout(4_000);
+  await expect(prompt.host).toHaveCount(0);
+  expect(requests).toEqual(['/pkg/nps-widget.js']);
+
+  await shop.placeOrder(expect);
+  await page.waitForURL(/\/www\/order\.html\?order=A-1042$/);
+  await expect(page.getByRole('heading', { name: 'Order A-1042' })).toBeVisible();
+  const note = page.locator('#order-note');
+  await expect(note).toHaveText('We are packing your order.');
+  const next = page.getByRole('button', { name: 'Simulate the next step' });
+  await next.click();
+  await expect(note).toHaveText('Your order is on its way.');
+  await page.waitForTimeout(1_000);
+  await expect(prompt.host).toHaveCount(0);
+
+  await next.click();
+  await expect(note).toHaveText('Delivered. Enjoy your coffee!');
+  await prompt.expectOpen(expect);
+  const comment = `Arrived in two days ${uniqueTag()}`;
+  await prompt.answer(expect, 10, comment);
+  const row = await expectOneRowWithComment(expect, rows, comment);
+  expect(row.touchpoint).toBe('delivery');
+  expect(row.score).toBe(10);
+  expect(JSON.parse(String(row.properties))).toEqual({ order_id: 'A-1042' });
+});
+
+test('the "delivered" e-mail link opens the order page and asks at once, about that order', async ({ page, rows }) => {
+  await page.goto('/www/order.html?order=A-77&status=delivered');
+  await expect(page.getByRole('heading', { name: 'Order A-77' })).toBeVisible();
+  const prompt = new NpsPrompt(page);
+  await prompt.expectOpen(expect);
+  const comment = `From the e-mail ${uniqueTag()}`;
+  await prompt.answer(expect, 6, comment);
+  const row = await expectOneRowWithComment(expect, rows, comment);
+  expect(JSON.parse(String(row.properties))).toEqual({ order_id: 'A-77' });
+  // An order id that is not one (markup, junk) is not taken from the address.
+  await page.goto('/www/order.html?order=%3Cimg%20src%3Dx%3E&status=shipped');
+  await expect(page.getByRole('heading', { name: 'Order A-1042' })).toBeVisible();
 });
 
 /** <script> elements inside the widget's shadow roots, or anywhere in the page carrying the payload. */

@@ -24,10 +24,15 @@ const attribute = (value) => String(value).replace(/&/g, '&amp;').replace(/"/g, 
  */
 function applyVariant(html, { attributes, csp, snippet, card }) {
   if (attributes) {
-    const extra = Object.entries(attributes)
-      .map(([name, value]) => ` ${name}="${attribute(value)}"`)
-      .join('');
-    html = replaceOnce(html, SNIPPET, (tag) => tag.replace(/><\/script>$/, `${extra}></script>`));
+    // An attribute the tag has gets the new value; others are added.
+    html = replaceOnce(html, SNIPPET, (tag) => {
+      for (const [name, value] of Object.entries(attributes)) {
+        const set = ` ${name}="${attribute(value)}"`;
+        const has = new RegExp(`\\s${name}="[^"]*"`);
+        tag = has.test(tag) ? tag.replace(has, set) : tag.replace(/><\/script>$/, `${set}></script>`);
+      }
+      return tag;
+    });
   }
   if (snippet !== undefined) html = replaceOnce(html, SNIPPET, () => snippet);
   if (csp) {
@@ -51,15 +56,23 @@ function applyVariant(html, { attributes, csp, snippet, card }) {
  * @property {string} [card] markup added to the checkout card, after the order status
  */
 
+/**
+ * checkout.html as the tests' host page. As shipped it asks nothing (data-trigger="manual": the
+ * shop asks after delivery, on order.html); most tests are about the prompt itself, so by default
+ * the page is served with data-trigger="auto" (the popup opens by itself after data-delay-ms,
+ * 3000). `{asShipped: true}`: the file exactly as on disk.
+ */
 class HostPage {
   /**
    * @param {import('@playwright/test').Page} page
-   * @param {HostVariant} [variant] none: checkout.html exactly as on disk
+   * @param {HostVariant & {asShipped?: boolean}} [variant]
    */
-  constructor(page, variant = {}) {
+  constructor(page, { asShipped = false, ...variant } = {}) {
     this.page = page;
     this.path = PATH;
-    this.variant = variant;
+    this.variant = asShipped
+      ? {}
+      : { ...variant, attributes: { 'data-trigger': 'auto', ...variant.attributes } };
     this.placeOrderButton = page.getByRole('button', { name: 'Place order' });
     this.orderStatus = page.locator('#order-status');
   }

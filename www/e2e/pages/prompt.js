@@ -67,6 +67,11 @@ class NpsPrompt {
     for (let score = 0; score <= 10; score++) await expect(this.radio(score)).toBeVisible();
     await expect(this.host.getByText(this.text.low, { exact: true })).toBeVisible();
     await expect(this.host.getByText(this.text.high, { exact: true })).toBeVisible();
+    // The end labels describe the two ends of the scale, and only them.
+    await expect(this.radio(0)).toHaveAccessibleDescription(this.text.low);
+    await expect(this.radio(10)).toHaveAccessibleDescription(this.text.high);
+    await expect(this.radio(5)).toHaveAccessibleDescription('');
+    await expect(this.radiogroup).toHaveAccessibleDescription('');
   }
 
   /** Clicks a score and checks the follow-up box for its category got focus. */
