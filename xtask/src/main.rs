@@ -430,7 +430,8 @@ fn demo() -> Result<(), Failed> {
     let root = root();
     println!();
     println!("  nps-widget demo: open http://127.0.0.1:8080/");
-    println!("  checkout host page: http://127.0.0.1:8080/www/checkout.html");
+    println!("  checkout host page: http://127.0.0.1:8080/www/checkout.html (asks nothing; \"Place order\" leads to");
+    println!("  the order page, which asks once the order is delivered: /www/order.html)");
     println!("  the scorer page (score an export, nothing uploaded): http://127.0.0.1:8080/score");
     println!(
         "  responses are stored in {}",
