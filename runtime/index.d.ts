@@ -25,6 +25,12 @@ export interface NpsOptions {
   preview?: boolean;
   theme?: 'light' | 'dark' | 'auto';
   properties?: Properties;
+  /** Body of each POST: the nps.batch/1 object, one response per line, or a JSON array. Default "nps". */
+  format?: 'nps' | 'ndjson' | 'json-array';
+  /** Content-Type of each POST; "text/plain" sends no CORS preflight. Default application/json (application/x-ndjson for ndjson). */
+  contentType?: string;
+  /** Extra request headers (string values), e.g. {apikey: "…"}; anything in a page is public. */
+  headers?: Record<string, string>;
 }
 
 export type Properties = Record<string, string | number | boolean>;

@@ -19,14 +19,15 @@ export function connectShell(m, locales) {
     timer = setTimeout(() => { timer = 0; due = Infinity; flush(false, false); }, ms);
   }
 
-  // POST one batch; [status, Retry-After, body], status undefined on a network error or timeout.
-  async function post(url, body, keepalive) {
+  // POST one batch, [url, body, content type, headers] from takeBatch; [status, Retry-After,
+  // body], status undefined on a network error or timeout.
+  async function post([url, body, type, headers], keepalive) {
     const ctl = new AbortController();
     const t = setTimeout(() => ctl.abort(), 10000);
     try {
       const r = await fetch(url, {
         method: 'POST', body, keepalive, signal: ctl.signal,
-        headers: { 'Content-Type': 'application/json' },
+        headers: { ...headers, 'Content-Type': type },
       });
       return [r.status, r.headers.get('Retry-After') ?? undefined, await r.text()];
     } catch (e) {
@@ -46,7 +47,7 @@ export function connectShell(m, locales) {
     busy = new Promise((r) => { done = r; });
     try {
       for (let b; (b = m.takeBatch(force, keepalive));) {
-        const n = m.batchDone(...(await post(b[0], b[1], keepalive)));
+        const n = m.batchDone(...(await post(b, keepalive)));
         if (n < 0) break;
         sent += n;
       }

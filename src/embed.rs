@@ -225,12 +225,18 @@ pub fn mount_survey(element: Element, options: JsValue) {
     });
 }
 
-/// `takeBatch(force, keepalive)`: the next batch to POST as `[url, json]`, or undefined
-/// (see `Delivery::take_batch`).
+/// `takeBatch(force, keepalive)`: the next POST as `[url, body, contentType, headers]`, or
+/// undefined (see `Delivery::take_batch`).
 #[wasm_bindgen(js_name = takeBatch)]
 pub fn take_batch(force: bool, keepalive: bool) -> JsValue {
     match with_widget(|w| w.take_batch(force, keepalive)).flatten() {
-        Some((url, json)) => Array::of2(&url.into(), &json.into()).into(),
+        Some(p) => Array::of4(
+            &p.url.into(),
+            &p.body.into(),
+            &p.content_type.into(),
+            &p.headers,
+        )
+        .into(),
         None => JsValue::UNDEFINED,
     }
 }

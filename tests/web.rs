@@ -1204,3 +1204,79 @@ async fn on_handlers_may_call_back_into_the_widget() {
     connect_shell(|_, _| {});
     embed::hide();
 }
+
+/// `data-format`, `data-content-type` and `data-headers` decide what `takeBatch()` hands the shell
+/// to POST: the body of each format (the same response objects, byte for byte), its
+/// `Content-Type` and the extra headers.
+#[wasm_bindgen_test]
+async fn each_format_gives_its_body_content_type_and_headers() {
+    let cases = [
+        ("nps", None, "application/json"),
+        ("ndjson", None, "application/x-ndjson"),
+        ("json-array", None, "application/json"),
+        ("ndjson", Some("text/plain"), "text/plain"),
+    ];
+    for (format, content_type, expected_type) in cases {
+        LocalQueueStore::default()
+            .save(&QueueState::default())
+            .unwrap();
+        let mut options = format!(
+            r#"{{"endpoint":"http://127.0.0.1:9/ingest","trigger":"manual","touchpoint":"formats","flushMs":"600000","format":"{format}","headers":"{{\"apikey\":\"anon-key\"}}""#
+        );
+        if let Some(t) = content_type {
+            options.push_str(&format!(r#","contentType":"{t}""#));
+        }
+        options.push('}');
+        embed::init(js(&options));
+        let a = record(r#"{"score":9,"comment":"line one\nline two"}"#).unwrap();
+        let b = record(r#"{"score":3}"#).unwrap();
+        let post: js_sys::Array = embed::take_batch(true, false).unchecked_into();
+        assert_eq!(post.length(), 4, "{format}");
+        assert_eq!(
+            post.get(0).as_string().as_deref(),
+            Some("http://127.0.0.1:9/ingest")
+        );
+        let body = post.get(1).as_string().unwrap();
+        assert_eq!(
+            post.get(2).as_string().as_deref(),
+            Some(expected_type),
+            "{format}"
+        );
+        assert_eq!(
+            field(&post.get(3), "apikey").as_string().as_deref(),
+            Some("anon-key")
+        );
+        let sent: Vec<Response> = match format {
+            "nps" => serde_json::from_str::<Batch>(&body).unwrap().responses,
+            "json-array" => serde_json::from_str(&body).unwrap(),
+            _ => {
+                // One compact object per line, each line ending with \n (the comment's own
+                // line break is escaped inside its line).
+                assert!(body.ends_with('\n'), "{body:?}");
+                body.lines()
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .collect()
+            }
+        };
+        let want = |r: &JsValue| js_sys::JSON::stringify(r).unwrap().as_string().unwrap();
+        let got: Vec<String> = sent
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        assert_eq!(got, [want(&a), want(&b)], "{format}");
+        if format == "ndjson" {
+            assert_eq!(body, format!("{}\n{}\n", want(&a), want(&b)));
+        }
+        assert_eq!(embed::batch_done(Some(200), None, ""), 2);
+        assert_eq!(embed::pending(), 0);
+    }
+    // A bad format: one error, and the nps body.
+    embed::init(js(
+        r#"{"endpoint":"http://127.0.0.1:9/ingest","trigger":"manual","flushMs":"600000","format":"csv"}"#,
+    ));
+    record(r#"{"score":7}"#).unwrap();
+    let post: js_sys::Array = embed::take_batch(true, false).unchecked_into();
+    assert!(serde_json::from_str::<Batch>(&post.get(1).as_string().unwrap()).is_ok());
+    assert_eq!(post.get(2).as_string().as_deref(), Some("application/json"));
+    assert_eq!(embed::batch_done(Some(200), None, ""), 1);
+}

@@ -16,7 +16,7 @@ mod parse;
 mod url;
 
 pub use locale::negotiate_locale;
-pub use model::{Mode, OptionName, Options, Theme, Trigger};
+pub use model::{Format, Headers, Mode, OptionName, Options, Theme, Trigger};
 pub use parse::{must_be, parse_options, OptionError, Parsed, Value, MAX_COMPANY_CHARS};
 pub use url::endpoint_allowed;
 
@@ -474,6 +474,11 @@ mod tests {
             OptionName::Preview => ("true", |o| o.preview),
             OptionName::Theme => ("dark", |o| o.theme == Theme::Dark),
             OptionName::Properties => ("", |o| o.properties.is_empty()),
+            OptionName::Format => ("NDJSON", |o| o.format == Format::Ndjson),
+            OptionName::ContentType => ("text/plain;charset=UTF-8", |o| {
+                o.content_type.as_deref() == Some("text/plain;charset=UTF-8")
+            }),
+            OptionName::Headers => ("", |o| o.headers.is_empty()),
         }
     }
 
@@ -500,12 +505,15 @@ mod tests {
             OptionName::Preview => ("1", "data-preview must be true or false, got \"1\""),
             OptionName::Theme => ("blue", "data-theme must be light, dark or auto, got \"blue\""),
             OptionName::Properties => ("[1]", "data-properties must be a JSON object whose values are strings, numbers or booleans, got \"[1]\""),
+            OptionName::Format => ("csv", "data-format must be nps, ndjson or json-array, got \"csv\""),
+            OptionName::ContentType => ("json", "data-content-type must be a media type such as text/plain or application/json, got \"json\""),
+            OptionName::Headers => ("apikey: x", "data-headers must be a JSON object of header names and string values, e.g. {\"apikey\": \"…\"} (Content-Type is data-content-type's), got \"apikey: x\""),
         })
     }
 
     #[test]
     fn every_option_round_trips_name_and_value() {
-        assert_eq!(OptionName::ALL.len(), 18);
+        assert_eq!(OptionName::ALL.len(), 21);
         for &name in OptionName::ALL {
             let key = name.key();
             assert_eq!(name.attribute(), format!("data-{key}"));
@@ -593,5 +601,69 @@ mod tests {
         assert_eq!(Theme::CHOICES, "light, dark or auto");
         assert_eq!(Mode::default(), Mode::Popup);
         assert_eq!(Theme::default(), Theme::Auto);
+    }
+
+    fn object(pairs: &[(&str, PropertyValue)]) -> Properties {
+        let mut p = Properties::new();
+        for (k, v) in pairs {
+            p.insert((*k).to_owned(), v.clone());
+        }
+        p
+    }
+
+    #[test]
+    fn headers_are_string_values_under_token_names() {
+        let s = |v: &str| PropertyValue::String(v.to_owned());
+        let ok = object(&[
+            ("apikey", s("anon.key")),
+            ("Prefer", s("resolution=ignore-duplicates")),
+        ]);
+        let parsed = parse_options([("data-headers", &ok)]);
+        assert_eq!(parsed.errors, []);
+        assert_eq!(
+            parsed.options.headers,
+            vec![
+                (
+                    "Prefer".to_owned(),
+                    "resolution=ignore-duplicates".to_owned()
+                ),
+                ("apikey".to_owned(), "anon.key".to_owned()),
+            ]
+        );
+        for bad in [
+            object(&[("apikey", PropertyValue::Number(1.0))]),
+            object(&[("api key", s("x"))]),
+            object(&[("x-a", s("line\r\nInjected: 1"))]),
+            object(&[("Content-Type", s("text/plain"))]),
+        ] {
+            let parsed = parse_options([("headers", &bad)]);
+            assert_eq!(parsed.errors.len(), 1, "{bad:?}");
+            assert_eq!(parsed.errors[0].option, "data-headers");
+            assert!(parsed.active(), "a bad header is not fatal: {bad:?}");
+            assert!(parsed.options.headers.is_empty());
+        }
+    }
+
+    #[test]
+    fn content_type_follows_the_format_unless_given() {
+        let o = |pairs: &[(&str, &str)]| parse(pairs).options.request_content_type().to_owned();
+        assert_eq!(o(&[]), "application/json");
+        assert_eq!(o(&[("data-format", "ndjson")]), "application/x-ndjson");
+        assert_eq!(o(&[("data-format", "json-array")]), "application/json");
+        assert_eq!(
+            o(&[
+                ("data-format", "ndjson"),
+                ("data-content-type", "text/plain")
+            ]),
+            "text/plain"
+        );
+        // A bad value: one error, and the format's default.
+        let p = parse(&[("data-content-type", "text/plain\nX: 1")]);
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.options.request_content_type(), "application/json");
+        assert_eq!(
+            parse(&[("data-content-type", "")]).options.content_type,
+            None
+        );
     }
 }

@@ -207,9 +207,11 @@ fn http_date_ms(v: &str) -> Option<u64> {
     ))
 }
 
-/// Retry delay after `attempts` failures: 1 s doubling per attempt (`attempts` 0 and 1 both
-/// give 1 s), capped at 5 min, then scaled by `0.5 + 0.5 · jitter` so clients spread out
-/// (jitter is clamped to 0..=1; NaN counts as 0).
+/// Retry delay after `attempts` failures, with *full jitter*: a ceiling of 1 s doubling per
+/// attempt (`attempts` 0 and 1 both give 1 s), capped at 5 min, times `jitter`, a uniform draw
+/// in 0..1 (clamped to 0..=1; NaN counts as 0). Clients that failed together spread over the
+/// whole window instead of retrying in step (AWS Architecture Blog, "Exponential Backoff And
+/// Jitter", 2015).
 ///
 /// # Example
 ///
@@ -217,7 +219,8 @@ fn http_date_ms(v: &str) -> Option<u64> {
 /// use nps_core::backoff_ms;
 /// assert_eq!(backoff_ms(1, 1.0), 1_000);
 /// assert_eq!(backoff_ms(3, 1.0), 4_000);
-/// assert_eq!(backoff_ms(3, 0.0), 2_000);
+/// assert_eq!(backoff_ms(3, 0.25), 1_000);
+/// assert_eq!(backoff_ms(3, 0.0), 0);
 /// assert_eq!(backoff_ms(30, 1.0), 300_000);
 /// ```
 pub fn backoff_ms(attempts: u32, jitter: f64) -> u64 {
@@ -228,7 +231,7 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> u64 {
     } else {
         jitter.clamp(0.0, 1.0)
     };
-    (base as f64 * (0.5 + 0.5 * j)).round() as u64
+    (base as f64 * j).round() as u64
 }
 
 impl QueueState {
@@ -565,10 +568,18 @@ mod tests {
             ]
         );
         assert_eq!(backoff_ms(u32::MAX, 1.0), 300_000);
-        assert_eq!(backoff_ms(2, 0.0), 1_000);
-        assert_eq!(backoff_ms(2, 0.5), 1_500);
+        assert_eq!(backoff_ms(2, 0.0), 0);
+        assert_eq!(backoff_ms(2, 0.5), 1_000);
         assert_eq!(backoff_ms(2, 7.0), 2_000);
-        assert_eq!(backoff_ms(2, f64::NAN), 1_000);
+        assert_eq!(backoff_ms(2, f64::NAN), 0);
+        // Full jitter: the draws cover the whole window, not only its upper half.
+        let window: Vec<u64> = (0..=10)
+            .map(|i| backoff_ms(4, f64::from(i) / 10.0))
+            .collect();
+        assert_eq!(
+            window,
+            [0, 800, 1_600, 2_400, 3_200, 4_000, 4_800, 5_600, 6_400, 7_200, 8_000]
+        );
     }
 
     #[test]

@@ -169,12 +169,17 @@ pub fn response_from_js(v: &JsValue) -> Option<Response> {
 }
 
 /// A batch as the wire format's object.
+/// Responses as an array (the `json-array` body).
+pub fn responses_to_js(rs: &[Response]) -> JsValue {
+    array(rs, response_to_js).into()
+}
+
 pub fn batch_to_js(b: &Batch) -> JsValue {
     let o = obj();
     set_str(&o, "schema", &b.schema);
     set_str(&o, "batch_id", &b.batch_id);
     set_str(&o, "sent_at", &b.sent_at);
-    set(&o, "responses", &array(&b.responses, response_to_js));
+    set(&o, "responses", &responses_to_js(&b.responses));
     o.into()
 }
 

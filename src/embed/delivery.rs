@@ -3,7 +3,7 @@
 //! (what to send, backoff, retry or dead letter, the send lease) is made here.
 
 use js_sys::{Array, Object};
-use nps_core::options::Options;
+use nps_core::options::{Format, Options};
 use nps_core::queue::{classify, transact, Outcome, QueueStore};
 use nps_core::time::rfc3339_from_unix_ms;
 use nps_core::wire::Batch;
@@ -12,6 +12,15 @@ use wasm_bindgen::JsValue;
 use crate::browser::host::Shell;
 use crate::browser::js::{self, set};
 use crate::browser::storage::{self, LocalQueueStore};
+
+/// One POST for the shell to send: the body in the configured format (docs/contract.md §4),
+/// its `Content-Type` and the extra headers (an object).
+pub(super) struct Post {
+    pub(super) url: String,
+    pub(super) body: String,
+    pub(super) content_type: String,
+    pub(super) headers: JsValue,
+}
 
 /// The batch on the wire: its ids, and whether this tab holds the lease.
 struct InFlight {
@@ -39,7 +48,7 @@ impl Default for Delivery {
 }
 
 impl Delivery {
-    /// The next batch to POST, as `(url, json)`, or None: nothing pending, no endpoint, a
+    /// The next batch to POST ([`Post`]), or None: nothing pending, no endpoint, a
     /// backoff still running (unless `force`), or (automatic flushes) another tab holding the
     /// send lease — then a later flush is scheduled.
     pub(super) fn take_batch(
@@ -48,7 +57,7 @@ impl Delivery {
         shell: &Shell,
         force: bool,
         keepalive: bool,
-    ) -> Option<(String, String)> {
+    ) -> Option<Post> {
         let endpoint = opts.endpoint.as_ref()?;
         let batch_size = opts.batch_size as usize;
         let now = crate::browser::now_ms();
@@ -76,10 +85,33 @@ impl Delivery {
             return None;
         };
         let ids = batch.iter().map(|r| r.id.clone()).collect();
-        let body = Batch::new(crate::browser::new_id(), rfc3339_from_unix_ms(now), batch);
-        let json = js::stringify(&js::batch_to_js(&body))?;
+        let body = match opts.format {
+            Format::Nps => js::stringify(&js::batch_to_js(&Batch::new(
+                crate::browser::new_id(),
+                rfc3339_from_unix_ms(now),
+                batch,
+            )))?,
+            Format::JsonArray => js::stringify(&js::responses_to_js(&batch))?,
+            Format::Ndjson => {
+                let mut lines = String::new();
+                for r in &batch {
+                    lines.push_str(&js::stringify(&js::response_to_js(r))?);
+                    lines.push('\n');
+                }
+                lines
+            }
+        };
         self.in_flight = Some(InFlight { ids, leased });
-        Some((endpoint.to_string(), json))
+        Some(Post {
+            url: endpoint.to_string(),
+            body,
+            content_type: opts.request_content_type().to_owned(),
+            headers: js::object_from(
+                opts.headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), JsValue::from_str(v))),
+            ),
+        })
     }
 
     /// Applies the endpoint's answer to the batch from [`Delivery::take_batch`] (`status`

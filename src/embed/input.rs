@@ -32,9 +32,9 @@ impl Input {
 pub(super) type Pairs = Vec<(String, Input)>;
 
 /// `init(options)` object (or a script tag's / element's attributes) → (key, value) pairs for
-/// `parse_options`; an element given as `target` is returned separately. `properties` are read
-/// here, once ([`read_properties`]; text through the browser's `JSON.parse`), and passed on as
-/// text only when they cannot be read, for the option table to refuse.
+/// `parse_options`; an element given as `target` is returned separately. `properties` and
+/// `headers` are read here, once ([`read_properties`]; text through the browser's `JSON.parse`),
+/// and passed on as text only when they cannot be read, for the option table to refuse.
 pub(super) fn option_pairs(options: &JsValue) -> (Pairs, Option<Element>) {
     let mut pairs = Vec::new();
     let mut target = None;
@@ -59,7 +59,10 @@ pub(super) fn option_pairs(options: &JsValue) -> (Pairs, Option<Element>) {
             pairs.push((key, Input::Text(":scope".to_owned())));
             continue;
         }
-        let input = if OptionName::from_key(&key) == Some(OptionName::Properties) {
+        let input = if matches!(
+            OptionName::from_key(&key),
+            Some(OptionName::Properties | OptionName::Headers)
+        ) {
             let object = match value.as_string() {
                 Some(text) if text.trim().is_empty() => JsValue::UNDEFINED,
                 Some(text) => js::parse(&text).unwrap_or(value),

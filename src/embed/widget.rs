@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 use web_sys::Element;
 
 use super::catalogs::Catalogs;
-use super::delivery::Delivery;
+use super::delivery::{Delivery, Post};
 use super::input::{parse, Pairs};
 use super::prompt::{self, Prompt};
 use super::records::{self, Preview};
@@ -347,8 +347,8 @@ impl Widget {
         }
     }
 
-    /// The next batch to POST, as `(url, json)` ([`Delivery::take_batch`]).
-    pub(super) fn take_batch(&mut self, force: bool, keepalive: bool) -> Option<(String, String)> {
+    /// The next batch to POST ([`Delivery::take_batch`]).
+    pub(super) fn take_batch(&mut self, force: bool, keepalive: bool) -> Option<Post> {
         let live = self.status.live()?;
         self.delivery
             .take_batch(&live.opts, &self.shell, force, keepalive)

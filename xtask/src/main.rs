@@ -121,22 +121,41 @@ fn ensure_npm() -> Result<(), Failed> {
 
 /// Chromium + chromedriver from Debian; installed with apt-get when running as root.
 fn ensure_chromium() -> Result<(), Failed> {
-    let present =
-        Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
-    if present {
+    ensure_debian(
+        &["/usr/bin/chromium", "/usr/bin/chromedriver"],
+        &["chromium", "chromium-driver"],
+        "Chromium and chromedriver",
+    )
+}
+
+/// ClickHouse, the real receiver of the `ndjson` recipe (www/e2e/endpoints.spec.js starts its
+/// own server on loopback from these binaries and stops it after).
+fn ensure_clickhouse() -> Result<(), Failed> {
+    ensure_debian(
+        &["/usr/bin/clickhouse-server", "/usr/bin/clickhouse-client"],
+        &["clickhouse-server", "clickhouse-client"],
+        "ClickHouse",
+    )
+}
+
+/// Installs Debian `packages` with apt-get (as root) unless every one of `files` exists;
+/// otherwise says exactly what to install.
+fn ensure_debian(files: &[&str], packages: &[&str], what: &str) -> Result<(), Failed> {
+    if files.iter().all(|f| Path::new(f).exists()) {
         return Ok(());
     }
     let uid = sys::output(Command::new("id").arg("-u")).unwrap_or_default();
     if uid.trim() != "0" {
-        return Err(Failed(
-            "Chromium and chromedriver are missing: run `sudo apt-get install -y chromium chromium-driver` \
-             (Debian packages; they provide /usr/bin/chromium and /usr/bin/chromedriver), then rerun"
-                .into(),
-        ));
+        return Err(Failed(format!(
+            "{what} missing: run `sudo apt-get install -y {}` (Debian packages providing {}), then rerun",
+            packages.join(" "),
+            files.join(", ")
+        )));
     }
     run(cmd("apt-get").arg("update").arg("-qq"))?;
     run(cmd("apt-get")
-        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .args(["install", "-y", "-qq"])
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
@@ -472,12 +491,13 @@ fn test() -> Result<(), Failed> {
     };
 
     let tools = step(
-        "install tools (wasm target, wasm-bindgen-cli, npm, chromium)",
+        "install tools (wasm target, wasm-bindgen-cli, npm, chromium, clickhouse)",
         &mut || {
             ensure_wasm_target()?;
             ensure_wasm_bindgen()?;
             ensure_npm()?;
-            ensure_chromium()
+            ensure_chromium()?;
+            ensure_clickhouse()
         },
     );
     step("cargo fmt --check", &mut || {

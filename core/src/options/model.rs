@@ -105,6 +105,41 @@ keywords! {
     default Auto
 }
 
+keywords! {
+    /// The body of each POST (docs/contract.md §4).
+    Format {
+        /// The `nps.batch/1` object.
+        Nps = "nps",
+        /// The responses, one JSON object per line (ClickHouse `FORMAT JSONEachRow`, Vector).
+        Ndjson = "ndjson",
+        /// A JSON array of the responses (PostgREST / Supabase bulk insert).
+        JsonArray = "json-array",
+    }
+    default Nps
+}
+
+impl Format {
+    /// The `Content-Type` a POST of this format carries unless `data-content-type` says otherwise.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Ndjson => "application/x-ndjson",
+            Format::Nps | Format::JsonArray => "application/json",
+        }
+    }
+}
+
+/// Extra request headers, `(name, value)`, in the order given.
+pub type Headers = Vec<(String, String)>;
+
+impl Options {
+    /// The `Content-Type` of each POST: `data-content-type`, else the format's.
+    pub fn request_content_type(&self) -> &str {
+        self.content_type
+            .as_deref()
+            .unwrap_or(self.format.content_type())
+    }
+}
+
 /// The option table. Each entry:
 /// `Variant field: Type = default, "key", parser, "what it accepts", fatal;`
 /// where `key` is the attribute without `data-` (`delay-ms`),
@@ -249,4 +284,14 @@ options! {
     /// Extra properties attached to every response.
     Properties properties: Properties = Properties::new(),
         "properties", parse::properties, crate::wire::EXPECT_PROPERTIES, false;
+    /// The body of each POST.
+    Format format: Format = Format::Nps,
+        "format", parse::keyword, Format::CHOICES, false;
+    /// `Content-Type` of each POST; `None` = the format's ([`Format::content_type`]).
+    ContentType content_type: Option<String> = None,
+        "content-type", parse::content_type,
+        "a media type such as text/plain or application/json", false;
+    /// Extra request headers of each POST.
+    Headers headers: Headers = Headers::new(),
+        "headers", parse::headers, parse::EXPECT_HEADERS, false;
 }

@@ -3,10 +3,10 @@
 use core::fmt;
 
 use super::locale::is_language_tag;
-use super::model::{OptionName, Options};
+use super::model::{Headers, OptionName, Options};
 use super::url::endpoint_allowed;
 use crate::decimal::parse_decimal;
-use crate::wire::{Properties, MAX_TOUCHPOINT_CHARS};
+use crate::wire::{Properties, PropertyValue, MAX_TOUCHPOINT_CHARS};
 
 /// One option's value as given: text (a `data-` attribute, or an `init()` value turned into
 /// text), or properties already read from a JavaScript object (the widget reads objects, and
@@ -328,6 +328,54 @@ pub(super) fn properties(v: Value<'_>) -> Option<Properties> {
     match v {
         Value::Properties(p) => p.check().ok().map(|()| p.clone()),
         Value::Text("") => Some(Properties::new()),
+        Value::Text(_) => None,
+    }
+}
+
+pub(super) const EXPECT_HEADERS: &str = "a JSON object of header names and string values, e.g. {\"apikey\": \"…\"} (Content-Type is data-content-type's)";
+
+/// An HTTP token (RFC 9110 `tchar`s): a header name, a media type's type or subtype.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// A header value `fetch` accepts: visible characters and spaces, no line break or NUL.
+fn is_header_value(s: &str) -> bool {
+    !s.chars().any(|c| c.is_control() && c != '\t')
+}
+
+/// A media type, `type/subtype` with optional `; parameters`; empty is "not given".
+pub(super) fn content_type(v: Value<'_>) -> Option<Option<String>> {
+    let t = v.text()?;
+    if t.is_empty() {
+        return Some(None);
+    }
+    let essence = t.split(';').next().unwrap_or(t).trim();
+    let (ty, sub) = essence.split_once('/')?;
+    (is_token(ty) && is_token(sub) && is_header_value(t)).then(|| Some(t.to_owned()))
+}
+
+/// Headers read from an object like `properties` (the widget hands `data-headers` text to the
+/// browser's `JSON.parse`): every value a string, every name a token, not `Content-Type`
+/// (`data-content-type` sets it); as text only the empty value (no headers).
+pub(super) fn headers(v: Value<'_>) -> Option<Headers> {
+    match v {
+        Value::Properties(p) => p
+            .iter()
+            .map(|(name, value)| match value {
+                PropertyValue::String(s)
+                    if is_token(name)
+                        && !name.eq_ignore_ascii_case("content-type")
+                        && is_header_value(s) =>
+                {
+                    Some((name.clone(), s.clone()))
+                }
+                _ => None,
+            })
+            .collect(),
+        Value::Text("") => Some(Headers::new()),
         Value::Text(_) => None,
     }
 }
