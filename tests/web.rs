@@ -1280,3 +1280,71 @@ async fn each_format_gives_its_body_content_type_and_headers() {
     assert_eq!(post.get(2).as_string().as_deref(), Some("application/json"));
     assert_eq!(embed::batch_done(Some(200), None, ""), 1);
 }
+
+/// A full queue (nps_core::queue::MAX_PENDING waiting) sheds its oldest answer to the dead letters
+/// with reason `queue-full`, says so with an `error` event, and keeps the new one.
+#[wasm_bindgen_test]
+async fn a_full_queue_moves_its_oldest_to_the_dead_letters_with_an_error_event() {
+    use nps_core::queue::MAX_PENDING;
+    let base = Response {
+        id: String::new(),
+        score: 8,
+        comment: None,
+        touchpoint: "full".into(),
+        locale: "en".into(),
+        answered_at: "2026-11-22T09:59:41Z".into(),
+        page: String::new(),
+        properties: Properties::new(),
+    };
+    let full = QueueState {
+        pending: (0..MAX_PENDING)
+            .map(|i| Response {
+                id: format!("old-{i:05}"),
+                ..base.clone()
+            })
+            .collect(),
+        ..QueueState::default()
+    };
+    // Whatever other tests left queued goes first (a save removes only what its load saw).
+    let mut store = LocalQueueStore::default();
+    store.load().unwrap();
+    store.save(&QueueState::default()).unwrap();
+    LocalQueueStore::default().save(&full).unwrap();
+    let seen = Rc::new(std::cell::RefCell::new(Vec::<JsValue>::new()));
+    let log = seen.clone();
+    connect_shell(move |event, detail| {
+        if event == "error" {
+            log.borrow_mut().push(detail);
+        }
+    });
+    embed::init(js(
+        r#"{"endpoint":"http://127.0.0.1:9/ingest","trigger":"manual","flushMs":"600000"}"#,
+    ));
+    let r = record(r#"{"score":10,"touchpoint":"full"}"#).unwrap();
+
+    let q = LocalQueueStore::default().load().unwrap();
+    assert_eq!(q.pending(), MAX_PENDING);
+    assert_eq!(q.pending[0].id, "old-00001");
+    assert_eq!(
+        q.pending.last().map(|p| p.id.clone()),
+        field(&r, "id").as_string()
+    );
+    assert_eq!(q.dead_letters.len(), 1);
+    assert_eq!(q.dead_letters[0].response.id, "old-00000");
+    assert_eq!(q.dead_letters[0].reason, "queue-full");
+    assert_eq!(q.dead_letters[0].status, 0);
+    let dead = embed::dead_letters();
+    assert_eq!(js_sys::Array::from(&dead).length(), 1);
+    let events = seen.borrow();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        field(&events[0], "kind").as_string().as_deref(),
+        Some("queue-full")
+    );
+    assert_eq!(field(&events[0], "count").as_f64(), Some(1.0));
+    drop(events);
+    connect_shell(|_, _| {});
+    let mut store = LocalQueueStore::default();
+    store.load().unwrap();
+    store.save(&QueueState::default()).unwrap();
+}

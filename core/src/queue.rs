@@ -27,6 +27,15 @@ pub const RETRY_AFTER_MAX_MS: u64 = 86_400_000;
 /// Longest refusal reason kept, in chars.
 pub const MAX_REASON_CHARS: usize = 500;
 
+/// Most responses a queue keeps pending. Beyond it the oldest moves to the dead letters
+/// ([`QueueState::shed`], reason [`QUEUE_FULL`]), so that an endpoint down for months cannot
+/// fill the browser's storage (10 000 responses are about 4 MB of the usual 5 MB per origin)
+/// and no answer disappears unseen.
+pub const MAX_PENDING: usize = 10_000;
+
+/// The reason of a dead letter moved out by [`QueueState::shed`] (its status is 0).
+pub const QUEUE_FULL: &str = "queue-full";
+
 /// The persisted queue.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct QueueState {
@@ -380,6 +389,42 @@ impl QueueState {
                 self.next_attempt_ms = 0;
             }
         }
+    }
+
+    /// Moves the oldest pending responses beyond `max` ([`MAX_PENDING`] in the widget) to the
+    /// dead letters, with status 0 and reason [`QUEUE_FULL`], failed at `now_ms`; returns their
+    /// ids (empty when nothing moved).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let r = |id: &str| nps_core::Response { id: id.into(), score: 9, comment: None,
+    /// #     touchpoint: "t".into(), locale: String::new(),
+    /// #     answered_at: "2026-11-22T09:59:41Z".into(), page: String::new(),
+    /// #     properties: Default::default() };
+    /// let mut q = nps_core::QueueState::default();
+    /// for id in ["a", "b", "c"] { q.enqueue(r(id)); }
+    /// assert_eq!(q.shed(2, 0), ["a"]);
+    /// assert_eq!(q.pending(), 2);
+    /// assert_eq!(q.dead_letters[0].reason, "queue-full");
+    /// assert!(q.shed(2, 0).is_empty());
+    /// ```
+    pub fn shed(&mut self, max: usize, now_ms: u64) -> Vec<String> {
+        let over = self.pending.len().saturating_sub(max);
+        if over == 0 {
+            return Vec::new();
+        }
+        let failed_at = rfc3339_from_unix_ms(now_ms);
+        let moved: Vec<Response> = self.pending.drain(..over).collect();
+        let ids = moved.iter().map(|r| r.id.clone()).collect();
+        self.dead_letters
+            .extend(moved.into_iter().map(|response| DeadLetter {
+                response,
+                status: 0,
+                reason: QUEUE_FULL.to_owned(),
+                failed_at: failed_at.clone(),
+            }));
+        ids
     }
 
     /// Number of responses not yet acknowledged.

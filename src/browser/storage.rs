@@ -158,11 +158,14 @@ pub fn keys(prefix: &str) -> Vec<String> {
             .filter(|(k, _)| k.starts_with(prefix))
             .map(|(k, _)| k.clone())
             .collect();
+        // Only the (few) memory keys can repeat a localStorage key: checking against the
+        // growing list instead made this quadratic in the queue's length.
+        let in_memory = out.len();
         if let Some(local) = &s.local {
             let n = local.length().unwrap_or(0);
             for i in 0..n {
                 if let Ok(Some(k)) = local.key(i) {
-                    if k.starts_with(prefix) && !out.contains(&k) {
+                    if k.starts_with(prefix) && !out[..in_memory].contains(&k) {
                         out.push(k);
                     }
                 }

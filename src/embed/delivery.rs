@@ -4,7 +4,7 @@
 
 use js_sys::{Array, Object};
 use nps_core::options::{Format, Options};
-use nps_core::queue::{classify, transact, Outcome, QueueStore};
+use nps_core::queue::{classify, transact, Outcome, QueueStore, QUEUE_FULL};
 use nps_core::time::rfc3339_from_unix_ms;
 use nps_core::wire::Batch;
 use wasm_bindgen::JsValue;
@@ -135,13 +135,7 @@ impl Delivery {
         })
         .unwrap_or((0, 0));
         self.pending = Some(pending);
-        let detail = Object::new();
-        set(&detail, "count", &JsValue::from(ids.len() as u32));
-        set(
-            &detail,
-            "ids",
-            &ids.iter().map(|i| JsValue::from_str(i)).collect::<Array>(),
-        );
+        let detail = ids_detail(&ids);
         match outcome {
             Outcome::Accepted => {
                 shell.emit("sent", detail.into());
@@ -202,6 +196,28 @@ impl Delivery {
             storage::remove(LEASE_KEY);
         }
     }
+}
+
+/// `{count, ids}`: the start of a `sent` or `error` event's detail.
+fn ids_detail(ids: &[String]) -> Object {
+    let detail = Object::new();
+    set(&detail, "count", &JsValue::from(ids.len() as u32));
+    set(
+        &detail,
+        "ids",
+        &ids.iter().map(|i| JsValue::from_str(i)).collect::<Array>(),
+    );
+    detail
+}
+
+/// The `error` event of responses a full queue moved to the dead letters:
+/// `{count, ids, kind: "queue-full", status: 0, reason: "queue-full"}`.
+pub(super) fn queue_full(ids: &[String]) -> JsValue {
+    let detail = ids_detail(ids);
+    set(&detail, "kind", &JsValue::from_str(QUEUE_FULL));
+    set(&detail, "status", &JsValue::from(0));
+    set(&detail, "reason", &JsValue::from_str(QUEUE_FULL));
+    detail.into()
 }
 
 /// Send lease shared by the tabs of an origin: `"<tab id> <expiry ms>"`.

@@ -4,7 +4,7 @@
 use js_sys::{Array, Object};
 use leptos::prelude::*;
 use nps_core::options::Options;
-use nps_core::queue::{transact, QueueStore};
+use nps_core::queue::{transact, QueueStore, MAX_PENDING};
 use nps_core::scoring::Tally;
 use nps_core::time::rfc3339_from_unix_ms;
 use nps_core::wire::{KeyMap, Properties, Response};
@@ -153,8 +153,8 @@ fn save_visitor(v: &Visitor) {
 }
 
 /// Builds, validates and durably stores a response (queue, if an endpoint is
-/// set, and history) before any network attempt. Returns it with the number of
-/// responses now pending delivery.
+/// set, and history) before any network attempt; a full queue sheds its oldest
+/// to the dead letters ([`nps_core::QueueState::shed`]).
 pub(super) fn record_answer(
     opts: &Options,
     locale: &str,
@@ -162,7 +162,7 @@ pub(super) fn record_answer(
     comment: Option<String>,
     touchpoint: Option<String>,
     extra: &Properties,
-) -> Result<(Response, usize), String> {
+) -> Result<Recorded, String> {
     let now = crate::browser::now_ms();
     let mut properties = opts.properties.clone();
     properties.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -179,14 +179,15 @@ pub(super) fn record_answer(
     };
     check(&r)?;
 
-    let mut pending = 0;
+    let (mut pending, mut shed) = (0, Vec::new());
     if opts.endpoint.is_some() {
         let mut store = LocalQueueStore::default();
-        pending = transact(&mut store, |q| {
+        (pending, shed) = transact(&mut store, |q| {
             q.enqueue(r.clone());
-            q.pending()
+            let shed = q.shed(MAX_PENDING, now);
+            (q.pending(), shed)
         })
-        .unwrap_or(0);
+        .unwrap_or_default();
     }
     let mut tallies = load_tallies();
     count(&mut tallies, &r.touchpoint, score);
@@ -194,7 +195,19 @@ pub(super) fn record_answer(
     let mut v = load_visitor();
     v.answered_at_ms = Some(now);
     save_visitor(&v);
-    Ok((r, pending))
+    Ok(Recorded {
+        response: r,
+        pending,
+        shed,
+    })
+}
+
+/// What [`record_answer`] did: the response stored, how many wait now, and the ids of the
+/// oldest that moved to the dead letters because the queue was full.
+pub(super) struct Recorded {
+    pub(super) response: Response,
+    pub(super) pending: usize,
+    pub(super) shed: Vec<String>,
 }
 
 /// Remembers that this visitor dismissed the prompt now.

@@ -307,14 +307,20 @@ impl Widget {
             return Ok(None);
         };
         let opts = &live.opts;
-        let (r, pending) =
-            records::record_answer(opts, live.locale, score, comment, touchpoint, extra)?;
+        let records::Recorded {
+            response: r,
+            pending,
+            shed,
+        } = records::record_answer(opts, live.locale, score, comment, touchpoint, extra)?;
         self.preview.refresh(opts);
         let batch_size = opts.batch_size as usize;
         let flush_ms = u64::from(opts.flush_ms);
         let endpoint = opts.endpoint.is_some();
         self.save_gate(pending);
         self.shell.emit("response", js::response_to_js(&r));
+        if !shed.is_empty() {
+            self.shell.emit("error", super::delivery::queue_full(&shed));
+        }
         if endpoint {
             self.shell
                 .schedule(if pending >= batch_size { 0 } else { flush_ms });
