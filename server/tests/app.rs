@@ -6,10 +6,12 @@ mod common;
 mod golden;
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use common::batch;
@@ -22,7 +24,11 @@ use nps_server::serve::{app, AppState, MAX_REQUEST_BYTES};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-/// A router over a fresh database inside its static folder (as with `cd site && nps serve`).
+/// The peer of the requests: a local client.
+const LOOPBACK_PEER: ([u8; 4], u16) = ([127, 0, 0, 1], 50_000);
+
+/// A router over a fresh database inside its static folder (as with `cd site && nps serve`);
+/// requests come from [`LOOPBACK_PEER`].
 struct TestApp {
     dir: tempfile::TempDir,
     db: PathBuf,
@@ -66,9 +72,12 @@ impl TestApp {
             static_dir: dir.path().to_path_buf(),
             allow_origins: Vec::new(),
             allow_any_origin: false,
+            read_token: None,
+            rate_limit: None,
         };
         configure(&mut args);
-        let router = app(AppState::new(Db::open(&args.db).unwrap()), &args);
+        let router = app(AppState::new(Db::open(&args.db).unwrap()), &args)
+            .layer(MockConnectInfo(SocketAddr::from(LOOPBACK_PEER)));
         TestApp {
             db: args.db,
             dir,
