@@ -3,11 +3,16 @@
 //! ```text
 //! nps serve [--addr 127.0.0.1:8080] [--db nps.sqlite] [--static DIR]
 //!           [--allow-origin ORIGIN]... [--allow-any-origin]
+//!           [--read-token TOKEN] [--rate-limit N/min]
 //! nps score FILE [--by touchpoint|day|week|month] [--json]
 //! nps --help | --version
 //! ```
 //!
-//! Usage errors are clap's: they name the flag and the bad value, and exit with status 2.
+//! `--read-token` can also come from the `NPS_READ_TOKEN` environment variable (the flag wins),
+//! which keeps it out of `ps`; `--help` never shows its value.
+//!
+//! Usage errors are clap's: they name the flag and the bad value, and exit with status 2 (an
+//! empty read token is one).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,6 +20,9 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 pub use nps_core::GroupBy;
+
+pub use crate::serve::access::ReadToken;
+pub use crate::serve::rate_limit::RateLimit;
 
 /// nps — reference receiver and scoring CLI for nps-widget
 #[derive(Debug, Parser)]
@@ -64,6 +72,20 @@ pub struct ServeArgs {
     /// Answer CORS for every origin (demo only)
     #[arg(long)]
     pub allow_any_origin: bool,
+    /// Secret for reading: GET /v1/summary and /v1/responses.csv then answer only requests with
+    /// Authorization: Bearer TOKEN; without it, they answer loopback clients only
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "NPS_READ_TOKEN",
+        hide_env_values = true,
+        value_parser = parse_read_token
+    )]
+    pub read_token: Option<ReadToken>,
+    /// At most N posts a minute from one client (POST /v1/responses; 429 with Retry-After over
+    /// it), e.g. 120/min; off unless given
+    #[arg(long, value_name = "N/min", value_parser = parse_rate_limit)]
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// Options of `nps score`.
@@ -104,6 +126,22 @@ pub fn parse_addr(v: &str) -> Result<SocketAddr, String> {
         .or_else(|| v.strip_prefix(':'))
         .and_then(local)
         .ok_or_else(|| "expected IP:PORT such as 127.0.0.1:8080 or 0.0.0.0:8080".to_string())
+}
+
+/// `--read-token` / `NPS_READ_TOKEN`: not empty, no surrounding spaces or control characters.
+///
+/// # Errors
+/// What is wrong, for clap to print after the flag and the value.
+pub fn parse_read_token(v: &str) -> Result<ReadToken, String> {
+    ReadToken::new(v)
+}
+
+/// `--rate-limit`: `N/min` with N ≥ 1.
+///
+/// # Errors
+/// What is expected, for clap to print after the flag and the value.
+pub fn parse_rate_limit(v: &str) -> Result<RateLimit, String> {
+    v.parse()
 }
 
 /// An origin is `scheme://host[:port]` without path; a trailing `/` is tolerated and removed.
@@ -154,13 +192,18 @@ mod tests {
         assert_eq!(a.static_dir, PathBuf::from("."));
         assert!(a.allow_origins.is_empty());
         assert!(!a.allow_any_origin);
+        assert_eq!(a.rate_limit, None);
+        if std::env::var_os("NPS_READ_TOKEN").is_none() {
+            assert_eq!(a.read_token, None);
+        }
     }
 
     #[test]
     fn serve_all_flags_both_spellings() {
         let got = p(
             "serve --addr=0.0.0.0:9000 --db x.db --static=www --allow-origin https://a.example \
-                     --allow-origin=http://localhost:3000/ --allow-any-origin",
+                     --allow-origin=http://localhost:3000/ --allow-any-origin \
+                     --read-token s3cret --rate-limit=120/min",
         )
         .unwrap();
         let want = Command::Serve(ServeArgs {
@@ -169,8 +212,49 @@ mod tests {
             static_dir: "www".into(),
             allow_origins: vec!["https://a.example".into(), "http://localhost:3000".into()],
             allow_any_origin: true,
+            read_token: Some(ReadToken::new("s3cret").unwrap()),
+            rate_limit: Some(RateLimit::per_minute(120.try_into().unwrap())),
         });
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn serve_rate_limit_and_read_token_errors() {
+        for bad in ["0/min", "120", "120/s", "ten/min", "1.5/min"] {
+            let e = err(&format!("serve --rate-limit {bad}"));
+            assert!(
+                e.contains(&format!("'{bad}'")) && e.contains("--rate-limit"),
+                "{e}"
+            );
+            assert!(e.contains("expected N/min"), "{e}");
+        }
+        let e = Cli::try_parse_from(["nps", "serve", "--read-token", ""])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--read-token") && e.contains("empty"), "{e}");
+        let e = Cli::try_parse_from(["nps", "serve", "--read-token", "s3cret\n"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("--read-token") && e.contains("trailing newline"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_help_never_shows_the_read_token() {
+        let help = Cli::command()
+            .find_subcommand_mut("serve")
+            .unwrap()
+            .render_help()
+            .to_string();
+        assert!(
+            help.contains("--read-token <TOKEN>") && help.contains("NPS_READ_TOKEN"),
+            "{help}"
+        );
+        assert!(help.contains("--rate-limit <N/min>"), "{help}");
+        let token = std::env::var("NPS_READ_TOKEN").unwrap_or_default();
+        assert!(token.is_empty() || !help.contains(&token), "{help}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! ```text
 //! nps serve [--addr 127.0.0.1:8080] [--db nps.sqlite] [--static DIR]
 //!           [--allow-origin ORIGIN]... [--allow-any-origin]
+//!           [--read-token TOKEN | env NPS_READ_TOKEN] [--rate-limit N/min]
 //! nps score FILE [--by touchpoint|day|week|month] [--json]
 //! ```
 //!

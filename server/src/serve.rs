@@ -4,24 +4,34 @@
 //! - `POST /v1/responses` — an `nps.batch/1` body; `200 {"accepted": n, "duplicates": m}`,
 //!   `400 {"error", "field"}` for a malformed body (or a form/multipart content type), `413`
 //!   over 1 MiB ([`ingest`]).
+//!   With `--rate-limit N/min`, a client's post over N a minute gets `429` with `Retry-After`
+//!   ([`rate_limit`]).
 //! - `GET /v1/summary?touchpoint=&from=&to=` — the docs/contract.md §6 numbers plus `band`
 //!   ([`report`]).
 //! - `GET /v1/responses.csv?touchpoint=&from=&to=` — the stored responses (all by default),
 //!   RFC 4180 CSV readable by `nps score` ([`report`]).
+//! - The summary and the export are private ([`access`]): with `--read-token` /
+//!   `NPS_READ_TOKEN` they need `Authorization: Bearer <token>` (`401` without it, `403` for a
+//!   wrong one); without a token they answer loopback clients only (`403` otherwise).
 //! - `GET /healthz` — `ok`.
 //! - everything else: files from `--static DIR` (never the database file, never hidden files;
 //!   [`static_files`]).
 //!
-//! Errors are one [`AppError`] ([`error`]); the router is [`app`] ([`router`]); this module
-//! starts the server: database, listener, ready line, graceful shutdown.
+//! The client of a request is the peer address, or the address a reverse proxy on loopback
+//! forwarded ([`client`]). Errors are one [`AppError`] ([`error`]); the router is [`app`]
+//! ([`router`]); this module starts the server: database, listener (with the peer address of
+//! each connection), ready line, graceful shutdown.
 
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub mod access;
+pub mod client;
 pub mod error;
 pub mod ingest;
+pub mod rate_limit;
 pub mod report;
 pub mod router;
 pub mod state;
@@ -113,6 +123,15 @@ pub fn run(args: &ServeArgs) -> Result<(), ServeError> {
             source,
         })?;
         let router = app(AppState::new(db), args);
+        match &args.read_token {
+            Some(_) => tracing::info!("reads: summary and export need the read token"),
+            None => tracing::info!(
+                "reads: summary and export answer loopback clients only (no --read-token)"
+            ),
+        }
+        if let Some(limit) = args.rate_limit {
+            tracing::info!("posts: at most {limit} per client");
+        }
         println!(
             "nps serve: listening on http://{local} (db: {})",
             args.db.display()
@@ -122,7 +141,9 @@ pub fn run(args: &ServeArgs) -> Result<(), ServeError> {
             let _ = io::stdout().flush();
         }
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        // The peer address of each connection: who the client is (read rule, rate limit).
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(listener, service).with_graceful_shutdown(async move {
             shutdown_signal().await;
             let _ = stopping_tx.send(());
         });

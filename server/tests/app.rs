@@ -6,23 +6,29 @@ mod common;
 mod golden;
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
+use axum::extract::connect_info::{ConnectInfo, MockConnectInfo};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use common::batch;
 use golden::Expected;
 use http_body_util::BodyExt;
-use nps_server::cli::ServeArgs;
+use nps_server::cli::{ReadToken, ServeArgs};
 use nps_server::db::Db;
 use nps_server::serve::error::INTERNAL_ERROR_MESSAGE;
 use nps_server::serve::{app, AppState, MAX_REQUEST_BYTES};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-/// A router over a fresh database inside its static folder (as with `cd site && nps serve`).
+/// The peer of requests sent without [`TestApp::send_from`]: a local client.
+const LOOPBACK_PEER: ([u8; 4], u16) = ([127, 0, 0, 1], 50_000);
+
+/// A router over a fresh database inside its static folder (as with `cd site && nps serve`);
+/// requests come from [`LOOPBACK_PEER`] unless sent with [`TestApp::send_from`].
 struct TestApp {
     dir: tempfile::TempDir,
     db: PathBuf,
@@ -66,9 +72,12 @@ impl TestApp {
             static_dir: dir.path().to_path_buf(),
             allow_origins: Vec::new(),
             allow_any_origin: false,
+            read_token: None,
+            rate_limit: None,
         };
         configure(&mut args);
-        let router = app(AppState::new(Db::open(&args.db).unwrap()), &args);
+        let router = app(AppState::new(Db::open(&args.db).unwrap()), &args)
+            .layer(MockConnectInfo(SocketAddr::from(LOOPBACK_PEER)));
         TestApp {
             db: args.db,
             dir,
@@ -86,6 +95,13 @@ impl TestApp {
             headers,
             body,
         }
+    }
+
+    /// Sends `req` as if it came over TCP from `peer`.
+    async fn send_from(&self, peer: &str, mut req: Request<Body>) -> Answer {
+        let peer: SocketAddr = peer.parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(peer));
+        self.send(req).await
     }
 
     async fn get(&self, uri: &str) -> Answer {
@@ -427,5 +443,326 @@ async fn summary_filters_apply_to_groups_and_a_bad_by_is_400() {
                 "field": "by"
             })
         );
+    }
+}
+
+// ---- Private reads (docs/contract.md §5) ----
+
+const REMOTE_PEER: &str = "203.0.113.9:40000";
+const READS: [&str; 2] = ["/v1/summary", "/v1/responses.csv"];
+
+fn get_req(uri: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut req = Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+fn post_req(body: String) -> Request<Body> {
+    Request::post("/v1/responses")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// A JSON error body whose `error` mentions `needle`.
+fn assert_json_error(r: &Answer, status: StatusCode, needle: &str) {
+    assert_eq!(r.status, status, "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let v = r.json();
+    let error = v["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error in {v}"));
+    assert!(error.contains(needle), "{needle:?} in {error}");
+}
+
+#[tokio::test]
+async fn without_a_read_token_reads_answer_loopback_clients_only() {
+    let app = TestApp::new();
+    app.post(sample()).await;
+    for uri in READS {
+        assert_eq!(app.get(uri).await.status, StatusCode::OK, "{uri}");
+        for local in [
+            "127.0.0.1:1",
+            "127.1.2.3:2",
+            "[::1]:3",
+            "[::ffff:127.0.0.1]:4",
+        ] {
+            let r = app.send_from(local, get_req(uri, &[])).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri} from {local}");
+        }
+        let r = app.send_from(REMOTE_PEER, get_req(uri, &[])).await;
+        assert_json_error(
+            &r,
+            StatusCode::FORBIDDEN,
+            "set --read-token (or NPS_READ_TOKEN) and send Authorization: Bearer <token>",
+        );
+        assert!(r.text().contains("203.0.113.9"), "{}", r.text());
+        // Nothing of the data leaks into a refusal.
+        assert!(!r.text().contains("checkout"), "{}", r.text());
+    }
+}
+
+#[tokio::test]
+async fn with_a_read_token_reads_need_bearer() {
+    let app = TestApp::with(|a| a.read_token = Some(ReadToken::new("s3cret").unwrap()));
+    app.post(sample()).await;
+    for uri in READS {
+        for peer in ["127.0.0.1:1", REMOTE_PEER] {
+            // 401 without the header, with WWW-Authenticate.
+            let r = app.send_from(peer, get_req(uri, &[])).await;
+            assert_json_error(
+                &r,
+                StatusCode::UNAUTHORIZED,
+                "Authorization: Bearer <token>",
+            );
+            assert_eq!(r.header("www-authenticate"), Some("Bearer"), "{uri}");
+            // 401 for another scheme.
+            let basic = [("authorization", "Basic czNjcmV0Og==")];
+            let r = app.send_from(peer, get_req(uri, &basic)).await;
+            assert_json_error(&r, StatusCode::UNAUTHORIZED, "Bearer scheme");
+            assert_eq!(r.header("www-authenticate"), Some("Bearer"), "{uri}");
+            // 403 for a wrong token.
+            for wrong in ["Bearer s3cre", "Bearer s3cret2", "Bearer S3CRET"] {
+                let r = app
+                    .send_from(peer, get_req(uri, &[("authorization", wrong)]))
+                    .await;
+                assert_json_error(&r, StatusCode::FORBIDDEN, "read token is wrong");
+                assert_eq!(r.header("www-authenticate"), None);
+            }
+            // 200 with the right one, from anywhere.
+            let r = app
+                .send_from(peer, get_req(uri, &[("authorization", "Bearer s3cret")]))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{uri} from {peer}: {}", r.text());
+            assert!(
+                r.text().contains('2') || r.text().contains("r1"),
+                "{}",
+                r.text()
+            );
+        }
+    }
+    let v = app
+        .send(get_req(
+            "/v1/summary",
+            &[("authorization", "bearer s3cret")],
+        ))
+        .await
+        .json();
+    assert_eq!(v["n"], 2, "the scheme is case-insensitive");
+}
+
+#[tokio::test]
+async fn the_forwarded_address_counts_only_from_a_loopback_proxy() {
+    let app = &TestApp::new();
+    let from = |peer: &'static str, name: &'static str, value: &'static str| async move {
+        app.send_from(peer, get_req("/v1/summary", &[(name, value)]))
+            .await
+    };
+    // A proxy on this host forwards a remote client: the client is remote.
+    for (name, value) in [
+        ("x-forwarded-for", "198.51.100.7"),
+        ("x-forwarded-for", "127.0.0.1, 198.51.100.7"),
+        ("forwarded", "for=198.51.100.7;proto=https"),
+        ("forwarded", "for=\"[2001:db8::7]:4711\""),
+        ("x-forwarded-for", "unknown"),
+    ] {
+        let r = from("127.0.0.1:5000", name, value).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}: {value}");
+    }
+    let r = from("127.0.0.1:5000", "x-forwarded-for", "198.51.100.7").await;
+    assert!(r.text().contains("198.51.100.7"), "{}", r.text());
+    // The proxy forwards a client on this host.
+    for (name, value) in [
+        ("x-forwarded-for", "127.0.0.1"),
+        ("x-forwarded-for", "198.51.100.7, ::1"),
+        ("forwarded", "for=127.0.0.1"),
+    ] {
+        let r = from("[::1]:5000", name, value).await;
+        assert_eq!(r.status, StatusCode::OK, "{name}: {value}");
+    }
+    // A remote peer cannot spoof its way to loopback.
+    for (name, value) in [
+        ("x-forwarded-for", "127.0.0.1"),
+        ("x-forwarded-for", "::1"),
+        ("forwarded", "for=127.0.0.1"),
+        ("x-real-ip", "127.0.0.1"),
+    ] {
+        let r = from(REMOTE_PEER, name, value).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}: {value}");
+        assert!(r.text().contains("203.0.113.9"), "{}", r.text());
+    }
+}
+
+#[tokio::test]
+async fn posting_static_files_and_healthz_stay_open() {
+    for token in [None, Some("s3cret")] {
+        let app = TestApp::with(|a| a.read_token = token.map(|t| ReadToken::new(t).unwrap()));
+        for (i, peer) in ["127.0.0.1:1", REMOTE_PEER].into_iter().enumerate() {
+            let body = batch(
+                &format!("b-{i}"),
+                &[(&format!("r{i}"), 9, "checkout", "2026-11-22T09:00:00Z")],
+            );
+            let r = app.send_from(peer, post_req(body)).await;
+            assert_eq!(r.status, StatusCode::OK, "{token:?} {peer}: {}", r.text());
+            assert_eq!(r.json(), json!({"accepted": 1, "duplicates": 0}));
+            for uri in ["/", "/index.html", "/healthz"] {
+                let r = app.send_from(peer, get_req(uri, &[])).await;
+                assert_eq!(r.status, StatusCode::OK, "{token:?} {peer} {uri}");
+            }
+        }
+    }
+}
+
+// ---- Rate limit ----
+
+#[tokio::test]
+async fn over_the_rate_limit_a_client_gets_429_with_retry_after_and_others_do_not() {
+    let app = TestApp::with(|a| {
+        a.rate_limit = Some("2/min".parse().unwrap());
+        a.allow_origins = vec!["https://shop.example.com".into()];
+    });
+    let post = |peer: &'static str, n: usize| {
+        let body = batch(
+            &format!("{peer}-{n}"),
+            &[(
+                &format!("{peer}-{n}"),
+                9,
+                "checkout",
+                "2026-11-22T09:00:00Z",
+            )],
+        );
+        let mut req = post_req(body);
+        req.headers_mut()
+            .insert(header::ORIGIN, "https://shop.example.com".parse().unwrap());
+        app.send_from(peer, req)
+    };
+    for n in 0..2 {
+        assert_eq!(
+            post(REMOTE_PEER, n).await.status,
+            StatusCode::OK,
+            "post {n}"
+        );
+    }
+    let r = post(REMOTE_PEER, 2).await;
+    assert_json_error(&r, StatusCode::TOO_MANY_REQUESTS, "--rate-limit 2/min");
+    let retry_after: u64 = r
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("whole seconds");
+    // 2 a minute: one more every 30 s.
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    // The widget on the shop's origin can read the answer and its Retry-After.
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://shop.example.com")
+    );
+    assert!(
+        r.header("access-control-expose-headers")
+            .is_some_and(|h| h.to_ascii_lowercase().contains("retry-after")),
+        "{:?}",
+        r.headers
+    );
+    // Another client (on the same port range, another address) is still welcome…
+    assert_eq!(post("198.51.100.8:1", 0).await.status, StatusCode::OK);
+    // …and the refused posts were not stored.
+    let v = app.get("/v1/summary").await.json();
+    assert_eq!(v["n"], 3);
+    // Reads are not counted.
+    for _ in 0..5 {
+        assert_eq!(app.get("/v1/summary").await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn the_rate_limit_keys_on_the_forwarded_client_behind_a_local_proxy() {
+    let app = TestApp::with(|a| a.rate_limit = Some("1/min".parse().unwrap()));
+    let via_proxy = |client: &'static str, id: &'static str| {
+        let mut req = post_req(batch(id, &[(id, 9, "checkout", "2026-11-22T09:00:00Z")]));
+        req.headers_mut()
+            .insert("x-forwarded-for", client.parse().unwrap());
+        app.send_from("127.0.0.1:8000", req)
+    };
+    assert_eq!(via_proxy("198.51.100.7", "a").await.status, StatusCode::OK);
+    let r = via_proxy("198.51.100.7", "b").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.header("retry-after").is_some());
+    // Other clients behind the same proxy have their own allowance.
+    assert_eq!(via_proxy("198.51.100.8", "c").await.status, StatusCode::OK);
+    assert_eq!(via_proxy("2001:db8::1", "d").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn no_rate_limit_unless_given() {
+    let app = TestApp::new();
+    for n in 0..30 {
+        let id = format!("r{n}");
+        let body = batch(&id, &[(&id, 9, "checkout", "2026-11-22T09:00:00Z")]);
+        let r = app.send_from(REMOTE_PEER, post_req(body)).await;
+        assert_eq!(r.status, StatusCode::OK, "post {n}");
+    }
+}
+
+// ---- Static files never include the database or anything outside the served folder ----
+
+#[tokio::test]
+async fn static_files_stay_inside_the_served_folder() {
+    // site/ is served; the database and a secret sit next to it, outside.
+    let app = TestApp::with(|a| {
+        let root = a.static_dir.clone();
+        let site = root.join("site");
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::write(site.join("index.html"), "<title>site</title>").unwrap();
+        std::fs::write(site.join("pkg/app.js"), "console.log(1)").unwrap();
+        std::fs::write(site.join(".env"), "SECRET=hidden-env").unwrap();
+        std::fs::write(root.join("secret.txt"), "outside-secret").unwrap();
+        a.static_dir = site;
+    });
+    let root = app.dir.path();
+    let secret = root.join("secret.txt");
+    assert!(!app.db.starts_with(root.join("site")));
+    // Some SQLite content exists to leak.
+    app.post(sample()).await;
+
+    let r = app.get("/index.html").await;
+    assert_eq!(
+        (r.status, r.text().as_str()),
+        (StatusCode::OK, "<title>site</title>")
+    );
+    assert_eq!(app.get("/pkg/app.js").await.text(), "console.log(1)");
+
+    let absolute = secret.to_str().unwrap().to_string();
+    let encoded = absolute.replace('/', "%2F");
+    let mut attempts: Vec<String> = [
+        "/../secret.txt",
+        "/../nps.sqlite",
+        "/pkg/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/nps.sqlite",
+        "/%2e%2e%2fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/.%2e/secret.txt",
+        "/pkg/%2e%2e/%2e%2e/secret.txt",
+        "/.env",
+        "/%2eenv",
+        "/pkg/../.env",
+    ]
+    .map(String::from)
+    .to_vec();
+    attempts.push(format!("/{absolute}"));
+    attempts.push(format!("/{encoded}"));
+    attempts.push(format!("/{}", encoded.trim_start_matches("%2F")));
+    for uri in &attempts {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}: {}", r.text());
+        let text = r.text();
+        assert!(
+            !text.contains("outside-secret") && !text.contains("hidden-env"),
+            "{uri}: {text}"
+        );
+        assert!(!r.body.starts_with(b"SQLite format 3"), "{uri}");
     }
 }

@@ -39,6 +39,9 @@ fn help_lists_both_subcommands() {
             "--static <DIR>",
             "--allow-origin <ORIGIN>",
             "--allow-any-origin",
+            "--read-token <TOKEN>",
+            "[env: NPS_READ_TOKEN]",
+            "--rate-limit <N/min>",
             "[default: 127.0.0.1:8080]",
             "[default: nps.sqlite]",
         ],
@@ -107,4 +110,48 @@ fn other_usage_errors_exit_2_and_name_the_argument() {
     let out = nps(&[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("Usage: nps"));
+}
+
+fn nps_env(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    std::process::Command::new(common::NPS)
+        .env_remove("NPS_READ_TOKEN")
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .expect("run nps")
+}
+
+#[test]
+fn rate_limit_and_read_token_usage_errors() {
+    for bad in ["0/min", "120", "120/sec", "lots/min"] {
+        let out = nps(&["serve", "--rate-limit", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = stderr(&out);
+        assert_all_in(
+            &err,
+            &[&format!("'{bad}'"), "--rate-limit", "expected N/min"],
+        );
+    }
+    let out = nps_env(&["serve", "--read-token", ""], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_all_in(&stderr(&out), &["--read-token", "the read token is empty"]);
+    // An empty NPS_READ_TOKEN is the same mistake, not a silent "no token".
+    let out = nps_env(&["serve"], &[("NPS_READ_TOKEN", "")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_all_in(&stderr(&out), &["--read-token", "the read token is empty"]);
+    let out = nps_env(&["serve"], &[("NPS_READ_TOKEN", "s3cret\n")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_all_in(&stderr(&out), &["trailing newline"]);
+}
+
+#[test]
+fn help_names_nps_read_token_but_never_its_value() {
+    let out = nps_env(
+        &["serve", "--help"],
+        &[("NPS_READ_TOKEN", "do-not-print-me")],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_all_in(&text, &["--read-token <TOKEN>", "NPS_READ_TOKEN"]);
+    assert!(!text.contains("do-not-print-me"), "{text}");
 }

@@ -606,3 +606,105 @@ fn startup_errors_name_the_input_and_exit_1() {
     let out = nps(&["serve", "--port", "80"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn read_token_from_the_environment_closes_the_summary_and_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with_env(
+        &dir.path().join("nps.sqlite"),
+        &[],
+        &[("NPS_READ_TOKEN", "s3cret")],
+    );
+    let body = batch("b", &[("1", 9, "checkout", "2026-11-20T10:00:00Z")]);
+    // Posting stays open.
+    assert_eq!(server.post_json("/v1/responses", &body).status, 200);
+    for path in ["/v1/summary", "/v1/responses.csv"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 401, "{path}: {}", r.text());
+        assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+        assert!(r.json()["error"].as_str().unwrap().contains("Bearer"));
+        let get = |auth: &str| request(&server.addr, "GET", path, &[("Authorization", auth)], b"");
+        assert_eq!(get("Bearer wrong").status, 403, "{path}");
+        let ok = get("Bearer s3cret");
+        assert_eq!(ok.status, 200, "{path}: {}", ok.text());
+    }
+    let ok = request(
+        &server.addr,
+        "GET",
+        "/v1/summary",
+        &[("Authorization", "Bearer s3cret")],
+        b"",
+    );
+    assert_eq!(ok.json()["n"], 1);
+    // The flag wins over the environment.
+    let dir2 = tempfile::tempdir().unwrap();
+    let flagged = Server::start_with_env(
+        &dir2.path().join("nps.sqlite"),
+        &["--read-token", "from-flag"],
+        &[("NPS_READ_TOKEN", "from-env")],
+    );
+    let get = |auth: &str| {
+        request(
+            &flagged.addr,
+            "GET",
+            "/v1/summary",
+            &[("Authorization", auth)],
+            b"",
+        )
+        .status
+    };
+    assert_eq!(
+        (get("Bearer from-flag"), get("Bearer from-env")),
+        (200, 403)
+    );
+}
+
+#[test]
+fn without_a_token_a_client_forwarded_by_a_local_proxy_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("nps.sqlite"), &[]);
+    // This test talks over loopback: as a local client, then as a proxy on this host.
+    assert_eq!(server.get("/v1/summary").status, 200);
+    let proxied = |xff: &str| {
+        request(
+            &server.addr,
+            "GET",
+            "/v1/responses.csv",
+            &[("X-Forwarded-For", xff)],
+            b"",
+        )
+    };
+    let r = proxied("198.51.100.7");
+    assert_eq!(r.status, 403, "{}", r.text());
+    let error = r.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        error.contains("198.51.100.7") && error.contains("--read-token (or NPS_READ_TOKEN)"),
+        "{error}"
+    );
+    assert_eq!(proxied("198.51.100.7, 127.0.0.1").status, 200);
+}
+
+#[test]
+fn rate_limit_answers_429_with_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nps.sqlite");
+    let server = Server::start(&db, &["--rate-limit", "2/min"]);
+    let post = |id: &str| {
+        server.post_json(
+            "/v1/responses",
+            &batch(id, &[(id, 9, "checkout", "2026-11-20T10:00:00Z")]),
+        )
+    };
+    assert_eq!(post("1").status, 200);
+    assert_eq!(post("2").status, 200);
+    let r = post("3");
+    assert_eq!(r.status, 429, "{}", r.text());
+    let secs: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=30).contains(&secs), "{secs}");
+    assert!(r.json()["error"].as_str().unwrap().contains("2/min"));
+    assert_eq!(db_count(&db), 2);
+    // Reads are not limited.
+    for _ in 0..3 {
+        assert_eq!(server.get("/v1/summary").status, 200);
+    }
+}

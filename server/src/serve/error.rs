@@ -1,12 +1,14 @@
 //! [`AppError`]: the one error type of the request handlers, and the JSON bodies clients get
 //! for it (docs/contract.md §4): `{"error": "...", "field": "responses[0].score"}`.
 //!
-//! Client errors (400, 413) say what to fix and name the field. Internal failures (SQLite,
+//! Client errors (400, 413) say what to fix and name the field; refused reads (401, 403) and
+//! too many posts (429) say what to do, with `WWW-Authenticate` / `Retry-After`. Internal failures (SQLite,
 //! I/O, a panicked blocking task) are logged in full through `tracing` and answered with a
 //! generic 500 that carries none of their text.
 
 use axum::extract::rejection::QueryRejection;
-use axum::http::StatusCode;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -24,8 +26,20 @@ pub enum AppError {
     /// 400: the request is malformed; `field` names what to fix (`responses[0].score`, `body`,
     /// `Content-Type`, `from`, `query`…).
     BadRequest { error: String, field: String },
+    /// 401 with `WWW-Authenticate: Bearer`: a read without `Authorization: Bearer <token>`
+    /// while a read token is set.
+    Unauthorized(String),
+    /// 403: a read with the wrong token, or from a client that is not loopback while no read
+    /// token is set.
+    Forbidden(String),
     /// 413: the body is larger than [`MAX_REQUEST_BYTES`].
     PayloadTooLarge,
+    /// 429 with `Retry-After: retry_after_secs` (at least 1): the client is over
+    /// `--rate-limit`.
+    TooManyRequests {
+        error: String,
+        retry_after_secs: u64,
+    },
     /// 500: the database or the runtime failed. Logged, never shown to the client.
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -43,7 +57,10 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -52,6 +69,9 @@ impl AppError {
     fn body(&self) -> (String, Option<&str>) {
         match self {
             AppError::BadRequest { error, field } => (error.clone(), Some(field)),
+            AppError::Unauthorized(error)
+            | AppError::Forbidden(error)
+            | AppError::TooManyRequests { error, .. } => (error.clone(), None),
             AppError::PayloadTooLarge => (
                 format!(
                     "request body is larger than {MAX_REQUEST_BYTES} bytes (1 MiB); send smaller \
@@ -85,14 +105,27 @@ impl IntoResponse for AppError {
                 "refused: {error}"
             ),
         }
-        (
+        let mut response = (
             status,
             Json(ErrorBody {
                 error: &error,
                 field,
             }),
         )
-            .into_response()
+            .into_response();
+        let headers = response.headers_mut();
+        match &self {
+            AppError::Unauthorized(_) => {
+                headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            AppError::TooManyRequests {
+                retry_after_secs, ..
+            } => {
+                headers.insert(RETRY_AFTER, HeaderValue::from((*retry_after_secs).max(1)));
+            }
+            _ => {}
+        }
+        response
     }
 }
 
@@ -148,6 +181,45 @@ mod tests {
         assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(v["field"], "body");
         assert!(v["error"].as_str().unwrap().contains("1048576"), "{v}");
+
+        let r = AppError::Unauthorized("send Authorization: Bearer <token>".into()).into_response();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(r.headers()[WWW_AUTHENTICATE], "Bearer");
+        let (s, v) = json_of(AppError::Unauthorized("send it".into())).await;
+        assert_eq!(
+            (s, v),
+            (
+                StatusCode::UNAUTHORIZED,
+                serde_json::json!({"error": "send it"})
+            )
+        );
+
+        let (s, v) = json_of(AppError::Forbidden("wrong token".into())).await;
+        assert_eq!(
+            (s, v),
+            (
+                StatusCode::FORBIDDEN,
+                serde_json::json!({"error": "wrong token"})
+            )
+        );
+
+        for (secs, header) in [(30, "30"), (0, "1")] {
+            let e = AppError::TooManyRequests {
+                error: "slow down".into(),
+                retry_after_secs: secs,
+            };
+            let r = e.into_response();
+            assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(r.headers()[RETRY_AFTER], header);
+        }
+        let e = AppError::TooManyRequests {
+            error: "slow down".into(),
+            retry_after_secs: 5,
+        };
+        assert_eq!(
+            json_of(e).await.1,
+            serde_json::json!({"error": "slow down"})
+        );
 
         let sql = rusqlite::Error::InvalidColumnName("secret_column".into());
         let (s, v) = json_of(AppError::from(sql)).await;

@@ -41,8 +41,16 @@ pub struct Server {
 
 impl Server {
     /// Starts `nps serve --addr 127.0.0.1:0 --db DB EXTRA…` and waits for the ready line.
+    /// `NPS_READ_TOKEN` is not passed on: summary and export answer this (loopback) client.
     pub fn start(db: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(db, extra, &[])
+    }
+
+    /// [`Server::start`] with these environment variables.
+    pub fn start_with_env(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(NPS)
+            .env_remove("NPS_READ_TOKEN")
+            .envs(env.iter().copied())
             .arg("serve")
             .args(["--addr", "127.0.0.1:0", "--db"])
             .arg(db)
