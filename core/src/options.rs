@@ -507,7 +507,7 @@ mod tests {
             OptionName::Properties => ("[1]", "data-properties must be a JSON object whose values are strings, numbers or booleans, got \"[1]\""),
             OptionName::Format => ("csv", "data-format must be nps, ndjson or json-array, got \"csv\""),
             OptionName::ContentType => ("json", "data-content-type must be a media type such as text/plain or application/json, got \"json\""),
-            OptionName::Headers => ("apikey: x", "data-headers must be a JSON object of header names and string values, e.g. {\"apikey\": \"…\"} (Content-Type is data-content-type's), got \"apikey: x\""),
+            OptionName::Headers => ("apikey: x", "data-headers must be a JSON object of header names and string values (not Content-Type), e.g. {\"apikey\": \"…\"}, got \"apikey: x\""),
         })
     }
 

@@ -415,15 +415,17 @@ impl QueueState {
             return Vec::new();
         }
         let failed_at = rfc3339_from_unix_ms(now_ms);
-        let moved: Vec<Response> = self.pending.drain(..over).collect();
-        let ids = moved.iter().map(|r| r.id.clone()).collect();
-        self.dead_letters
-            .extend(moved.into_iter().map(|response| DeadLetter {
+        let kept = self.pending.split_off(over);
+        let mut ids = Vec::with_capacity(over);
+        for response in core::mem::replace(&mut self.pending, kept) {
+            ids.push(response.id.clone());
+            self.dead_letters.push(DeadLetter {
                 response,
                 status: 0,
                 reason: QUEUE_FULL.to_owned(),
                 failed_at: failed_at.clone(),
-            }));
+            });
+        }
         ids
     }
 

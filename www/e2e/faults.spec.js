@@ -156,3 +156,37 @@ test('two tabs of one visitor: each answer arrives exactly once, both tabs end w
   await expect.poll(() => tabB.pending()).toBe(0);
   expect(await rows()).toHaveLength(2);
 });
+
+test('a receiver over its --rate-limit answers 429 with Retry-After: the widget waits that long, then delivers all', async ({
+  page,
+  server,
+  rows,
+}) => {
+  // 6 posts a minute per client: a burst of 6, then one every 10 s.
+  await server.stop();
+  server.args = ['--rate-limit', '6/min'];
+  await server.start();
+  const answers = [];
+  page.on('response', (r) => {
+    if (r.url() === ENDPOINT && r.request().method() === 'POST') {
+      answers.push({ status: r.status(), at: Date.now(), retryAfter: r.headers()['retry-after'] });
+    }
+  });
+  const shop = new HostPage(page, { attributes: { 'data-trigger': 'manual', 'data-batch-size': '1', 'data-flush-ms': '100' } });
+  await shop.goto();
+  await shop.widgetReady();
+  const tag = uniqueTag();
+  for (let i = 0; i < 7; i++) await record(page, { score: i, comment: `rate ${i} ${tag}` });
+
+  await expect.poll(() => answers.find((a) => a.status === 429), { timeout: 30_000 }).toBeTruthy();
+  const limited = answers.find((a) => a.status === 429);
+  const wait = Number(limited.retryAfter);
+  expect(wait).toBeGreaterThanOrEqual(1);
+  await expect.poll(() => shop.pending(), { timeout: 60_000 }).toBe(0);
+  // Nothing was posted again before Retry-After had passed.
+  const next = answers.find((a) => a.at > limited.at);
+  expect(next.at - limited.at).toBeGreaterThanOrEqual(wait * 1000 - 250);
+  const stored = (await rows()).filter((r) => String(r.comment).endsWith(tag));
+  expect(stored).toHaveLength(7);
+  expect(await page.evaluate(() => window.NpsWidget.deadLetters())).toEqual([]);
+});

@@ -132,7 +132,7 @@ fn ensure_chromium() -> Result<(), Failed> {
 /// own server on loopback from these binaries and stops it after).
 fn ensure_clickhouse() -> Result<(), Failed> {
     ensure_debian(
-        &["/usr/bin/clickhouse-server", "/usr/bin/clickhouse-client"],
+        &["/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-client"],
         &["clickhouse-server", "clickhouse-client"],
         "ClickHouse",
     )

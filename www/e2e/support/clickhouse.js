@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { freePort } = require('./server');
 
-const BIN = process.env.CLICKHOUSE_BIN || '/usr/bin/clickhouse-server';
+const BIN = process.env.CLICKHOUSE_BIN || '/usr/sbin/clickhouse-server';
 
 /** The README recipe's table: one row per response, deduplicated by id (ReplacingMergeTree). */
 const TABLE_SQL = `CREATE TABLE nps.responses (

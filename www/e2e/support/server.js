@@ -27,9 +27,12 @@ function portAccepts(port, host = HOST) {
 
 class NpsServer {
   /**
-   * @param {{port?: number, dbPath?: string, staticDir?: string, bin?: string}} [opts]
+   * @param {{port?: number, dbPath?: string, staticDir?: string, bin?: string, args?: string[]}} [opts]
+   *   args: extra arguments of `nps serve` (e.g. ['--rate-limit', '6/min']); may be changed
+   *   between stop() and start()
    */
   constructor(opts = {}) {
+    this.args = opts.args ?? [];
     this.port = opts.port ?? PORT;
     this.bin = opts.bin ?? NPS_BIN;
     this.staticDir = opts.staticDir ?? ROOT;
@@ -68,6 +71,7 @@ class NpsServer {
       '--db', this.dbPath,
       '--static', this.staticDir,
       '--allow-any-origin',
+      ...this.args,
     ];
     this.log += `\n$ ${this.bin} ${args.join(' ')}\n`;
     const proc = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
