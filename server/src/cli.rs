@@ -60,10 +60,16 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; localhost:PORT and :PORT mean 127.0.0.1)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     pub addr: SocketAddr,
-    /// SQLite database file, created if missing; or a PostgreSQL database,
-    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB (password also from PGPASSWORD), shared by
-    /// several nps serve processes (the table is created if missing)
-    #[arg(long, value_name = "PATH|URL", default_value = "nps.sqlite", value_parser = DbParser)]
+    /// Where responses are stored: an SQLite file, or a PostgreSQL database (a `postgres://` URL).
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "nps.sqlite",
+        value_parser = DbParser,
+        help = "SQLite database file, created if missing; or a PostgreSQL database, \
+                postgres://USER[:PASSWORD]@HOST[:PORT]/DB (password also from PGPASSWORD), \
+                shared by several nps serve processes (the table is created if missing)"
+    )]
     pub db: DbLocation,
     /// Directory served at / (index.html, pkg/, www/)
     #[arg(long = "static", value_name = "DIR", default_value = ".")]

@@ -3,7 +3,7 @@
 //! `nps serve` processes share one database: [`postgres`]).
 //!
 //! [`Db`] is what the handlers use; they do not know which backend runs. What does not depend
-//! on the SQL engine lives here, once: the table's columns ([`response_columns!`]), the insert
+//! on the SQL engine lives here, once: the table's columns (`response_columns!`), the insert
 //! and the select ([`INSERT_SQL`], [`SELECT_SQL`]: the same text for both engines), the dedupe
 //! rule ([`insert_each`]), the `from`/`to` window ([`Filter::admits`]), the CSV export
 //! ([`CSV_HEADER`], [`Db::export_csv`]) and the `properties` JSON ([`properties_json`]). A
@@ -292,14 +292,6 @@ impl Db {
     /// written, [`DbError::Sql`] if the schema cannot be created.
     pub fn open_sqlite(path: &Path) -> Result<Db, DbError> {
         Db::open(&DbLocation::Sqlite(path.to_path_buf()))
-    }
-
-    /// Which engine runs: `"sqlite"` or `"postgres"`.
-    pub fn engine(&self) -> &'static str {
-        match self.store {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
-        }
     }
 
     /// Stores a (validated) batch in one transaction; responses whose id is already stored

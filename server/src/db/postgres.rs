@@ -2,9 +2,10 @@
 //! processes behind a load balancer share one database.
 //!
 //! - One connection per process, used like the SQLite file: behind the state's mutex, on the
-//!   blocking pool (the synchronous `postgres` crate). A connection found closed (the server
-//!   restarted) is opened again on the next request.
-//! - The table is [`super::response_columns!`] plus `rowid`, an identity column: the order
+//!   blocking pool (the synchronous `postgres` crate). A connection that broke (the server
+//!   restarted, an administrator ended it) is opened again, and the batch or the read that met
+//!   the break is run again on the new one.
+//! - The table is `response_columns!` plus `rowid`, an identity column: the order
 //!   responses were received in, which SQLite keeps without declaring it. It is created if
 //!   missing, under an advisory lock, so that processes starting together do not race.
 //! - A batch is one transaction of `INSERT … ON CONFLICT (id) DO NOTHING` ([`super::insert_each`]):
@@ -84,8 +85,16 @@ impl PgStore {
         Ok(self.client.insert(client))
     }
 
-    /// Stores a batch in one transaction ([`insert_each`]), run again (up to
-    /// [`MAX_ATTEMPTS`] times) when PostgreSQL aborts it for a deadlock.
+    /// Whether the connection broke under the last statement (the server restarted or
+    /// dropped it): the next [`PgStore::client`] opens another.
+    fn connection_lost(&self) -> bool {
+        self.client.as_ref().is_some_and(Client::is_closed)
+    }
+
+    /// Stores a batch in one transaction ([`insert_each`]), run again (up to 5 times) when
+    /// PostgreSQL aborts it for a deadlock or a serialization failure, or when the connection
+    /// broke under it (on a new connection). Running a batch again is what the widget would
+    /// do after a 500, only sooner: an id its first run stored counts as a duplicate.
     ///
     /// # Errors
     /// [`DbError::Unstorable`] for text with a NUL character, else the PostgreSQL error;
@@ -95,7 +104,9 @@ impl PgStore {
         let mut attempt = 1;
         loop {
             match self.try_insert_batch(batch, received_at) {
-                Err(DbError::Pg(e)) if attempt < MAX_ATTEMPTS && is_transient(&e) => {
+                Err(DbError::Pg(e))
+                    if attempt < MAX_ATTEMPTS && (is_transient(&e) || self.connection_lost()) =>
+                {
                     tracing::info!(
                         attempt,
                         "batch aborted by PostgreSQL, trying again: {}",
@@ -132,7 +143,8 @@ impl PgStore {
         Ok(inserted)
     }
 
-    /// Hands the rows of [`SELECT_SQL`] to `row`, in the order received, as they arrive.
+    /// Hands the rows of [`SELECT_SQL`] to `row`, in the order received, as they arrive. When
+    /// the connection broke before the first row, the query runs once more on a new one.
     ///
     /// # Errors
     /// The PostgreSQL error, or `row`'s.
@@ -140,6 +152,22 @@ impl PgStore {
         &mut self,
         touchpoint: Option<&str>,
         mut row: impl FnMut(&StoredRow<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut delivered = false;
+        match self.try_scan(touchpoint, &mut row, &mut delivered) {
+            Err(_) if !delivered && self.connection_lost() => {
+                tracing::info!("connection to {} lost, reading again", self.url);
+                self.try_scan(touchpoint, &mut row, &mut delivered)
+            }
+            other => other,
+        }
+    }
+
+    fn try_scan<E: From<DbError>>(
+        &mut self,
+        touchpoint: Option<&str>,
+        row: &mut impl FnMut(&StoredRow<'_>) -> Result<(), E>,
+        delivered: &mut bool,
     ) -> Result<(), E> {
         let pg = |e: postgres::Error| E::from(DbError::Pg(e));
         let client = self.client().map_err(E::from)?;
@@ -155,6 +183,7 @@ impl PgStore {
                 page: r.try_get(6).map_err(pg)?,
                 properties: r.try_get(7).map_err(pg)?,
             };
+            *delivered = true;
             row(&stored)?;
         }
         Ok(())
