@@ -12,6 +12,10 @@
 //!   of several processes storing the same id at once, one inserts it and the others wait for
 //!   its commit and count a duplicate. A transaction that PostgreSQL aborts for a deadlock (two
 //!   batches sharing ids in another order) is run again.
+//! - The `from`/`to` window is applied in Rust to the rows of the touchpoint
+//!   ([`super::Filter::admits`]), as for SQLite: both give the same answers. (A window does not
+//!   narrow what PostgreSQL reads; an indexed column of instants would, at the price of a
+//!   second home for the parsing of `answered_at`.)
 //! - No TLS (`sslmode=require` is refused at start); the password can come from the URL or,
 //!   as with libpq, from `PGPASSWORD`.
 
@@ -43,7 +47,7 @@ const SCHEMA_LOCK: i64 = 0x6e70_735f_7363_6865;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often a batch is tried when PostgreSQL aborts it for a deadlock or a serialization
-/// failure.
+/// failure, or the connection breaks under it.
 const MAX_ATTEMPTS: u32 = 5;
 
 /// A connection to a PostgreSQL database.
