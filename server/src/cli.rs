@@ -1,7 +1,7 @@
 //! The command line of `nps` (clap derive): two subcommands, `serve` and `score`.
 //!
 //! ```text
-//! nps serve [--addr 127.0.0.1:8080] [--db nps.sqlite] [--static DIR]
+//! nps serve [--addr 127.0.0.1:8080] [--db nps.sqlite | --db postgres://user@host/db] [--static DIR]
 //!           [--allow-origin ORIGIN]... [--allow-any-origin]
 //!           [--read-token TOKEN] [--rate-limit N/min]
 //! nps score FILE [--by touchpoint|day|week|month] [--json]
@@ -9,17 +9,22 @@
 //! ```
 //!
 //! `--read-token` can also come from the `NPS_READ_TOKEN` environment variable (the flag wins),
-//! which keeps it out of `ps`; `--help` never shows its value.
+//! which keeps it out of `ps`; `--help` never shows its value. Likewise a PostgreSQL password
+//! can come from `PGPASSWORD` instead of the `--db` URL, and is never printed.
 //!
 //! Usage errors are clap's: they name the flag and the bad value, and exit with status 2 (an
 //! empty read token is one).
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 pub use nps_core::GroupBy;
+
+pub use crate::db::DbLocation;
 
 pub use crate::serve::access::ReadToken;
 pub use crate::serve::rate_limit::RateLimit;
@@ -40,7 +45,7 @@ pub struct Cli {
 /// A parsed command line.
 #[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
-    /// Run the reference receiver: POST /v1/responses into SQLite, summary, CSV export, static files
+    /// Run the reference receiver: POST /v1/responses into SQLite or PostgreSQL, summary, CSV export, static files
     Serve(ServeArgs),
     /// Score a CSV, JSON array or NDJSON export of responses
     Score(ScoreArgs),
@@ -55,9 +60,17 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; localhost:PORT and :PORT mean 127.0.0.1)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     pub addr: SocketAddr,
-    /// SQLite database file, created if missing
-    #[arg(long, value_name = "PATH", default_value = "nps.sqlite")]
-    pub db: PathBuf,
+    /// Where responses are stored: an SQLite file, or a PostgreSQL database (a `postgres://` URL).
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "nps.sqlite",
+        value_parser = DbParser,
+        help = "SQLite database file, created if missing; or a PostgreSQL database, \
+                postgres://USER[:PASSWORD]@HOST[:PORT]/DB (password also from PGPASSWORD), \
+                shared by several nps serve processes (the table is created if missing)"
+    )]
+    pub db: DbLocation,
     /// Directory served at / (index.html, pkg/, www/)
     #[arg(long = "static", value_name = "DIR", default_value = ".")]
     pub static_dir: PathBuf,
@@ -107,6 +120,38 @@ pub struct ScoreArgs {
 fn group_by_parser() -> impl TypedValueParser<Value = GroupBy> {
     PossibleValuesParser::new(GroupBy::ALL.map(GroupBy::as_str))
         .try_map(|name| GroupBy::parse(&name))
+}
+
+/// `--db`: a `postgres://` or `postgresql://` URL, else an SQLite path (any bytes, as
+/// [`PathBuf`]). A refused URL is echoed without its password.
+#[derive(Clone, Copy, Debug)]
+pub struct DbParser;
+
+impl TypedValueParser for DbParser {
+    type Value = DbLocation;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<DbLocation, clap::Error> {
+        let refuse = |shown: &str, why: &str| {
+            let arg = arg.map_or_else(|| "--db".to_string(), ToString::to_string);
+            clap::Error::raw(
+                ErrorKind::ValueValidation,
+                format!("invalid value '{shown}' for '{arg}': {why}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        if value.is_empty() {
+            return Err(refuse("", "expected an SQLite file or a postgres:// URL"));
+        }
+        DbLocation::from_arg(value).map_err(|why| {
+            let shown = crate::db::location::redact(&value.to_string_lossy());
+            refuse(&shown, &why)
+        })
+    }
 }
 
 /// Accepts `HOST:PORT` with an IP host, or `localhost:PORT`, or a bare `:PORT` (127.0.0.1).
@@ -188,7 +233,7 @@ mod tests {
             panic!("expected serve")
         };
         assert_eq!(a.addr.to_string(), "127.0.0.1:8080");
-        assert_eq!(a.db, PathBuf::from("nps.sqlite"));
+        assert_eq!(a.db, DbLocation::Sqlite(PathBuf::from("nps.sqlite")));
         assert_eq!(a.static_dir, PathBuf::from("."));
         assert!(a.allow_origins.is_empty());
         assert!(!a.allow_any_origin);
@@ -208,7 +253,7 @@ mod tests {
         .unwrap();
         let want = Command::Serve(ServeArgs {
             addr: "0.0.0.0:9000".parse().unwrap(),
-            db: "x.db".into(),
+            db: DbLocation::Sqlite("x.db".into()),
             static_dir: "www".into(),
             allow_origins: vec!["https://a.example".into(), "http://localhost:3000".into()],
             allow_any_origin: true,

@@ -1,6 +1,7 @@
 //! The library behind the native `nps` binary of nps-widget: the reference receiver
 //! ([`serve`], `nps serve`) and the scoring CLI ([`score`], `nps score`), with their command
-//! line ([`cli`]) and SQLite store ([`db`]). Scoring, grouping and the calendar are nps-core's.
+//! line ([`cli`]) and store ([`db`]: SQLite, or PostgreSQL). Scoring, grouping and the calendar
+//! are nps-core's.
 //!
 //! The router is [`serve::app`], so tests can drive it in-process (`tower::ServiceExt::oneshot`).
 

@@ -1,14 +1,14 @@
 //! `nps`: the reference receiver (`nps serve`) and the scoring CLI (`nps score`) of nps-widget.
 //!
 //! ```text
-//! nps serve [--addr 127.0.0.1:8080] [--db nps.sqlite] [--static DIR]
+//! nps serve [--addr 127.0.0.1:8080] [--db nps.sqlite | --db postgres://user@host/db] [--static DIR]
 //!           [--allow-origin ORIGIN]... [--allow-any-origin]
 //!           [--read-token TOKEN | env NPS_READ_TOKEN] [--rate-limit N/min]
 //! nps score FILE [--by touchpoint|day|week|month] [--json]
 //! ```
 //!
-//! Exit codes: 0 success; 1 `serve` could not start (port in use, database not writable…);
-//! 2 usage error or `score` input error (missing file, no `score` column, empty file…).
+//! Exit codes: 0 success; 1 `serve` could not start (port in use, database not writable or not
+//! reachable…); 2 usage error or `score` input error (missing file, no `score` column, empty file…).
 
 use std::io::Write;
 use std::process::ExitCode;

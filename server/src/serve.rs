@@ -14,7 +14,7 @@
 //!   `NPS_READ_TOKEN` they need `Authorization: Bearer <token>` (`401` without it, `403` for a
 //!   wrong one); without a token they answer loopback clients only (`403` otherwise).
 //! - `GET /healthz` — `ok`.
-//! - everything else: files from `--static DIR` (never the database file, never hidden files;
+//! - everything else: files from `--static DIR` (never the SQLite file, never hidden files;
 //!   [`static_files`]).
 //!
 //! The client of a request is the peer address, or the address a reverse proxy on loopback
@@ -132,10 +132,8 @@ pub fn run(args: &ServeArgs) -> Result<(), ServeError> {
         if let Some(limit) = args.rate_limit {
             tracing::info!("posts: at most {limit} per client");
         }
-        println!(
-            "nps serve: listening on http://{local} (db: {})",
-            args.db.display()
-        );
+        // The database as given: a path, or the URL without its password.
+        println!("nps serve: listening on http://{local} (db: {})", args.db);
         {
             use std::io::Write as _;
             let _ = io::stdout().flush();

@@ -1,24 +1,29 @@
 //! The router in-process (`tower::ServiceExt::oneshot`): no port, no child process. The real
 //! binary is tested in `tests/serve.rs`; here each route's answers, down to the JSON bodies.
+//!
+//! Every test that stores or reads responses runs on both backends (`sqlite::NAME`,
+//! `postgres::NAME`: [`on_both_backends!`], at the end); CORS, static files and the read rule
+//! without data run on SQLite only.
 
 mod common;
 #[path = "../../testdata/golden/golden.rs"]
 mod golden;
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::connect_info::{ConnectInfo, MockConnectInfo};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use common::batch;
+use common::{batch, on_both_backends, Backend};
 use golden::Expected;
 use http_body_util::BodyExt;
 use nps_server::cli::{ReadToken, ServeArgs};
-use nps_server::db::Db;
+use nps_server::db::{Db, DbLocation};
 use nps_server::serve::error::INTERNAL_ERROR_MESSAGE;
 use nps_server::serve::{app, AppState, MAX_REQUEST_BYTES};
 use serde_json::{json, Value};
@@ -27,11 +32,13 @@ use tower::ServiceExt;
 /// The peer of requests sent without [`TestApp::send_from`]: a local client.
 const LOOPBACK_PEER: ([u8; 4], u16) = ([127, 0, 0, 1], 50_000);
 
-/// A router over a fresh database inside its static folder (as with `cd site && nps serve`);
-/// requests come from [`LOOPBACK_PEER`] unless sent with [`TestApp::send_from`].
+/// A router over a fresh database (SQLite: inside its static folder, as with
+/// `cd site && nps serve`; PostgreSQL: a new database of the test cluster); requests come from
+/// [`LOOPBACK_PEER`] unless sent with [`TestApp::send_from`].
 struct TestApp {
     dir: tempfile::TempDir,
-    db: PathBuf,
+    /// The database as `--db` takes it.
+    db: OsString,
     router: Router,
 }
 
@@ -57,18 +64,18 @@ impl Answer {
 }
 
 impl TestApp {
-    fn new() -> TestApp {
-        TestApp::with(|_| {})
+    fn new(backend: Backend) -> TestApp {
+        TestApp::with(backend, |_| {})
     }
 
-    fn with(configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
+    fn with(backend: Backend, configure: impl FnOnce(&mut ServeArgs)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<title>demo</title>").unwrap();
         std::fs::create_dir(dir.path().join(".git")).unwrap();
         std::fs::write(dir.path().join(".git/config"), "secret").unwrap();
         let mut args = ServeArgs {
             addr: "127.0.0.1:0".parse().unwrap(),
-            db: dir.path().join("nps.sqlite"),
+            db: DbLocation::from_arg(&backend.fresh_db(dir.path())).unwrap(),
             static_dir: dir.path().to_path_buf(),
             allow_origins: Vec::new(),
             allow_any_origin: false,
@@ -76,13 +83,14 @@ impl TestApp {
             rate_limit: None,
         };
         configure(&mut args);
-        let router = app(AppState::new(Db::open(&args.db).unwrap()), &args)
-            .layer(MockConnectInfo(SocketAddr::from(LOOPBACK_PEER)));
-        TestApp {
-            db: args.db,
-            dir,
-            router,
-        }
+        let db = common::pg::off_runtime(|| Db::open(&args.db)).unwrap();
+        let router =
+            app(AppState::new(db), &args).layer(MockConnectInfo(SocketAddr::from(LOOPBACK_PEER)));
+        let db = match &args.db {
+            DbLocation::Sqlite(path) => path.clone().into_os_string(),
+            DbLocation::Postgres(url) => url.expose().into(),
+        };
+        TestApp { db, dir, router }
     }
 
     async fn send(&self, req: Request<Body>) -> Answer {
@@ -129,9 +137,8 @@ fn sample() -> String {
     )
 }
 
-#[tokio::test]
-async fn post_accepts_then_counts_duplicates() {
-    let app = TestApp::new();
+async fn post_accepts_then_counts_duplicates(backend: Backend) {
+    let app = TestApp::new(backend);
     let first = app.post(sample()).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text());
     assert_eq!(first.json(), json!({"accepted": 2, "duplicates": 1}));
@@ -139,9 +146,8 @@ async fn post_accepts_then_counts_duplicates() {
     assert_eq!(again.json(), json!({"accepted": 0, "duplicates": 3}));
 }
 
-#[tokio::test]
-async fn malformed_body_is_400_naming_the_field() {
-    let app = TestApp::new();
+async fn malformed_body_is_400_naming_the_field(backend: Backend) {
+    let app = TestApp::new(backend);
     let bad = sample().replace("\"score\":3", "\"score\":11");
     let r = app.post(bad).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -168,9 +174,8 @@ async fn malformed_body_is_400_naming_the_field() {
     assert_eq!(r.json()["field"], "Content-Type");
 }
 
-#[tokio::test]
-async fn body_over_the_limit_is_413() {
-    let app = TestApp::new();
+async fn body_over_the_limit_is_413(backend: Backend) {
+    let app = TestApp::new(backend);
     let r = app.post(vec![b' '; MAX_REQUEST_BYTES + 1]).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     let v = r.json();
@@ -180,7 +185,9 @@ async fn body_over_the_limit_is_413() {
 
 #[tokio::test]
 async fn cors_preflight_for_an_allowed_origin_only() {
-    let app = TestApp::with(|a| a.allow_origins = vec!["https://shop.example.com".into()]);
+    let app = TestApp::with(Backend::Sqlite, |a| {
+        a.allow_origins = vec!["https://shop.example.com".into()]
+    });
     let preflight = |origin: &str| {
         Request::builder()
             .method(Method::OPTIONS)
@@ -208,9 +215,8 @@ async fn cors_preflight_for_an_allowed_origin_only() {
     assert_eq!(other.header("access-control-allow-origin"), None);
 }
 
-#[tokio::test]
-async fn summary_with_filters() {
-    let app = TestApp::new();
+async fn summary_with_filters(backend: Backend) {
+    let app = TestApp::new(backend);
     assert_eq!(app.post(sample()).await.status, StatusCode::OK);
     let all = app.get("/v1/summary").await;
     assert_eq!(all.status, StatusCode::OK);
@@ -240,9 +246,8 @@ async fn summary_with_filters() {
     assert_eq!(bad.json()["field"], "to");
 }
 
-#[tokio::test]
-async fn csv_export() {
-    let app = TestApp::new();
+async fn csv_export(backend: Backend) {
+    let app = TestApp::new(backend);
     app.post(sample()).await;
     let r = app.get("/v1/responses.csv?touchpoint=checkout").await;
     assert_eq!(r.status, StatusCode::OK);
@@ -258,13 +263,13 @@ async fn csv_export() {
 
 #[tokio::test]
 async fn static_files_but_never_the_database_or_dotfiles() {
-    let app = TestApp::new();
+    let app = TestApp::new(Backend::Sqlite);
     let index = app.get("/").await;
     assert_eq!(index.status, StatusCode::OK);
     assert_eq!(index.text(), "<title>demo</title>");
     assert_eq!(app.get("/healthz").await.text(), "ok");
     assert!(
-        app.db.starts_with(app.dir.path()),
+        Path::new(&app.db).starts_with(app.dir.path()),
         "the db is inside --static"
     );
     for hidden in [
@@ -288,7 +293,7 @@ async fn static_files_but_never_the_database_or_dotfiles() {
 
 #[tokio::test]
 async fn the_scorer_page_is_also_at_slash_score() {
-    let app = TestApp::new();
+    let app = TestApp::new(Backend::Sqlite);
     let page = "<title>NPS scorer</title>";
     std::fs::create_dir_all(app.dir.path().join("www")).unwrap();
     std::fs::write(app.dir.path().join("www/score.html"), page).unwrap();
@@ -318,8 +323,7 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test]
-async fn database_failure_is_a_generic_500_and_the_details_go_to_the_log() {
+async fn database_failure_is_a_generic_500_and_the_details_go_to_the_log(backend: Backend) {
     let log = Captured::default();
     let writer = log.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -329,11 +333,8 @@ async fn database_failure_is_a_generic_500_and_the_details_go_to_the_log() {
     // The test runtime is single-threaded: the handlers log on this thread.
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let app = TestApp::new();
-    rusqlite::Connection::open(&app.db)
-        .unwrap()
-        .execute_batch("DROP TABLE responses")
-        .unwrap();
+    let app = TestApp::new(backend);
+    common::db_execute(&app.db, "DROP TABLE responses");
     for answer in [
         app.post(sample()).await,
         app.get("/v1/summary").await,
@@ -341,27 +342,26 @@ async fn database_failure_is_a_generic_500_and_the_details_go_to_the_log() {
     ] {
         assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(answer.json(), json!({"error": INTERNAL_ERROR_MESSAGE}));
-        assert!(
-            !answer.text().contains("no such table"),
-            "{}",
-            answer.text()
-        );
+        assert!(!answer.text().contains("responses"), "{}", answer.text());
     }
     let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("no such table: responses"), "{log}");
+    let cause = match backend {
+        Backend::Sqlite => "no such table: responses",
+        Backend::Postgres => "relation \"responses\" does not exist",
+    };
+    assert!(log.contains(cause), "{log}");
 }
 
 /// The deliverable golden cases (testdata/golden/) posted, then summarised: the body of
 /// `GET /v1/summary?by=…` is `nps score --json --by …` of the same file, byte for byte, plus
 /// `band` (of the total NPS, docs/contract.md §6).
-#[tokio::test]
-async fn summary_answers_the_golden_outputs() {
+async fn summary_answers_the_golden_outputs(backend: Backend) {
     let mut tested = 0;
     for case in golden::cases()
         .into_iter()
         .filter(golden::Case::deliverable)
     {
-        let app = TestApp::new();
+        let app = TestApp::new(backend);
         let input: Value = serde_json::from_slice(&case.bytes()).unwrap();
         let body = if input.is_array() {
             json!({"schema": "nps.batch/1", "batch_id": "golden", "sent_at": "2026-12-31T00:00:00Z",
@@ -417,9 +417,8 @@ async fn summary_answers_the_golden_outputs() {
     assert!(tested >= 10, "only {tested} summaries compared");
 }
 
-#[tokio::test]
-async fn summary_filters_apply_to_groups_and_a_bad_by_is_400() {
-    let app = TestApp::new();
+async fn summary_filters_apply_to_groups_and_a_bad_by_is_400(backend: Backend) {
+    let app = TestApp::new(backend);
     app.post(sample()).await;
     let v = app
         .get("/v1/summary?by=day&touchpoint=checkout")
@@ -477,9 +476,8 @@ fn assert_json_error(r: &Answer, status: StatusCode, needle: &str) {
     assert!(error.contains(needle), "{needle:?} in {error}");
 }
 
-#[tokio::test]
-async fn without_a_read_token_reads_answer_loopback_clients_only() {
-    let app = TestApp::new();
+async fn without_a_read_token_reads_answer_loopback_clients_only(backend: Backend) {
+    let app = TestApp::new(backend);
     app.post(sample()).await;
     for uri in READS {
         assert_eq!(app.get(uri).await.status, StatusCode::OK, "{uri}");
@@ -504,9 +502,10 @@ async fn without_a_read_token_reads_answer_loopback_clients_only() {
     }
 }
 
-#[tokio::test]
-async fn with_a_read_token_reads_need_bearer() {
-    let app = TestApp::with(|a| a.read_token = Some(ReadToken::new("s3cret").unwrap()));
+async fn with_a_read_token_reads_need_bearer(backend: Backend) {
+    let app = TestApp::with(backend, |a| {
+        a.read_token = Some(ReadToken::new("s3cret").unwrap())
+    });
     app.post(sample()).await;
     for uri in READS {
         for peer in ["127.0.0.1:1", REMOTE_PEER] {
@@ -555,7 +554,7 @@ async fn with_a_read_token_reads_need_bearer() {
 
 #[tokio::test]
 async fn the_forwarded_address_counts_only_from_a_loopback_proxy() {
-    let app = &TestApp::new();
+    let app = &TestApp::new(Backend::Sqlite);
     let from = |peer: &'static str, name: &'static str, value: &'static str| async move {
         app.send_from(peer, get_req("/v1/summary", &[(name, value)]))
             .await
@@ -595,10 +594,11 @@ async fn the_forwarded_address_counts_only_from_a_loopback_proxy() {
     }
 }
 
-#[tokio::test]
-async fn posting_static_files_and_healthz_stay_open() {
+async fn posting_static_files_and_healthz_stay_open(backend: Backend) {
     for token in [None, Some("s3cret")] {
-        let app = TestApp::with(|a| a.read_token = token.map(|t| ReadToken::new(t).unwrap()));
+        let app = TestApp::with(backend, |a| {
+            a.read_token = token.map(|t| ReadToken::new(t).unwrap())
+        });
         for (i, peer) in ["127.0.0.1:1", REMOTE_PEER].into_iter().enumerate() {
             let body = batch(
                 &format!("b-{i}"),
@@ -617,9 +617,10 @@ async fn posting_static_files_and_healthz_stay_open() {
 
 // ---- Rate limit ----
 
-#[tokio::test]
-async fn over_the_rate_limit_a_client_gets_429_with_retry_after_and_others_do_not() {
-    let app = TestApp::with(|a| {
+async fn over_the_rate_limit_a_client_gets_429_with_retry_after_and_others_do_not(
+    backend: Backend,
+) {
+    let app = TestApp::with(backend, |a| {
         a.rate_limit = Some("2/min".parse().unwrap());
         a.allow_origins = vec!["https://shop.example.com".into()];
     });
@@ -676,9 +677,8 @@ async fn over_the_rate_limit_a_client_gets_429_with_retry_after_and_others_do_no
     }
 }
 
-#[tokio::test]
-async fn the_rate_limit_keys_on_the_forwarded_client_behind_a_local_proxy() {
-    let app = TestApp::with(|a| a.rate_limit = Some("1/min".parse().unwrap()));
+async fn the_rate_limit_keys_on_the_forwarded_client_behind_a_local_proxy(backend: Backend) {
+    let app = TestApp::with(backend, |a| a.rate_limit = Some("1/min".parse().unwrap()));
     let via_proxy = |client: &'static str, id: &'static str| {
         let mut req = post_req(batch(id, &[(id, 9, "checkout", "2026-11-22T09:00:00Z")]));
         req.headers_mut()
@@ -694,9 +694,8 @@ async fn the_rate_limit_keys_on_the_forwarded_client_behind_a_local_proxy() {
     assert_eq!(via_proxy("2001:db8::1", "d").await.status, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn no_rate_limit_unless_given() {
-    let app = TestApp::new();
+async fn no_rate_limit_unless_given(backend: Backend) {
+    let app = TestApp::new(backend);
     for n in 0..30 {
         let id = format!("r{n}");
         let body = batch(&id, &[(&id, 9, "checkout", "2026-11-22T09:00:00Z")]);
@@ -710,7 +709,7 @@ async fn no_rate_limit_unless_given() {
 #[tokio::test]
 async fn static_files_stay_inside_the_served_folder() {
     // site/ is served; the database and a secret sit next to it, outside.
-    let app = TestApp::with(|a| {
+    let app = TestApp::with(Backend::Sqlite, |a| {
         let root = a.static_dir.clone();
         let site = root.join("site");
         std::fs::create_dir_all(site.join("pkg")).unwrap();
@@ -722,7 +721,7 @@ async fn static_files_stay_inside_the_served_folder() {
     });
     let root = app.dir.path();
     let secret = root.join("secret.txt");
-    assert!(!app.db.starts_with(root.join("site")));
+    assert!(!Path::new(&app.db).starts_with(root.join("site")));
     // Some SQLite content exists to leak.
     app.post(sample()).await;
 
@@ -766,3 +765,20 @@ async fn static_files_stay_inside_the_served_folder() {
         assert!(!r.body.starts_with(b"SQLite format 3"), "{uri}");
     }
 }
+
+on_both_backends!(async:
+    post_accepts_then_counts_duplicates,
+    malformed_body_is_400_naming_the_field,
+    body_over_the_limit_is_413,
+    summary_with_filters,
+    csv_export,
+    database_failure_is_a_generic_500_and_the_details_go_to_the_log,
+    summary_answers_the_golden_outputs,
+    summary_filters_apply_to_groups_and_a_bad_by_is_400,
+    without_a_read_token_reads_answer_loopback_clients_only,
+    with_a_read_token_reads_need_bearer,
+    posting_static_files_and_healthz_stay_open,
+    over_the_rate_limit_a_client_gets_429_with_retry_after_and_others_do_not,
+    the_rate_limit_keys_on_the_forwarded_client_behind_a_local_proxy,
+    no_rate_limit_unless_given,
+);

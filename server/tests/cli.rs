@@ -35,7 +35,8 @@ fn help_lists_both_subcommands() {
         &stdout(&nps(&["serve", "--help"])),
         &[
             "--addr <ADDR>",
-            "--db <PATH>",
+            "--db <PATH|URL>",
+            "postgres://USER[:PASSWORD]@HOST[:PORT]/DB",
             "--static <DIR>",
             "--allow-origin <ORIGIN>",
             "--allow-any-origin",

@@ -1,17 +1,17 @@
-//! `nps serve` end to end: the real binary on a free port, a temp SQLite file, real HTTP.
+//! `nps serve` end to end: the real binary on a free port, a temp SQLite file or a database of
+//! the test PostgreSQL cluster, real HTTP.
+//!
+//! The tests that store responses run on both backends (`sqlite::NAME`, `postgres::NAME`:
+//! [`on_both_backends!`], at the end); PostgreSQL's own (several processes on one database,
+//! startup errors, the password never shown) are at the end too.
 
 mod common;
 
 use common::{
-    assert_close, assert_summary, batch, expected_numbers, nps, request, Server, SUMMARY_KEYS,
+    assert_close, assert_summary, batch, db_count, expected_numbers, nps, on_both_backends, pg,
+    request, Backend, Server, SUMMARY_KEYS,
 };
 use serde_json::Value;
-
-fn db_count(path: &std::path::Path) -> i64 {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row("SELECT COUNT(*) FROM responses", [], |r| r.get(0))
-        .unwrap()
-}
 
 #[test]
 fn ready_line_names_address_and_db() {
@@ -30,10 +30,9 @@ fn ready_line_names_address_and_db() {
     assert_eq!((health.status, health.text().as_str()), (200, "ok"));
 }
 
-#[test]
-fn accepts_batch_and_counts_duplicates_stored_once() {
+fn accepts_batch_and_counts_duplicates_stored_once(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("nps.sqlite");
+    let db = backend.fresh_db(dir.path());
     let server = Server::start(&db, &[]);
     let body = batch(
         "b-1",
@@ -58,35 +57,24 @@ fn accepts_batch_and_counts_duplicates_stored_once() {
         serde_json::json!({"accepted": 0, "duplicates": 3})
     );
 
-    // Check the file with a second reader while the server runs (rollback journal: no WAL).
+    // Check the database with a second reader while the server runs (SQLite: rollback
+    // journal, no WAL).
     assert_eq!(db_count(&db), 2);
     assert!(!dir.path().join("nps.sqlite-wal").exists());
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let (score, comment, touchpoint, props, batch_id, received_at): (
-        i64,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-    ) = conn
-        .query_row(
-            "SELECT score, comment, touchpoint, properties, batch_id, received_at \
-             FROM responses WHERE id = 'r1'",
-            [],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
-        .unwrap();
-    assert_eq!((score, comment, touchpoint.as_str()), (9, None, "checkout"));
+    let row = common::db_row(
+        &db,
+        "SELECT score, comment, touchpoint, properties, batch_id, received_at \
+         FROM responses WHERE id = 'r1'",
+    );
+    let [score, comment, touchpoint, props, batch_id, received_at] = &row[..] else {
+        panic!("{row:?}")
+    };
+    let text = |v: &Option<String>| v.clone().expect("not NULL");
+    let (props, batch_id, received_at) = (text(props), text(batch_id), text(received_at));
+    assert_eq!(
+        (score.as_deref(), comment, touchpoint.as_deref()),
+        (Some("9"), &None, Some("checkout"))
+    );
     assert_eq!(
         serde_json::from_str::<Value>(&props).unwrap(),
         serde_json::json!({"order_id": "A-r1", "items": 2, "vip": false})
@@ -99,10 +87,9 @@ fn accepts_batch_and_counts_duplicates_stored_once() {
     );
 }
 
-#[test]
-fn concurrent_retries_store_each_response_once() {
+fn concurrent_retries_store_each_response_once(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("nps.sqlite");
+    let db = backend.fresh_db(dir.path());
     let server = Server::start(&db, &[]);
     let ids: Vec<String> = (0..20).map(|i| format!("c{i}")).collect();
     let rows: Vec<(&str, u8, &str, &str)> = ids
@@ -143,10 +130,9 @@ fn assert_400(server: &Server, body: &str, field: &str) {
     assert!(!msg.is_empty());
 }
 
-#[test]
-fn malformed_bodies_get_400_naming_the_field() {
+fn malformed_bodies_get_400_naming_the_field(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("nps.sqlite");
+    let db = backend.fresh_db(dir.path());
     let server = Server::start(&db, &[]);
     let good = batch("b", &[("r1", 9, "checkout", "2026-11-22T09:59:41Z")]);
 
@@ -207,10 +193,9 @@ fn malformed_bodies_get_400_naming_the_field() {
     assert_eq!(db_count(&db), 1);
 }
 
-#[test]
-fn body_over_one_mib_gets_413_json() {
+fn body_over_one_mib_gets_413_json(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("nps.sqlite"), &[]);
+    let server = Server::start(backend.fresh_db(dir.path()), &[]);
     let mut body = batch("b", &[("r1", 9, "checkout", "2026-11-22T09:59:41Z")]).into_bytes();
     body.pop(); // drop the final `}`
     body.extend(std::iter::repeat_n(b' ', 1024 * 1024));
@@ -247,7 +232,7 @@ fn preflight(server: &Server, origin: &str) -> common::HttpResponse {
 fn cors_only_for_configured_origins() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(
-        &dir.path().join("nps.sqlite"),
+        dir.path().join("nps.sqlite"),
         &["--allow-origin", "https://shop.example.com"],
     );
     let ok = preflight(&server, "https://shop.example.com");
@@ -286,11 +271,11 @@ fn cors_only_for_configured_origins() {
 #[test]
 fn cors_off_by_default_and_any_origin_for_the_demo() {
     let dir = tempfile::tempdir().unwrap();
-    let closed = Server::start(&dir.path().join("a.sqlite"), &[]);
+    let closed = Server::start(dir.path().join("a.sqlite"), &[]);
     let r = preflight(&closed, "https://shop.example.com");
     assert_eq!(r.header("access-control-allow-origin"), None);
 
-    let open = Server::start(&dir.path().join("b.sqlite"), &["--allow-any-origin"]);
+    let open = Server::start(dir.path().join("b.sqlite"), &["--allow-any-origin"]);
     for origin in ["https://anything.example", "http://localhost:5173"] {
         let r = preflight(&open, origin);
         assert!((200..300).contains(&r.status), "{r:?}");
@@ -298,10 +283,9 @@ fn cors_off_by_default_and_any_origin_for_the_demo() {
     }
 }
 
-#[test]
-fn summary_numbers_filters_and_errors() {
+fn summary_numbers_filters_and_errors(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("nps.sqlite"), &[]);
+    let server = Server::start(backend.fresh_db(dir.path()), &[]);
     let empty = server.get("/v1/summary").json();
     assert_eq!(empty["n"], 0);
     assert_eq!(empty["nps"], Value::Null);
@@ -353,10 +337,9 @@ fn summary_numbers_filters_and_errors() {
     assert_eq!(bad.json()["field"], "to");
 }
 
-#[test]
-fn csv_export_round_trips_through_nps_score() {
+fn csv_export_round_trips_through_nps_score(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("nps.sqlite"), &[]);
+    let server = Server::start(backend.fresh_db(dir.path()), &[]);
     let mut body: Value = serde_json::from_str(&batch(
         "b",
         &[
@@ -423,10 +406,9 @@ fn csv_export_round_trips_through_nps_score() {
     assert_eq!(server.get("/v1/responses.csv?to=soon").status, 400);
 }
 
-#[test]
-fn restart_keeps_data_and_sigterm_exits_cleanly() {
+fn restart_keeps_data_and_sigterm_exits_cleanly(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("nps.sqlite");
+    let db = backend.fresh_db(dir.path());
     let body = batch(
         "b",
         &[
@@ -462,7 +444,7 @@ fn serves_static_files_with_wasm_and_js_types() {
     std::fs::write(site.join("pkg/nps_widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(site.join("pkg/nps-widget.js"), "export {};").unwrap();
     let server = Server::start(
-        &dir.path().join("nps.sqlite"),
+        dir.path().join("nps.sqlite"),
         &["--static", site.to_str().unwrap()],
     );
 
@@ -495,7 +477,7 @@ fn compresses_static_files_when_the_client_accepts_it() {
     let text = "nps-widget compresses well. ".repeat(400);
     std::fs::write(site.join("glue.js"), &text).unwrap();
     let server = Server::start(
-        &dir.path().join("nps.sqlite"),
+        dir.path().join("nps.sqlite"),
         &["--static", site.to_str().unwrap()],
     );
     for encoding in ["br", "gzip"] {
@@ -560,8 +542,8 @@ fn default_static_dir_does_not_publish_the_database_or_dotfiles() {
 }
 
 /// Runs `nps serve --addr ADDR --db DB EXTRA…`, which must fail to start with exit 1; its stderr.
-fn serve_fails(addr: &str, db: &std::path::Path, extra: &[&str]) -> String {
-    let db = db.to_str().unwrap();
+fn serve_fails(addr: &str, db: impl AsRef<std::ffi::OsStr>, extra: &[&str]) -> String {
+    let db = db.as_ref().to_str().unwrap();
     let out = nps(&[&["serve", "--addr", addr, "--db", db], extra].concat());
     assert_eq!(out.status.code(), Some(1), "nps serve --db {db} {extra:?}");
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -611,7 +593,7 @@ fn startup_errors_name_the_input_and_exit_1() {
 fn read_token_from_the_environment_closes_the_summary_and_the_export() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_with_env(
-        &dir.path().join("nps.sqlite"),
+        dir.path().join("nps.sqlite"),
         &[],
         &[("NPS_READ_TOKEN", "s3cret")],
     );
@@ -639,7 +621,7 @@ fn read_token_from_the_environment_closes_the_summary_and_the_export() {
     // The flag wins over the environment.
     let dir2 = tempfile::tempdir().unwrap();
     let flagged = Server::start_with_env(
-        &dir2.path().join("nps.sqlite"),
+        dir2.path().join("nps.sqlite"),
         &["--read-token", "from-flag"],
         &[("NPS_READ_TOKEN", "from-env")],
     );
@@ -662,7 +644,7 @@ fn read_token_from_the_environment_closes_the_summary_and_the_export() {
 #[test]
 fn without_a_token_a_client_forwarded_by_a_local_proxy_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("nps.sqlite"), &[]);
+    let server = Server::start(dir.path().join("nps.sqlite"), &[]);
     // This test talks over loopback: as a local client, then as a proxy on this host.
     assert_eq!(server.get("/v1/summary").status, 200);
     let proxied = |xff: &str| {
@@ -684,10 +666,9 @@ fn without_a_token_a_client_forwarded_by_a_local_proxy_is_refused() {
     assert_eq!(proxied("198.51.100.7, 127.0.0.1").status, 200);
 }
 
-#[test]
-fn rate_limit_answers_429_with_retry_after() {
+fn rate_limit_answers_429_with_retry_after(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("nps.sqlite");
+    let db = backend.fresh_db(dir.path());
     let server = Server::start(&db, &["--rate-limit", "2/min"]);
     let post = |id: &str| {
         server.post_json(
@@ -708,3 +689,231 @@ fn rate_limit_answers_429_with_retry_after() {
         assert_eq!(server.get("/v1/summary").status, 200);
     }
 }
+
+// ---- PostgreSQL only ----
+
+/// Two `nps serve` processes on one PostgreSQL database (as behind a load balancer) receive
+/// the same batches at the same time: each response is stored once, and what they answer adds
+/// up — every id accepted exactly once in all, each answer covering its whole batch.
+#[test]
+fn two_processes_on_one_postgresql_database_store_each_response_once() {
+    const IDS: usize = 80;
+    const BATCHES: usize = 16;
+    const SIZE: usize = 20;
+    let db = pg::database();
+    let quiet = [("RUST_LOG", "warn")];
+    let servers = [
+        Server::start_with_env(&db, &[], &quiet),
+        Server::start_with_env(&db, &[], &quiet),
+    ];
+    assert_ne!(servers[0].pid(), servers[1].pid());
+    // Batch k holds ids 5k … 5k+19 (mod 80): each shares ids with its neighbours, and every
+    // other one lists them backwards, so that concurrent transactions meet the same ids in
+    // opposite orders.
+    let ids: Vec<String> = (0..IDS).map(|i| format!("lb-{i:02}")).collect();
+    let bodies: Vec<String> = (0..BATCHES)
+        .map(|k| {
+            let mut rows: Vec<(&str, u8, &str, &str)> = (0..SIZE)
+                .map(|j| {
+                    let i = (k * 5 + j) % IDS;
+                    let touchpoint = if i.is_multiple_of(2) {
+                        "checkout"
+                    } else {
+                        "delivery"
+                    };
+                    (
+                        ids[i].as_str(),
+                        (i % 11) as u8,
+                        touchpoint,
+                        "2026-11-22T09:00:00Z",
+                    )
+                })
+                .collect();
+            if k % 2 == 1 {
+                rows.reverse();
+            }
+            batch(&format!("b-{k}"), &rows)
+        })
+        .collect();
+    // Four clients, two on each process, released together for each round: in round r, one
+    // client of each process posts batch r, the other batch 15 − r.
+    let barrier = std::sync::Barrier::new(4);
+    let answers: Vec<(u64, u64)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|client| {
+                let (server, bodies, barrier) = (&servers[client % 2], &bodies, &barrier);
+                s.spawn(move || {
+                    (0..BATCHES)
+                        .map(|round| {
+                            let k = if client < 2 {
+                                round
+                            } else {
+                                BATCHES - 1 - round
+                            };
+                            barrier.wait();
+                            let r = server.post_json("/v1/responses", &bodies[k]);
+                            assert_eq!(r.status, 200, "batch {k}: {}", r.text());
+                            let v = r.json();
+                            (
+                                v["accepted"].as_u64().unwrap(),
+                                v["duplicates"].as_u64().unwrap(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert_eq!(answers.len(), 4 * BATCHES);
+    for (accepted, duplicates) in &answers {
+        assert_eq!(accepted + duplicates, SIZE as u64, "{answers:?}");
+    }
+    let accepted: u64 = answers.iter().map(|(a, _)| a).sum();
+    let duplicates: u64 = answers.iter().map(|(_, d)| d).sum();
+    assert_eq!(accepted, IDS as u64, "each id accepted once: {answers:?}");
+    assert_eq!(accepted + duplicates, (4 * BATCHES * SIZE) as u64);
+    let db = std::ffi::OsString::from(&db);
+    assert_eq!(db_count(&db), IDS as i64);
+    assert_eq!(
+        common::db_i64(&db, "SELECT COUNT(DISTINCT id) FROM responses"),
+        IDS as i64
+    );
+    // Both processes read the same data.
+    let summaries = servers.each_ref().map(|s| s.get("/v1/summary").json());
+    assert_eq!(summaries[0], summaries[1]);
+    assert_eq!(summaries[0]["n"], IDS);
+    let exports = servers.each_ref().map(|s| s.get("/v1/responses.csv").body);
+    assert_eq!(exports[0], exports[1]);
+    let mut rdr = csv::Reader::from_reader(exports[0].as_slice());
+    let mut exported: Vec<String> = rdr.records().map(|r| r.unwrap()[0].to_string()).collect();
+    exported.sort();
+    assert_eq!(exported, ids);
+}
+
+/// The ready line names the PostgreSQL URL without its password; the password may also come
+/// from `PGPASSWORD`.
+#[test]
+fn postgresql_url_is_shown_without_its_password_and_pgpassword_works() {
+    let url = pg::database();
+    let password = &pg::cluster().password;
+    let shown = url.replace(&format!(":{password}@"), "@");
+    assert_ne!(shown, url);
+    let server = Server::start(&url, &[]);
+    assert_eq!(
+        server.ready_line,
+        format!(
+            "nps serve: listening on http://{} (db: {shown})",
+            server.addr
+        )
+    );
+    let body = batch("b", &[("1", 9, "checkout", "2026-11-20T10:00:00Z")]);
+    assert_eq!(
+        server.post_json("/v1/responses", &body).json()["accepted"],
+        1
+    );
+    drop(server);
+
+    let from_env = Server::start_with_env(&shown, &[], &[("PGPASSWORD", password)]);
+    assert!(!from_env.ready_line.contains(password.as_str()));
+    assert_eq!(
+        from_env.post_json("/v1/responses", &body).json(),
+        serde_json::json!({"accepted": 0, "duplicates": 1})
+    );
+}
+
+#[test]
+fn postgresql_startup_errors_name_the_url_without_password_and_the_fix() {
+    let cluster = pg::cluster();
+    let port = cluster.port;
+    let start = |url: &str| {
+        let err = serve_fails("127.0.0.1:0", url, &[]);
+        assert!(
+            !err.contains("s3cret") && !err.contains(&cluster.password),
+            "{err}"
+        );
+        err
+    };
+
+    // Nothing listens there.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = start(&format!("postgres://nps:s3cret@127.0.0.1:{closed}/nps"));
+    assert!(
+        err.starts_with(&format!(
+            "nps serve: cannot use PostgreSQL database postgres://nps@127.0.0.1:{closed}/nps: \
+             error connecting to server: "
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "check that PostgreSQL is running and accepts connections at 127.0.0.1:{closed}"
+        )) && err.contains("--db PATH"),
+        "{err}"
+    );
+
+    // A wrong password.
+    let err = start(&format!(
+        "postgresql://postgres:s3cret@127.0.0.1:{port}/postgres"
+    ));
+    assert!(
+        err.contains(&format!(
+            "postgresql://postgres@127.0.0.1:{port}/postgres: "
+        )) && err.contains("password authentication failed")
+            && err.contains("check the user and the password (in the URL, or PGPASSWORD)"),
+        "{err}"
+    );
+
+    // A database that does not exist.
+    let url = cluster.url("no_such_db");
+    let err = start(&url);
+    assert!(
+        err.contains("database \"no_such_db\" does not exist")
+            && err.contains("create the database first (createdb")
+            && err.contains("no_such_db)"),
+        "{err}"
+    );
+
+    // TLS required.
+    let err = start(&format!("{}?sslmode=require", cluster.url("postgres")));
+    assert!(
+        err.contains("sslmode=require asks for TLS, which nps serve does not speak"),
+        "{err}"
+    );
+
+    // Not a usable URL: a usage error (exit 2) naming --db, without the password.
+    for (url, why) in [
+        ("postgres://db.example.com/nps", "names no user"),
+        (
+            "postgres://nps:s3cret@db.example.com:port/nps",
+            "is not a valid PostgreSQL URL",
+        ),
+    ] {
+        let out = nps(&["serve", "--db", url]);
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--db <PATH|URL>") && err.contains(why),
+            "{err}"
+        );
+        assert!(!err.contains("s3cret"), "{err}");
+    }
+}
+
+on_both_backends!(
+    accepts_batch_and_counts_duplicates_stored_once,
+    concurrent_retries_store_each_response_once,
+    malformed_bodies_get_400_naming_the_field,
+    body_over_one_mib_gets_413_json,
+    summary_numbers_filters_and_errors,
+    csv_export_round_trips_through_nps_score,
+    restart_keeps_data_and_sigterm_exits_cleanly,
+    rate_limit_answers_429_with_retry_after,
+);

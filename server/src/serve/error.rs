@@ -2,9 +2,9 @@
 //! for it (docs/contract.md §4): `{"error": "...", "field": "responses[0].score"}`.
 //!
 //! Client errors (400, 413) say what to fix and name the field; refused reads (401, 403) and
-//! too many posts (429) say what to do, with `WWW-Authenticate` / `Retry-After`. Internal failures (SQLite,
-//! I/O, a panicked blocking task) are logged in full through `tracing` and answered with a
-//! generic 500 that carries none of their text.
+//! too many posts (429) say what to do, with `WWW-Authenticate` / `Retry-After`. Internal
+//! failures (SQLite, PostgreSQL, I/O, a panicked blocking task) are logged in full through
+//! `tracing` and answered with a generic 500 that carries none of their text.
 
 use axum::extract::rejection::QueryRejection;
 use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
@@ -14,7 +14,7 @@ use axum::Json;
 use serde::Serialize;
 
 use super::ingest::MAX_REQUEST_BYTES;
-use crate::db::ExportError;
+use crate::db::{DbError, ExportError};
 
 /// What clients read in the body of a 500.
 pub const INTERNAL_ERROR_MESSAGE: &str =
@@ -135,9 +135,22 @@ impl From<rusqlite::Error> for AppError {
     }
 }
 
+/// A 400 for a response the database cannot store as it is, else a 500.
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Unstorable { field, error } => AppError::BadRequest { error, field },
+            other => AppError::Internal(Box::new(other)),
+        }
+    }
+}
+
 impl From<ExportError> for AppError {
     fn from(e: ExportError) -> Self {
-        AppError::Internal(Box::new(e))
+        match e {
+            ExportError::Db(e) => e.into(),
+            csv @ ExportError::Csv(_) => AppError::Internal(Box::new(csv)),
+        }
     }
 }
 

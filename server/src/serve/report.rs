@@ -132,7 +132,7 @@ impl SummaryBody<'_> {
 ///
 /// # Errors
 /// The database error, as a 500.
-pub fn score_stored(db: &Db, filter: &Filter, by: Option<GroupBy>) -> Result<Report, AppError> {
+pub fn score_stored(db: &mut Db, filter: &Filter, by: Option<GroupBy>) -> Result<Report, AppError> {
     let mut report = ReportBuilder::new(by);
     db.each_score(filter, |score, touchpoint, answered_at| {
         report.row(

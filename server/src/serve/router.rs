@@ -25,7 +25,7 @@ use super::{ingest, report, static_files};
 use crate::cli::ServeArgs;
 
 /// Builds the router (routes, read rule, rate limit, static files, compression, CORS, tracing)
-/// around `state`; `args` gives the static directory, the database file (never served), the
+/// around `state`; `args` gives the static directory, the SQLite file (never served), the
 /// allowed origins, the read token and the rate limit.
 pub fn app(state: AppState, args: &ServeArgs) -> Router {
     let reads = Router::new()
@@ -47,7 +47,7 @@ pub fn app(state: AppState, args: &ServeArgs) -> Router {
         .merge(reads)
         .route("/healthz", get(|| async { "ok" }))
         .with_state(Arc::new(state));
-    let router = static_files::with_static_files(api, &args.static_dir, &args.db)
+    let router = static_files::with_static_files(api, &args.static_dir, args.db.sqlite_path())
         // brotli / gzip when the client asks: the wasm goes out at a third of its size.
         .layer(CompressionLayer::new());
     let router = match cors_layer(args) {

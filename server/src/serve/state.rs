@@ -1,5 +1,6 @@
-//! [`AppState`]: what the handlers share — the open database behind one mutex, used on the
-//! blocking pool (correctness over throughput).
+//! [`AppState`]: what the handlers share — the open database (an SQLite file or a PostgreSQL
+//! connection: the handlers do not know which) behind one mutex, used on the blocking pool
+//! (correctness over throughput).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -18,7 +19,7 @@ impl AppState {
     }
 
     fn db(&self) -> MutexGuard<'_, Db> {
-        // A panic while holding the lock cannot leave a half-written batch (SQLite transaction).
+        // A panic while holding the lock cannot leave a half-written batch (one transaction).
         self.db
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

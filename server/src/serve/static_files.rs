@@ -1,6 +1,6 @@
 //! Static files: everything that is not an API route is served from `--static DIR`, except
-//! what must never be published — the database itself (with the defaults `--static .` and
-//! `--db nps.sqlite` it sits inside the served folder) and hidden files and folders (`.git/`,
+//! what must never be published — the SQLite database itself (with the defaults `--static .`
+//! and `--db nps.sqlite` it sits inside the served folder) and hidden files and folders (`.git/`,
 //! `.env`).
 
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves `static_dir` for every request no route of `router` matched, with [`guard_static`]
 /// in front (it sees the API routes too, and lets them pass: none is hidden or the database).
-pub fn with_static_files(router: Router, static_dir: &Path, db: &Path) -> Router {
+pub fn with_static_files(router: Router, static_dir: &Path, db: Option<&Path>) -> Router {
     router
         // The scorer page (docs/contract.md §7) at a short address as well.
         .route_service("/score", ServeFile::new(static_dir.join(SCORER_PAGE)))
@@ -37,11 +37,12 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// `static_dir` and `db` are canonicalised now (both exist once the database is open).
-    pub fn new(static_dir: &Path, db: &Path) -> Guard {
+    /// `static_dir` and `db` (the SQLite file; none for PostgreSQL) are canonicalised now (both
+    /// exist once the database is open).
+    pub fn new(static_dir: &Path, db: Option<&Path>) -> Guard {
         Guard {
             static_dir: std::fs::canonicalize(static_dir).unwrap_or_else(|_| static_dir.into()),
-            db: std::fs::canonicalize(db).ok(),
+            db: db.and_then(|db| std::fs::canonicalize(db).ok()),
         }
     }
 
@@ -120,7 +121,7 @@ mod tests {
         let db = dir.path().join("nps.sqlite");
         std::fs::write(&db, b"x").unwrap();
         std::fs::create_dir(dir.path().join("pkg")).unwrap();
-        let g = Guard::new(dir.path(), &db);
+        let g = Guard::new(dir.path(), Some(&db));
         for bad in [
             "/nps.sqlite",
             "/%6Eps.sqlite",

@@ -1,6 +1,11 @@
-//! Helpers shared by the integration tests: run the real `nps` binary, talk real HTTP/1.1 to it.
+//! Helpers shared by the integration tests: run the real `nps` binary, talk real HTTP/1.1 to it;
+//! run a storage test on both backends ([`Backend`], [`on_both_backends!`]) with a private
+//! PostgreSQL cluster ([`pg`]).
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod pg;
+
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -42,18 +47,18 @@ pub struct Server {
 impl Server {
     /// Starts `nps serve --addr 127.0.0.1:0 --db DB EXTRA…` and waits for the ready line.
     /// `NPS_READ_TOKEN` is not passed on: summary and export answer this (loopback) client.
-    pub fn start(db: &Path, extra: &[&str]) -> Server {
+    pub fn start(db: impl AsRef<OsStr>, extra: &[&str]) -> Server {
         Server::start_with_env(db, extra, &[])
     }
 
     /// [`Server::start`] with these environment variables.
-    pub fn start_with_env(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+    pub fn start_with_env(db: impl AsRef<OsStr>, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(NPS)
             .env_remove("NPS_READ_TOKEN")
             .envs(env.iter().copied())
             .arg("serve")
             .args(["--addr", "127.0.0.1:0", "--db"])
-            .arg(db)
+            .arg(db.as_ref())
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -306,3 +311,135 @@ pub fn assert_summary(v: &serde_json::Value, [n, promoters, passives, detractors
     assert_close(&v["ci95"][0], ci[0], "ci95[0]");
     assert_close(&v["ci95"][1], ci[1], "ci95[1]");
 }
+
+/// The storage backends every storage test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// A fresh, empty database as `--db` takes it: `dir/nps.sqlite`, or a new database of this
+    /// process's PostgreSQL cluster (a `postgres://` URL with the password).
+    pub fn fresh_db(self, dir: &Path) -> OsString {
+        match self {
+            Backend::Sqlite => dir.join("nps.sqlite").into_os_string(),
+            Backend::Postgres => pg::database().into(),
+        }
+    }
+}
+
+/// Runs `sql` (statements without results) on the database `db` names, beside the server.
+pub fn db_execute(db: &OsStr, sql: &str) {
+    match db.to_str().filter(|d| d.starts_with("postgres://")) {
+        Some(url) => pg::off_runtime(|| {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+            client
+                .batch_execute(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        }),
+        None => rusqlite::Connection::open(db)
+            .expect("open")
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}")),
+    }
+}
+
+/// The integer that `sql` selects from the database `db` names (a second reader while the
+/// server runs).
+pub fn db_i64(db: &OsStr, sql: &str) -> i64 {
+    match db.to_str().filter(|d| d.starts_with("postgres://")) {
+        Some(url) => pg::off_runtime(|| {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+            client
+                .query_one(sql, &[])
+                .unwrap_or_else(|e| panic!("{sql}: {e:?}"))
+                .get(0)
+        }),
+        None => rusqlite::Connection::open(db)
+            .expect("open")
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}")),
+    }
+}
+
+/// The first row that `sql` selects from the database `db` names, each column as text (NULL:
+/// `None`).
+pub fn db_row(db: &OsStr, sql: &str) -> Vec<Option<String>> {
+    match db.to_str().filter(|d| d.starts_with("postgres://")) {
+        Some(url) => pg::off_runtime(|| {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+            let messages = client
+                .simple_query(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+            messages
+                .into_iter()
+                .find_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("no row for {sql}"))
+        }),
+        None => {
+            let conn = rusqlite::Connection::open(db).expect("open");
+            conn.query_row(sql, [], |r| {
+                (0..r.as_ref().column_count())
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Null => None,
+                            rusqlite::types::ValueRef::Integer(n) => Some(n.to_string()),
+                            rusqlite::types::ValueRef::Real(x) => Some(x.to_string()),
+                            v => Some(String::from_utf8_lossy(v.as_bytes()?).into_owned()),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        }
+    }
+}
+
+/// The number of stored responses.
+pub fn db_count(db: &OsStr) -> i64 {
+    db_i64(db, "SELECT COUNT(*) FROM responses")
+}
+
+/// `on_both_backends!(test_a, test_b)`: each function (sync, taking a [`Backend`]) becomes two
+/// tests, `sqlite::test_a` and `postgres::test_a`; `on_both_backends!(async: …)` does the same
+/// for async functions, as `#[tokio::test]`s.
+#[allow(unused_macros)] // not every test file runs storage tests
+macro_rules! on_both_backends {
+    (async: $($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name($crate::common::Backend::Sqlite).await;
+            })+
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name($crate::common::Backend::Postgres).await;
+            })+
+        }
+    };
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::common::Backend::Sqlite);
+            })+
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                super::$name($crate::common::Backend::Postgres);
+            })+
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_backends;
