@@ -138,6 +138,35 @@ fn ensure_clickhouse() -> Result<(), Failed> {
     )
 }
 
+/// PostgreSQL's server binaries: the server tests run every storage test on PostgreSQL as well as
+/// SQLite, in a private cluster they start from `initdb` and `pg_ctl` (server/tests/common/pg.rs:
+/// PATH, else the newest /usr/lib/postgresql/*/bin). No service is started here.
+fn ensure_postgresql() -> Result<(), Failed> {
+    let on_path = |tool: &str| {
+        env::var_os("PATH").is_some_and(|p| env::split_paths(&p).any(|d| d.join(tool).is_file()))
+    };
+    if on_path("initdb") && on_path("pg_ctl") {
+        return Ok(());
+    }
+    // Any installed major version will do (Debian 12: 15, Debian 13: 17).
+    let installed = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| e.path().join("bin/initdb").is_file() && e.path().join("bin/pg_ctl").is_file());
+    if installed {
+        return Ok(());
+    }
+    ensure_debian(
+        &[
+            "/usr/lib/postgresql/15/bin/initdb",
+            "/usr/lib/postgresql/15/bin/pg_ctl",
+        ],
+        &["postgresql"],
+        "PostgreSQL's server binaries (initdb, pg_ctl)",
+    )
+}
+
 /// Installs Debian `packages` with apt-get (as root) unless every one of `files` exists;
 /// otherwise says exactly what to install.
 fn ensure_debian(files: &[&str], packages: &[&str], what: &str) -> Result<(), Failed> {
@@ -491,13 +520,14 @@ fn test() -> Result<(), Failed> {
     };
 
     let tools = step(
-        "install tools (wasm target, wasm-bindgen-cli, npm, chromium, clickhouse)",
+        "install tools (wasm target, wasm-bindgen-cli, npm, chromium, clickhouse, postgresql)",
         &mut || {
             ensure_wasm_target()?;
             ensure_wasm_bindgen()?;
             ensure_npm()?;
             ensure_chromium()?;
-            ensure_clickhouse()
+            ensure_clickhouse()?;
+            ensure_postgresql()
         },
     );
     step("cargo fmt --check", &mut || {
