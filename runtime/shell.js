@@ -45,12 +45,22 @@ export function connectShell(m, locales) {
     }
     let done, sent = 0;
     busy = new Promise((r) => { done = r; });
-    try {
-      for (let b; (b = m.takeBatch(force, keepalive));) {
+    const loop = async (locked) => {
+      for (let b; (b = m.takeBatch(force, keepalive, locked));) {
         const n = m.batchDone(...(await post(b, keepalive)));
         if (n < 0) break;
         sent += n;
       }
+    };
+    try {
+      // One tab of the site sends at a time: the Web Lock is released when its tab closes or
+      // crashes. An automatic flush finding it taken tries again later (the tab holding it
+      // sends the shared queue meanwhile); flush() waits for it; a page-hide flush cannot wait.
+      // Without Web Locks, the widget's lease in localStorage decides (locked = false).
+      const locks = navigator.locks;
+      if (locks && !keepalive) {
+        await locks.request('nps-widget:flush', { ifAvailable: !force }, (lock) => (lock ? loop(true) : schedule(5000)));
+      } else await loop(false);
     } finally {
       busy = null;
       done();

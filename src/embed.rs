@@ -225,11 +225,12 @@ pub fn mount_survey(element: Element, options: JsValue) {
     });
 }
 
-/// `takeBatch(force, keepalive)`: the next POST as `[url, body, contentType, headers]`, or
-/// undefined (see `Delivery::take_batch`).
+/// `takeBatch(force, keepalive, locked)`: the next POST as `[url, body, contentType, headers]`,
+/// or undefined (see `Delivery::take_batch`). `locked`: the shell holds the site's Web Lock,
+/// so the localStorage lease is not needed.
 #[wasm_bindgen(js_name = takeBatch)]
-pub fn take_batch(force: bool, keepalive: bool) -> JsValue {
-    match with_widget(|w| w.take_batch(force, keepalive)).flatten() {
+pub fn take_batch(force: bool, keepalive: bool, locked: bool) -> JsValue {
+    match with_widget(|w| w.take_batch(force, keepalive, locked)).flatten() {
         Some(p) => Array::of4(
             &p.url.into(),
             &p.body.into(),

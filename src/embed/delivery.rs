@@ -50,19 +50,20 @@ impl Default for Delivery {
 impl Delivery {
     /// The next batch to POST ([`Post`]), or None: nothing pending, no endpoint, a
     /// backoff still running (unless `force`), or (automatic flushes) another tab holding the
-    /// send lease — then a later flush is scheduled.
+    /// send lease — then a later flush is scheduled. `unleased`: no lease is needed (a
+    /// page-hide flush, which cannot wait, or the shell holds the site's Web Lock).
     pub(super) fn take_batch(
         &mut self,
         opts: &Options,
         shell: &Shell,
         force: bool,
-        keepalive: bool,
+        unleased: bool,
     ) -> Option<Post> {
         let endpoint = opts.endpoint.as_ref()?;
         let batch_size = opts.batch_size as usize;
         let now = crate::browser::now_ms();
         // Automatic flushes leave the sending to a tab that holds the lease.
-        let leased = !force && !keepalive;
+        let leased = !force && !unleased;
         if leased {
             if let Err(wait_ms) = self.take_lease(now) {
                 shell.schedule(wait_ms);

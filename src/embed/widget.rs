@@ -354,10 +354,15 @@ impl Widget {
     }
 
     /// The next batch to POST ([`Delivery::take_batch`]).
-    pub(super) fn take_batch(&mut self, force: bool, keepalive: bool) -> Option<Post> {
+    pub(super) fn take_batch(
+        &mut self,
+        force: bool,
+        keepalive: bool,
+        locked: bool,
+    ) -> Option<Post> {
         let live = self.status.live()?;
         self.delivery
-            .take_batch(&live.opts, &self.shell, force, keepalive)
+            .take_batch(&live.opts, &self.shell, force, keepalive || locked)
     }
 
     /// The endpoint's answer to the batch on the wire ([`Delivery::batch_done`]).

@@ -190,3 +190,57 @@ test('a receiver over its --rate-limit answers 429 with Retry-After: the widget 
   expect(stored).toHaveLength(7);
   expect(await page.evaluate(() => window.NpsWidget.deadLetters())).toEqual([]);
 });
+
+test('one tab sends at a time (Web Locks); a tab closed while its POST is in flight loses nothing and blocks no other', async ({
+  context,
+  page,
+  rows,
+}) => {
+  // The receiver is slow: each POST is held 800 ms before it goes on.
+  let inFlight = 0;
+  let most = 0;
+  await context.route(ENDPOINT, async (route) => {
+    inFlight += 1;
+    most = Math.max(most, inFlight);
+    await new Promise((r) => setTimeout(r, 800));
+    try {
+      await route.continue();
+    } catch (e) {
+      // The tab closed while its request was held: the request never reaches the receiver.
+    } finally {
+      inFlight -= 1;
+    }
+  });
+  const attributes = { 'data-trigger': 'manual', 'data-batch-size': '1', 'data-flush-ms': '100' };
+  const tabA = new HostPage(page, { attributes });
+  const other = await context.newPage();
+  const tabB = new HostPage(other, { attributes });
+  await tabA.goto();
+  await tabB.goto();
+  await tabA.widgetReady();
+  await tabB.widgetReady();
+
+  // Both tabs answer (a moment apart: see the test above) and both start flushing.
+  const tag = uniqueTag();
+  for (let i = 0; i < 3; i++) {
+    await record(page, { score: 9, comment: `A${i} ${tag}` });
+    await page.waitForTimeout(150);
+    await record(other, { score: 4, comment: `B${i} ${tag}` });
+    await page.waitForTimeout(150);
+  }
+  await expect.poll(async () => (await rows()).filter((r) => String(r.comment).endsWith(tag)).length, { timeout: 60_000 }).toBe(6);
+  expect(most, 'POSTs in flight at once across the two tabs').toBe(1);
+
+  // Tab A answers, and closes while its POST is held: tab B takes over at once (no lease to
+  // wait out) and the answer arrives exactly once.
+  const last = `A closed mid-flight ${tag}`;
+  await record(page, { score: 7, comment: last });
+  await expect.poll(() => inFlight).toBe(1);
+  await page.close();
+  const started = Date.now();
+  const result = await tabB.flush();
+  expect(Date.now() - started, 'tab B was not held up by the closed tab').toBeLessThan(5_000);
+  expect(result.pending).toBe(0);
+  await expectOneRowWithComment(expect, rows, last);
+  expect((await rows()).filter((r) => String(r.comment).endsWith(tag))).toHaveLength(7);
+});
