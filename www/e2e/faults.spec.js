@@ -196,21 +196,25 @@ test('one tab sends at a time (Web Locks); a tab closed while its POST is in fli
   page,
   rows,
 }) => {
-  // The receiver is slow: each POST is held 800 ms before it goes on.
-  let inFlight = 0;
+  // The receiver is slow: each POST is held 800 ms before it goes on. Counted per tab: a
+  // request of a tab that closed is dead, even while its handler still sleeps.
+  const held = new Map();
+  const live = () => [...held].reduce((n, [tab, k]) => n + (tab.isClosed() ? 0 : k), 0);
   let most = 0;
   await context.route(ENDPOINT, async (route) => {
-    inFlight += 1;
-    most = Math.max(most, inFlight);
+    const tab = route.request().frame().page();
+    held.set(tab, (held.get(tab) ?? 0) + 1);
+    most = Math.max(most, live());
     await new Promise((r) => setTimeout(r, 800));
     try {
       await route.continue();
     } catch (e) {
       // The tab closed while its request was held: the request never reaches the receiver.
     } finally {
-      inFlight -= 1;
+      held.set(tab, held.get(tab) - 1);
     }
   });
+  const inFlight = () => live();
   const attributes = { 'data-trigger': 'manual', 'data-batch-size': '1', 'data-flush-ms': '100' };
   const tabA = new HostPage(page, { attributes });
   const other = await context.newPage();
@@ -231,16 +235,21 @@ test('one tab sends at a time (Web Locks); a tab closed while its POST is in fli
   await expect.poll(async () => (await rows()).filter((r) => String(r.comment).endsWith(tag)).length, { timeout: 60_000 }).toBe(6);
   expect(most, 'POSTs in flight at once across the two tabs').toBe(1);
 
-  // Tab A answers, and closes while its POST is held: tab B takes over at once (no lease to
-  // wait out) and the answer arrives exactly once.
+  // Tab A answers; while its POST is held, tab B's flush() waits for the lock instead of
+  // sending beside it. Tab A closes mid-flight: tab B gets the lock at once (no lease to wait
+  // out), sends A's answer, and it arrives exactly once.
   const last = `A closed mid-flight ${tag}`;
   await record(page, { score: 7, comment: last });
-  await expect.poll(() => inFlight).toBe(1);
+  await expect.poll(inFlight).toBe(1);
+  const flushB = tabB.flush();
+  await other.waitForTimeout(500);
+  expect(inFlight(), 'tab B waits while tab A sends').toBe(1);
   await page.close();
-  const started = Date.now();
-  const result = await tabB.flush();
-  expect(Date.now() - started, 'tab B was not held up by the closed tab').toBeLessThan(5_000);
+  const closed = Date.now();
+  const result = await flushB;
+  expect(Date.now() - closed, 'tab B was not held up by the closed tab').toBeLessThan(5_000);
   expect(result.pending).toBe(0);
+  expect(most, 'POSTs in flight at once across the two tabs').toBe(1);
   await expectOneRowWithComment(expect, rows, last);
   expect((await rows()).filter((r) => String(r.comment).endsWith(tag))).toHaveLength(7);
 });
