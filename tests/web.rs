@@ -651,13 +651,21 @@ fn corrupted_queue_is_backed_up_and_the_queue_starts_fresh() {
     storage::set(good, &entry);
     let bad = "{\"seq\":2,\"v\":{\"id\":\"bad\",\"score\":\"nine\"}}";
     storage::set("test:queue-corrupt:q:bad", bad);
+    // Entries that are JSON but not an entry: kept aside byte for byte too.
+    storage::set("test:queue-corrupt:q:num", "42");
+    storage::set("test:queue-corrupt:q:shape", "{\"seq\":3,\"value\":[1, 2]}");
     let q = LocalQueueStore::with_key(key).load().unwrap();
     assert_eq!(q.pending, vec![response("good", 7)]);
-    assert_eq!(
-        storage::get("test:queue-corrupt:q:bad:corrupt").as_deref(),
-        Some("{\"id\":\"bad\",\"score\":\"nine\"}")
-    );
-    assert_eq!(storage::get("test:queue-corrupt:q:bad"), None);
+    for (k, stored) in [
+        ("bad", bad),
+        ("num", "42"),
+        ("shape", "{\"seq\":3,\"value\":[1, 2]}"),
+    ] {
+        let kept = format!("test:queue-corrupt:q:{k}:corrupt");
+        assert_eq!(storage::get(&kept).as_deref(), Some(stored), "{k}");
+        assert_eq!(storage::get(&format!("test:queue-corrupt:q:{k}")), None);
+        storage::remove(&kept);
+    }
     storage::remove(good);
 }
 

@@ -226,10 +226,12 @@ impl LocalQueueStore {
 
     /// Entries under `<key><kind>`, oldest first: (key, value). Unreadable
     /// ones are moved aside (`<entry key>:corrupt`).
-    fn entries(&self, kind: &str) -> Vec<(String, JsValue)> {
+    /// The entries of `kind`, oldest first, as `(key, value, stored text)`: the text so that an
+    /// entry the caller cannot read is kept aside exactly as it was stored.
+    fn entries(&self, kind: &str) -> Vec<(String, JsValue, String)> {
         let mut prefix = self.key.clone();
         prefix.push_str(kind);
-        let mut found: Vec<(f64, String, JsValue)> = Vec::new();
+        let mut found: Vec<(f64, String, JsValue, String)> = Vec::new();
         for k in keys(&prefix) {
             if k.ends_with(CORRUPT_SUFFIX) {
                 continue;
@@ -244,11 +246,14 @@ impl LocalQueueStore {
             // slice::sort code in the wasm.
             let at = found
                 .iter()
-                .position(|(s, key, _)| *s > seq || (*s == seq && *key > k))
+                .position(|(s, key, ..)| *s > seq || (*s == seq && *key > k))
                 .unwrap_or(found.len());
-            found.insert(at, (seq, k, js::get(&entry, "v")));
+            found.insert(at, (seq, k, js::get(&entry, "v"), raw));
         }
-        found.into_iter().map(|(_, k, v)| (k, v)).collect()
+        found
+            .into_iter()
+            .map(|(_, k, v, raw)| (k, v, raw))
+            .collect()
     }
 
     /// Writes the entries of `items` that the last `load` did not see.
@@ -289,7 +294,7 @@ impl QueueStore for LocalQueueStore {
         let mut q = load(&self.key, js::backoff_from_js);
         let mut loaded = self.loaded.borrow_mut();
         loaded.clear();
-        for (k, v) in self.entries(PENDING) {
+        for (k, v, raw) in self.entries(PENDING) {
             match js::response_from_js(&v) {
                 Some(r) => {
                     if !q.pending.iter().any(|p| p.id == r.id) {
@@ -297,10 +302,10 @@ impl QueueStore for LocalQueueStore {
                     }
                     loaded.push(k);
                 }
-                None => corrupt(&k, &js::stringify(&v).unwrap_or_default()),
+                None => corrupt(&k, &raw),
             }
         }
-        for (k, v) in self.entries(DEAD) {
+        for (k, v, raw) in self.entries(DEAD) {
             match js::dead_letter_from_js(&v) {
                 Some(d) => {
                     if !q
@@ -312,7 +317,7 @@ impl QueueStore for LocalQueueStore {
                     }
                     loaded.push(k);
                 }
-                None => corrupt(&k, &js::stringify(&v).unwrap_or_default()),
+                None => corrupt(&k, &raw),
             }
         }
         Ok(q)
