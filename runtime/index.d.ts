@@ -76,7 +76,11 @@ export interface StatsWithDistribution extends Stats {
 
 export interface FlushResult { sent: number; pending: number; deadLetters: number; }
 
-export interface DeadLetter { response: NpsResponse; status: number; reason: string; failed_at: string; }
+/** A response the endpoint refused for good (or a full queue moved out: status 0, reason "queue-full"). */
+export interface RefusedResponse { response: NpsResponse; status: number; reason: string; failed_at: string; }
+/** Data the widget found unreadable in its storage, kept aside exactly as it was stored. */
+export interface UnreadableData { reason: 'unreadable'; key: string; stored: string; }
+export type DeadLetter = RefusedResponse | UnreadableData;
 
 export interface EventDetails {
   shown: { touchpoint: string; mode: 'popup' | 'modal' | 'inline' };

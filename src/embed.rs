@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 use crate::browser::js::{self, get};
-use crate::browser::storage::LocalQueueStore;
+use crate::browser::storage::{self, LocalQueueStore};
 use crate::browser::{console, host};
 use nps_core::queue::QueueStore;
 
@@ -197,7 +197,20 @@ pub fn dead_letters() -> JsValue {
         return Array::new().into();
     }
     let q = LocalQueueStore::default().load().unwrap_or_default();
-    js::dead_letters_to_js(&q.dead_letters)
+    let list: Array = js::dead_letters_to_js(&q.dead_letters).unchecked_into();
+    // What the widget found unreadable in its storage and kept aside (`<key>:corrupt`), byte
+    // for byte: `{reason: "unreadable", key, stored}`.
+    for key in storage::keys("nps-widget:") {
+        let Some(original) = key.strip_suffix(storage::CORRUPT_SUFFIX) else {
+            continue;
+        };
+        let o = js_sys::Object::new();
+        js::set_str(&o, "reason", "unreadable");
+        js::set_str(&o, "key", original);
+        js::set_str(&o, "stored", &storage::get(&key).unwrap_or_default());
+        list.push(&o);
+    }
+    list.into()
 }
 
 /// Renders the prompt inline inside `element` (the `<nps-survey>` custom

@@ -1356,3 +1356,31 @@ async fn a_full_queue_moves_its_oldest_to_the_dead_letters_with_an_error_event()
     store.load().unwrap();
     store.save(&QueueState::default()).unwrap();
 }
+
+/// What the widget cannot read in its storage is kept aside byte for byte and shown to the site
+/// by `deadLetters()` with reason `unreadable`.
+#[wasm_bindgen_test]
+async fn unreadable_storage_is_listed_by_dead_letters_exactly_as_stored() {
+    let key = "nps-widget:queue:q:unreadable-test";
+    storage::set(key, "42");
+    embed::init(js(r#"{"trigger":"manual","touchpoint":"unreadable"}"#));
+    let list = js_sys::Array::from(&embed::dead_letters());
+    let found: Vec<JsValue> = list
+        .iter()
+        .filter(|d| field(d, "reason").as_string().as_deref() == Some("unreadable"))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "{:?}",
+        js_sys::JSON::stringify(&list.into())
+    );
+    assert_eq!(field(&found[0], "key").as_string().as_deref(), Some(key));
+    assert_eq!(
+        field(&found[0], "stored").as_string().as_deref(),
+        Some("42")
+    );
+    assert!(field(&found[0], "response").is_undefined());
+    assert_eq!(storage::get(key), None);
+    storage::remove(&format!("{key}:corrupt"));
+}

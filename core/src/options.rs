@@ -506,8 +506,8 @@ mod tests {
             OptionName::Theme => ("blue", "data-theme must be light, dark or auto, got \"blue\""),
             OptionName::Properties => ("[1]", "data-properties must be a JSON object whose values are strings, numbers or booleans, got \"[1]\""),
             OptionName::Format => ("csv", "data-format must be nps, ndjson or json-array, got \"csv\""),
-            OptionName::ContentType => ("json", "data-content-type must be a media type such as text/plain or application/json, got \"json\""),
-            OptionName::Headers => ("apikey: x", "data-headers must be a JSON object of header names and string values (not Content-Type), e.g. {\"apikey\": \"…\"}, got \"apikey: x\""),
+            OptionName::ContentType => ("json", "data-content-type must be a media type, e.g. text/plain, got \"json\""),
+            OptionName::Headers => ("apikey: x", "data-headers must be a JSON object of string header values, e.g. {\"apikey\": \"…\"}, got \"apikey: x\""),
         })
     }
 

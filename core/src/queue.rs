@@ -410,20 +410,16 @@ impl QueueState {
     /// assert!(q.shed(2, 0).is_empty());
     /// ```
     pub fn shed(&mut self, max: usize, now_ms: u64) -> Vec<String> {
-        let over = self.pending.len().saturating_sub(max);
-        if over == 0 {
-            return Vec::new();
-        }
-        let failed_at = rfc3339_from_unix_ms(now_ms);
-        let kept = self.pending.split_off(over);
-        let mut ids = Vec::with_capacity(over);
-        for response in core::mem::replace(&mut self.pending, kept) {
+        // One at a time: a queue grows by one answer at a time, so this runs at most once.
+        let mut ids = Vec::new();
+        while self.pending.len() > max {
+            let response = self.pending.remove(0);
             ids.push(response.id.clone());
             self.dead_letters.push(DeadLetter {
                 response,
                 status: 0,
                 reason: QUEUE_FULL.to_owned(),
-                failed_at: failed_at.clone(),
+                failed_at: rfc3339_from_unix_ms(now_ms),
             });
         }
         ids

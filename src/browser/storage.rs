@@ -242,14 +242,9 @@ impl LocalQueueStore {
                 continue;
             };
             let seq = js::get(&entry, "seq").as_f64().unwrap_or(0.0);
-            // Insertion sort by (seq, key): a handful of entries, and no
-            // slice::sort code in the wasm.
-            let at = found
-                .iter()
-                .position(|(s, key, ..)| *s > seq || (*s == seq && *key > k))
-                .unwrap_or(found.len());
-            found.insert(at, (seq, k, js::get(&entry, "v"), raw));
+            found.push((seq, k, js::get(&entry, "v"), raw));
         }
+        heap_sort(&mut found);
         found
             .into_iter()
             .map(|(_, k, v, raw)| (k, v, raw))
@@ -350,5 +345,35 @@ impl QueueStore for LocalQueueStore {
         save(&self.key, &js::backoff_to_js(state));
         *self.loaded.borrow_mut() = keep;
         Ok(())
+    }
+}
+
+/// Sorts queue entries by `(seq, key)`, oldest first, in O(n log n). Hand-written because
+/// `slice::sort_unstable_by` costs the wasm 1 082 B of brotli (measured), and the insertion
+/// sort this replaces was quadratic: seconds per answer with 10 000 queued.
+fn heap_sort<V, R>(items: &mut [(f64, String, V, R)]) {
+    let before =
+        |a: &(f64, String, V, R), b: &(f64, String, V, R)| a.0 < b.0 || (a.0 == b.0 && a.1 < b.1);
+    let sift = |items: &mut [(f64, String, V, R)], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && before(&items[child], &items[child + 1]) {
+            child += 1;
+        }
+        if !before(&items[root], &items[child]) {
+            return;
+        }
+        items.swap(root, child);
+        root = child;
+    };
+    let n = items.len();
+    for start in (0..n / 2).rev() {
+        sift(items, start, n);
+    }
+    for end in (1..n).rev() {
+        items.swap(0, end);
+        sift(items, 0, end);
     }
 }

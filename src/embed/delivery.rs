@@ -212,12 +212,10 @@ fn ids_detail(ids: &[String]) -> Object {
 }
 
 /// The `error` event of responses a full queue moved to the dead letters:
-/// `{count, ids, kind: "queue-full", status: 0, reason: "queue-full"}`.
+/// `{count, ids, kind: "queue-full"}`.
 pub(super) fn queue_full(ids: &[String]) -> JsValue {
     let detail = ids_detail(ids);
     set(&detail, "kind", &JsValue::from_str(QUEUE_FULL));
-    set(&detail, "status", &JsValue::from(0));
-    set(&detail, "reason", &JsValue::from_str(QUEUE_FULL));
     detail.into()
 }
 

@@ -197,8 +197,8 @@ test('a bad data-format, data-content-type or data-headers: one clear error each
   const errors = guard.console.filter((m) => m.type === 'error').map((m) => m.text);
   expect(errors).toEqual([
     'nps-widget: data-format must be nps, ndjson or json-array, got "csv"',
-    'nps-widget: data-content-type must be a media type such as text/plain or application/json, got "json"',
-    'nps-widget: data-headers must be a JSON object of header names and string values (not Content-Type), e.g. {"apikey": "…"}, got "apikey: x"',
+    'nps-widget: data-content-type must be a media type, e.g. text/plain, got "json"',
+    'nps-widget: data-headers must be a JSON object of string header values, e.g. {"apikey": "…"}, got "apikey: x"',
   ]);
   // The fallback (nps body, application/json, no extra header) still reaches nps serve.
   const comment = `fallback ${uniqueTag()}`;

@@ -313,6 +313,8 @@ fn shrink_interface(pkg: &Path) -> Result<(), Failed> {
                 "-Oz",
                 "--gufa",
                 "-Oz",
+                "--monomorphize",
+                "-Oz",
                 "--converge",
                 "--minify-imports-and-exports-and-modules",
                 "--strip-producers",

@@ -290,7 +290,7 @@ options! {
     /// `Content-Type` of each POST; `None` = the format's ([`Format::content_type`]).
     ContentType content_type: Option<String> = None,
         "content-type", parse::content_type,
-        "a media type such as text/plain or application/json", false;
+        "a media type, e.g. text/plain", false;
     /// Extra request headers of each POST.
     Headers headers: Headers = Headers::new(),
         "headers", parse::headers, parse::EXPECT_HEADERS, false;

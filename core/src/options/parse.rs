@@ -333,7 +333,7 @@ pub(super) fn properties(v: Value<'_>) -> Option<Properties> {
 }
 
 pub(super) const EXPECT_HEADERS: &str =
-    "a JSON object of header names and string values (not Content-Type), e.g. {\"apikey\": \"…\"}";
+    "a JSON object of string header values, e.g. {\"apikey\": \"…\"}";
 
 /// An HTTP token (RFC 9110 `tchar`s): a header name, a media type's type or subtype.
 fn is_token(s: &str) -> bool {
