@@ -30,6 +30,13 @@ pub fn run_all() -> Result<(), Failed> {
         .arg("bench/load.mjs")
         .env("NPS_BIN", &nps)
         .current_dir(root().join("www")))?;
+    // The receiver under load: SQLite, then PostgreSQL in a private cluster.
+    crate::ensure_postgresql()?;
+    run(cmd("node")
+        .arg("bench/receiver.mjs")
+        .env("NPS_BIN", &nps)
+        .env("RUST_LOG", "warn")
+        .current_dir(root().join("www")))?;
     let csv = score_bench(&nps)?;
     // The browser's scorers, then the native comparison even if the browser step failed.
     let browser = run(cmd("node")
