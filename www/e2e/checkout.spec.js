@@ -4,6 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { test, expect } = require('./fixtures');
+const { pkgRequests } = require('./support/requests');
 const { HostPage } = require('./pages/host-page');
 const { NpsPrompt, deepFocus } = require('./pages/prompt');
 const { expectOneRowWithComment, uniqueTag, UUID } = require('./support/expect-rows');
@@ -24,16 +25,6 @@ test('the README shows the script tags of the checkout and order pages and the s
   expect(call, 'order.js asks with the order id').not.toBeNull();
   expect(readme).toContain(call[0]);
 });
-
-/** Paths under /pkg/ the page requests. */
-function pkgRequests(page) {
-  const seen = [];
-  page.on('request', (r) => {
-    const p = new URL(r.url()).pathname;
-    if (p.startsWith('/pkg/')) seen.push(p);
-  });
-  return seen;
-}
 
 test('the shop asks nothing while buying; the order page asks once "Delivered", with the order id', async ({
   page,

@@ -5,22 +5,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
 const { test, expect } = require('./fixtures');
+const { pkgRequests } = require('./support/requests');
 const { HostPage } = require('./pages/host-page');
 const { NpsPrompt } = require('./pages/prompt');
 const { uniqueTag, expectOneRowWithComment } = require('./support/expect-rows');
 
 const LOADER = '/pkg/nps-widget.js';
 const REST = ['/pkg/nps_widget.js', '/pkg/nps_widget_bg.wasm'];
-
-/** Paths under /pkg/ the page requests from now on (reset with `.length = 0`). */
-function pkgRequests(page) {
-  const seen = [];
-  page.on('request', (r) => {
-    const p = new URL(r.url()).pathname;
-    if (p.startsWith('/pkg/')) seen.push(p);
-  });
-  return seen;
-}
 
 /** Paths under /pkg/ this page loaded, from the HTTP cache too (resource timing). */
 function pkgLoaded(page) {
