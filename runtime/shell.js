@@ -21,15 +21,21 @@ export function connectShell(m, locales) {
 
   // POST one batch, [url, body, content type, headers] from takeBatch; [status, Retry-After,
   // body], status undefined on a network error or timeout.
+  // The timeout (10 s) counts ten 1 s ticks rather than one 10 s timer: a main thread busy for
+  // seconds delays the ticks, and an answer that arrived meanwhile is read at the first free
+  // turn instead of being aborted (then sent again) by a timer that fired late. An answer's
+  // status, once it came, stands: a body cut short by the timeout cannot turn a 2xx into a retry.
   async function post([url, body, type, headers], keepalive) {
     const ctl = new AbortController();
-    const t = setTimeout(() => ctl.abort(), 10000);
+    let left = 10, t;
+    const tick = () => { t = left-- ? setTimeout(tick, 1000) : ctl.abort(); };
+    tick();
     try {
       const r = await fetch(url, {
         method: 'POST', body, keepalive, signal: ctl.signal,
         headers: { ...headers, 'Content-Type': type },
       });
-      return [r.status, r.headers.get('Retry-After') ?? undefined, await r.text()];
+      return [r.status, r.headers.get('Retry-After'), await r.text().catch(() => '')];
     } catch (e) {
       return [undefined, undefined, ''];
     } finally {

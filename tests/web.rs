@@ -1289,11 +1289,12 @@ async fn each_format_gives_its_body_content_type_and_headers() {
     assert_eq!(embed::batch_done(Some(200), None, ""), 1);
 }
 
-/// A full queue (nps_core::queue::MAX_PENDING waiting) sheds its oldest answer to the dead letters
-/// with reason `queue-full`, says so with an `error` event, and keeps the new one.
+/// An answer past a full queue (nps_core::queue::MAX_PENDING waiting) moves the oldest
+/// SHED_AT_ONCE + 1 to the dead letters with reason `queue-full`, says so with one `error` event,
+/// and keeps the new one.
 #[wasm_bindgen_test]
 async fn a_full_queue_moves_its_oldest_to_the_dead_letters_with_an_error_event() {
-    use nps_core::queue::MAX_PENDING;
+    use nps_core::queue::{MAX_PENDING, SHED_AT_ONCE};
     let base = Response {
         id: String::new(),
         score: 8,
@@ -1331,14 +1332,18 @@ async fn a_full_queue_moves_its_oldest_to_the_dead_letters_with_an_error_event()
     let r = record(r#"{"score":10,"touchpoint":"full"}"#).unwrap();
 
     let q = LocalQueueStore::default().load().unwrap();
-    assert_eq!(q.pending(), MAX_PENDING);
-    assert_eq!(q.pending[0].id, "old-00001");
+    assert_eq!(q.pending(), MAX_PENDING - SHED_AT_ONCE);
+    assert_eq!(q.pending[0].id, format!("old-{:05}", SHED_AT_ONCE + 1));
     assert_eq!(
         q.pending.last().map(|p| p.id.clone()),
         field(&r, "id").as_string()
     );
-    assert_eq!(q.dead_letters.len(), 1);
+    assert_eq!(q.dead_letters.len(), SHED_AT_ONCE + 1);
     assert_eq!(q.dead_letters[0].response.id, "old-00000");
+    assert_eq!(
+        q.dead_letters[SHED_AT_ONCE].response.id,
+        format!("old-{SHED_AT_ONCE:05}")
+    );
     assert_eq!(q.dead_letters[0].reason, "queue-full");
     assert_eq!(q.dead_letters[0].status, 0);
     // (What other tests kept aside as unreadable is listed too: count the refusals only.)
@@ -1346,16 +1351,56 @@ async fn a_full_queue_moves_its_oldest_to_the_dead_letters_with_an_error_event()
         .iter()
         .filter(|d| field(d, "reason").as_string().as_deref() == Some("queue-full"))
         .collect();
-    assert_eq!(full.len(), 1);
+    assert_eq!(full.len(), SHED_AT_ONCE + 1);
     let events = seen.borrow();
     assert_eq!(events.len(), 1);
     assert_eq!(
         field(&events[0], "kind").as_string().as_deref(),
         Some("queue-full")
     );
-    assert_eq!(field(&events[0], "count").as_f64(), Some(1.0));
+    assert_eq!(
+        field(&events[0], "count").as_f64(),
+        Some((SHED_AT_ONCE + 1) as f64)
+    );
     drop(events);
     connect_shell(|_, _| {});
+    let mut store = LocalQueueStore::default();
+    store.load().unwrap();
+    store.save(&QueueState::default()).unwrap();
+}
+
+/// `record()` appends its answer without reading the queue (what keeps it O(1) at any queue
+/// length): an entry it cannot read, left there after `init()`, is neither read nor moved aside
+/// by an answer, and the next read of the queue finds both in order.
+#[wasm_bindgen_test]
+async fn record_appends_without_reading_the_queue() {
+    let mut store = LocalQueueStore::default();
+    store.load().unwrap();
+    store.save(&QueueState::default()).unwrap();
+    embed::init(js(
+        r#"{"endpoint":"http://127.0.0.1:9/ingest","trigger":"manual","flushMs":"600000","touchpoint":"append"}"#,
+    ));
+    let unread = "nps-widget:queue:q:append-unreadable";
+    storage::set(unread, "not json");
+    let first = record(r#"{"score":4}"#).unwrap();
+    let second = record(r#"{"score":9}"#).unwrap();
+    assert_eq!(storage::get(unread).as_deref(), Some("not json"));
+    assert_eq!(embed::pending(), 2);
+    let q = LocalQueueStore::default().load().unwrap();
+    let ids: Vec<Option<String>> = q.pending.iter().map(|r| Some(r.id.clone())).collect();
+    assert_eq!(
+        ids,
+        [
+            field(&first, "id").as_string(),
+            field(&second, "id").as_string()
+        ]
+    );
+    assert_eq!(storage::get(unread), None);
+    assert_eq!(
+        storage::get(&format!("{unread}:corrupt")).as_deref(),
+        Some("not json")
+    );
+    storage::remove(&format!("{unread}:corrupt"));
     let mut store = LocalQueueStore::default();
     store.load().unwrap();
     store.save(&QueueState::default()).unwrap();

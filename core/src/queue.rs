@@ -27,11 +27,17 @@ pub const RETRY_AFTER_MAX_MS: u64 = 86_400_000;
 /// Longest refusal reason kept, in chars.
 pub const MAX_REASON_CHARS: usize = 500;
 
-/// Most responses a queue keeps pending. Beyond it the oldest moves to the dead letters
-/// ([`QueueState::shed`], reason [`QUEUE_FULL`]), so that an endpoint down for months cannot
-/// fill the browser's storage (10 000 responses are about 4 MB of the usual 5 MB per origin)
-/// and no answer disappears unseen.
+/// Most responses a queue keeps pending. Beyond it the oldest [`SHED_AT_ONCE`] move to the dead
+/// letters ([`QueueState::make_room`], reason [`QUEUE_FULL`]), so that an endpoint down for
+/// months cannot fill the browser's storage (10 000 responses are about 4 MB of the usual 5 MB
+/// per origin) and no answer disappears unseen.
 pub const MAX_PENDING: usize = 10_000;
+
+/// How many of the oldest responses a full queue moves to the dead letters at once. Recording
+/// an answer appends it without reading the queue; only a queue past [`MAX_PENDING`] is read
+/// whole, and moving 500 at once makes that one pass per 500 answers, so that recording stays
+/// O(1) (amortized) however long the endpoint is away.
+pub const SHED_AT_ONCE: usize = 500;
 
 /// The reason of a dead letter moved out by [`QueueState::shed`] (its status is 0).
 pub const QUEUE_FULL: &str = "queue-full";
@@ -410,7 +416,9 @@ impl QueueState {
     /// assert!(q.shed(2, 0).is_empty());
     /// ```
     pub fn shed(&mut self, max: usize, now_ms: u64) -> Vec<String> {
-        // One at a time: a queue grows by one answer at a time, so this runs at most once.
+        // `remove(0)` moves the rest of the queue for each response moved out: with 10 000
+        // queued, some 50 ms once per SHED_AT_ONCE answers. `drain`, `split_off` or popping a
+        // reversed queue would make it one pass, and cost the wasm 95–252 B of brotli (measured).
         let mut ids = Vec::new();
         while self.pending.len() > max {
             let response = self.pending.remove(0);
@@ -423,6 +431,35 @@ impl QueueState {
             });
         }
         ids
+    }
+
+    /// A queue past [`MAX_PENDING`] moves its oldest to the dead letters until
+    /// [`SHED_AT_ONCE`] places are free ([`QueueState::shed`]); returns their ids (empty when
+    /// the queue was not past the bound).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use nps_core::queue::{MAX_PENDING, SHED_AT_ONCE};
+    /// # let r = |id: usize| nps_core::Response { id: id.to_string(), score: 9, comment: None,
+    /// #     touchpoint: "t".into(), locale: String::new(),
+    /// #     answered_at: "2026-11-22T09:59:41Z".into(), page: String::new(),
+    /// #     properties: Default::default() };
+    /// let mut q = nps_core::QueueState::default();
+    /// for i in 0..MAX_PENDING { q.enqueue(r(i)); }
+    /// assert!(q.make_room(0).is_empty());
+    /// q.enqueue(r(MAX_PENDING));
+    /// let moved = q.make_room(0);
+    /// assert_eq!(moved.len(), SHED_AT_ONCE + 1);
+    /// assert_eq!(moved[0], "0");
+    /// assert_eq!(q.pending(), MAX_PENDING - SHED_AT_ONCE);
+    /// ```
+    pub fn make_room(&mut self, now_ms: u64) -> Vec<String> {
+        if self.pending.len() > MAX_PENDING {
+            self.shed(MAX_PENDING - SHED_AT_ONCE, now_ms)
+        } else {
+            Vec::new()
+        }
     }
 
     /// Number of responses not yet acknowledged.

@@ -32,9 +32,12 @@ struct InFlight {
 pub(super) struct Delivery {
     in_flight: Option<InFlight>,
     tab_id: String,
-    /// Responses left in the queue once [`Delivery::batch_done`] applied an answer (taken by
-    /// the caller, for the loader's record).
-    pub(super) pending: Option<usize>,
+    /// How many responses wait, as this tab knows: counted exactly whenever the queue is read
+    /// whole (`init()`, every delivery, a full queue) and raised by each answer this tab
+    /// records, which appends without reading the queue. Answers other tabs recorded meanwhile
+    /// are counted at this tab's next read. It decides when to send a full batch now and when
+    /// to read the queue for [`nps_core::queue::MAX_PENDING`], and goes into the loader's record.
+    pub(super) queued: usize,
 }
 
 impl Default for Delivery {
@@ -42,7 +45,7 @@ impl Default for Delivery {
         Delivery {
             in_flight: None,
             tab_id: crate::browser::new_id(),
-            pending: None,
+            queued: 0,
         }
     }
 }
@@ -62,6 +65,13 @@ impl Delivery {
         let endpoint = opts.endpoint.as_ref()?;
         let batch_size = opts.batch_size as usize;
         let now = crate::browser::now_ms();
+        // While backing off, an automatic flush waits without reading the queue: answers
+        // recorded meanwhile each schedule one, and a long queue must not make them slow.
+        let next = LocalQueueStore::default().backoff().next_attempt_ms;
+        if !force && next > now {
+            shell.schedule(next - now);
+            return None;
+        }
         // Automatic flushes leave the sending to a tab that holds the lease.
         let leased = !force && !unleased;
         if leased {
@@ -71,15 +81,8 @@ impl Delivery {
             }
         }
         let q = LocalQueueStore::default().load().unwrap_or_default();
-        let batch = if force {
-            q.next_batch_now(batch_size)
-        } else {
-            q.next_batch(now, batch_size)
-        };
+        let batch = q.next_batch_now(batch_size);
         let Some(batch) = batch else {
-            if q.pending() > 0 && q.next_attempt_ms > now {
-                shell.schedule(q.next_attempt_ms - now);
-            }
             if leased {
                 self.release_lease();
             }
@@ -135,7 +138,7 @@ impl Delivery {
             (q.next_attempt_ms, q.pending())
         })
         .unwrap_or((0, 0));
-        self.pending = Some(pending);
+        self.queued = pending;
         let detail = ids_detail(&ids);
         match outcome {
             Outcome::Accepted => {

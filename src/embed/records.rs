@@ -152,9 +152,12 @@ fn save_visitor(v: &Visitor) {
     storage::save(VISITOR_KEY, &visitor_to_js(v));
 }
 
-/// Builds, validates and durably stores a response (queue, if an endpoint is
-/// set, and history) before any network attempt; a full queue sheds its oldest
-/// to the dead letters ([`nps_core::QueueState::shed`]).
+/// Builds, validates and durably stores a response (queue, if an endpoint is set, and the
+/// tallies) before any network attempt. `queued`: how many responses this tab knows to wait
+/// ([`super::delivery::Delivery::queued`]). The response is appended without reading the queue,
+/// so that recording costs the same at any queue length; only when the count passes
+/// [`MAX_PENDING`] is the queue read whole, counted exactly, and the oldest moved to the dead
+/// letters ([`nps_core::QueueState::make_room`]).
 pub(super) fn record_answer(
     opts: &Options,
     locale: &str,
@@ -162,6 +165,7 @@ pub(super) fn record_answer(
     comment: Option<String>,
     touchpoint: Option<String>,
     extra: &Properties,
+    queued: usize,
 ) -> Result<Recorded, String> {
     let now = crate::browser::now_ms();
     let mut properties = opts.properties.clone();
@@ -179,15 +183,18 @@ pub(super) fn record_answer(
     };
     check(&r)?;
 
-    let (mut pending, mut shed) = (0, Vec::new());
+    let (mut pending, mut shed) = (queued, Vec::new());
     if opts.endpoint.is_some() {
         let mut store = LocalQueueStore::default();
-        (pending, shed) = transact(&mut store, |q| {
-            q.enqueue(r.clone());
-            let shed = q.shed(MAX_PENDING, now);
-            (q.pending(), shed)
-        })
-        .unwrap_or_default();
+        store.append(&r);
+        pending += 1;
+        if pending > MAX_PENDING {
+            (pending, shed) = transact(&mut store, |q| {
+                let shed = q.make_room(now);
+                (q.pending(), shed)
+            })
+            .unwrap_or_default();
+        }
     }
     let mut tallies = load_tallies();
     count(&mut tallies, &r.touchpoint, score);
@@ -202,8 +209,8 @@ pub(super) fn record_answer(
     })
 }
 
-/// What [`record_answer`] did: the response stored, how many wait now, and the ids of the
-/// oldest that moved to the dead letters because the queue was full.
+/// What [`record_answer`] did: the response stored, how many wait now (as this tab knows), and
+/// the ids of the oldest that moved to the dead letters because the queue was full.
 pub(super) struct Recorded {
     pub(super) response: Response,
     pub(super) pending: usize,

@@ -145,7 +145,8 @@ impl Widget {
     /// Keeps what `init()` was given (`options`) and writes the loader's record for it.
     pub(super) fn keep_gate(&mut self, options: JsValue) {
         self.gate = options;
-        self.save_gate(records::pending());
+        self.delivery.queued = records::pending();
+        self.save_gate(self.delivery.queued);
     }
 
     /// Rewrites the loader's record ([`records::save_gate`]) where it changes: a configuration,
@@ -278,7 +279,8 @@ impl Widget {
         match closed {
             Closed::Dismissed => {
                 records::dismissed();
-                self.save_gate(records::pending());
+                self.delivery.queued = records::pending();
+                self.save_gate(self.delivery.queued);
                 let touchpoint = self.status.live().map(|l| l.opts.touchpoint.as_str());
                 let detail = js::obj();
                 js::set_str(&detail, "touchpoint", touchpoint.unwrap_or_default());
@@ -311,7 +313,16 @@ impl Widget {
             response: r,
             pending,
             shed,
-        } = records::record_answer(opts, live.locale, score, comment, touchpoint, extra)?;
+        } = records::record_answer(
+            opts,
+            live.locale,
+            score,
+            comment,
+            touchpoint,
+            extra,
+            self.delivery.queued,
+        )?;
+        self.delivery.queued = pending;
         self.preview.refresh(opts);
         let batch_size = opts.batch_size as usize;
         let flush_ms = u64::from(opts.flush_ms);
@@ -375,9 +386,7 @@ impl Widget {
         let n = self
             .delivery
             .batch_done(&mut self.shell, status, retry_after, body);
-        if let Some(pending) = self.delivery.pending.take() {
-            self.save_gate(pending);
-        }
+        self.save_gate(self.delivery.queued);
         n
     }
 }

@@ -253,3 +253,46 @@ test('one tab sends at a time (Web Locks); a tab closed while its POST is in fli
   await expectOneRowWithComment(expect, rows, last);
   expect((await rows()).filter((r) => String(r.comment).endsWith(tag))).toHaveLength(7);
 });
+
+test('a main thread busy for 11 s while the receiver answers: the 2xx stands, the batch is never sent again', async ({
+  context,
+  page,
+  rows,
+}) => {
+  const posts = [];
+  let seen;
+  const onWire = new Promise((resolve) => (seen = resolve));
+  await context.route(ENDPOINT, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    posts.push(Date.now());
+    seen();
+    // Answered while the page's main thread is still busy (below): the answer and the 10 s
+    // timeout are both waiting when it is free again.
+    await new Promise((r) => setTimeout(r, 300));
+    await route.continue().catch(() => {});
+  });
+  const shop = new HostPage(page);
+  await shop.goto();
+  await shop.widgetReady();
+  const comment = `Busy main thread ${uniqueTag()}`;
+  await page.evaluate((c) => {
+    window.__sent = [];
+    window.NpsWidget.on('sent', (d) => window.__sent.push(...d.ids));
+    return window.NpsWidget.record({ score: 8, comment: c }).then(() => {
+      window.NpsWidget.flush();
+    });
+  }, comment);
+  await onWire;
+  // 11 s of one long task: longer than the request timeout.
+  await page.evaluate(() => {
+    const end = performance.now() + 11_000;
+    while (performance.now() < end);
+  });
+  await expectOneRowWithComment(expect, rows, comment, 20_000);
+  await expect.poll(() => page.evaluate(() => window.__sent.length)).toBe(1);
+  // A retry would come within the first backoff's ceiling (1 s): wait well past it.
+  await page.waitForTimeout(3_000);
+  expect(posts).toHaveLength(1);
+  expect(await shop.pending()).toBe(0);
+  expect(await rows()).toHaveLength(1);
+});

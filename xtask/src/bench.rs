@@ -1,5 +1,6 @@
 //! Benchmarks that print figures (never timed tests): the size report, the time from loader
-//! start to an interactive prompt in headless Chromium, `nps score` rows per second, the scorers
+//! start to an interactive prompt in headless Chromium, `record()` as the queue grows, the receiver
+//! under load, `nps score` rows per second, the scorers
 //! in the browser (wasm, plain JS, PapaParse: `www/bench/score.mjs`) and `nps score` against
 //! DuckDB on the same file.
 
@@ -28,6 +29,11 @@ pub fn run_all() -> Result<(), Failed> {
     crate::ensure_chromium()?;
     run(cmd("node")
         .arg("bench/load.mjs")
+        .env("NPS_BIN", &nps)
+        .current_dir(root().join("www")))?;
+    // record() with an endpoint as the queue grows (1 000, 10 000, 50 000 answers waiting).
+    run(cmd("node")
+        .arg("bench/queue.mjs")
         .env("NPS_BIN", &nps)
         .current_dir(root().join("www")))?;
     // The receiver under load: SQLite, then PostgreSQL in a private cluster.

@@ -237,7 +237,10 @@ fn build_pkg(build: Build) -> Result<(), Failed> {
         "--lib",
     ]);
     let target = match build {
-        Build::Release => target_dir(),
+        Build::Release => {
+            cargo.env("CARGO_ENCODED_RUSTFLAGS", short_paths());
+            target_dir()
+        }
         Build::Plain => {
             let plain = target_dir().join("plain");
             // Overrides the linker of .cargo/config.toml (the environment wins over the file);
@@ -292,6 +295,24 @@ fn copy_locales(pkg: &Path) -> Result<(), Failed> {
         }
     }
     Ok(())
+}
+
+/// `--remap-path-prefix` flags (joined by 0x1f, as `CARGO_ENCODED_RUSTFLAGS` takes them) that
+/// cut the registry's directory from the source paths the wasm keeps for panic messages
+/// (`…/registry/src/index.crates.io-1949cf8c6b5b557f/leptos-0.8.23/src/…` becomes
+/// `leptos-0.8.23/src/…`): 944 B raw, 56 B brotli less (measured). The standard library's
+/// `/rustc/<commit>/library/…` paths come remapped already and a second remap does not apply.
+fn short_paths() -> String {
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let mut flags = Vec::new();
+    if let Some(Ok(dirs)) = home.map(|h| fs::read_dir(h.join("registry/src"))) {
+        for dir in dirs.flatten() {
+            flags.push(format!("--remap-path-prefix={}/=", dir.path().display()));
+        }
+    }
+    flags.join("\x1f")
 }
 
 /// wasm-opt on pkg/'s wasm, then the glue rewritten to the short names it gave the imports and
