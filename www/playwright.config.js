@@ -14,7 +14,7 @@ module.exports = defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 90_000,
-  globalTimeout: 15 * 60_000,
+  globalTimeout: 30 * 60_000,
   expect: { timeout: 15_000 },
   reporter: [['list'], ['./e2e/support/summary-reporter.js']],
   use: {

@@ -4,7 +4,9 @@
 // (the first failure starts the backoff). For each size, a fresh browser context records that
 // many answers (500 per task, as a busy page would), then times 500 more back-to-back
 // `await record()` calls in one task, and reports where the answers are: queued, moved to the
-// dead letters by the queue's bound, or kept in memory because storage was full.
+// dead letters by the queue's bound, or kept in memory because storage was full. Then the
+// endpoint comes back (a real `nps serve`): the time for `flush()` to deliver everything queued,
+// the long tasks (> 50 ms) meanwhile, and the rows counted in the receiver.
 //
 //   node bench/queue.mjs [--sizes 1000,10000,50000] [--json]
 //
@@ -15,6 +17,8 @@ import { chromium } from '@playwright/test';
 
 const require = createRequire(import.meta.url);
 const { NpsServer, freePort } = require('../e2e/support/server.js');
+const { readResponses } = require('../e2e/support/db.js');
+const rowCount = async (server) => (await readResponses(server.dbPath)).length;
 
 const TIMED = 500;
 
@@ -34,8 +38,9 @@ function parseArgs(argv) {
   return opts;
 }
 
-/** In the page: `size` answers recorded 500 per task, then TIMED timed back-to-back. */
-function fillAndTime([size, timed]) {
+/** In the page: `size` answers recorded 500 per task, then TIMED timed back-to-back, then the
+ * endpoint back (`endpoint`) and everything flushed. */
+function fillAndTime([size, timed, endpoint]) {
   return (async () => {
     const W = window.NpsWidget;
     const errors = [];
@@ -56,10 +61,23 @@ function fillAndTime([size, timed]) {
     let storedKeys = 0;
     for (let i = 0; i < localStorage.length; i++) if (localStorage.key(i).startsWith('nps-widget:queue:')) storedKeys++;
     const dead = W.deadLetters();
+    const pending = W.pending();
+    const long = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => long.push(e.duration))).observe({ type: 'longtask' });
+    await W.init({ endpoint, trigger: 'manual', touchpoint: 'bench', flushMs: 600000, batchSize: 50 });
+    const drain0 = performance.now();
+    const flushed = await W.flush();
+    const drainMs = performance.now() - drain0;
+    await new Promise((r) => setTimeout(r, 100));
     return {
+      drainMs,
+      sent: flushed.sent,
+      left: flushed.pending,
+      longTasks: long.length,
+      longestTask: Math.max(0, ...long),
       fillMs,
       each,
-      pending: W.pending(),
+      pending,
       queueFull: dead.filter((d) => d.reason === 'queue-full').length,
       deadLetters: dead.length,
       storedKeys,
@@ -89,7 +107,9 @@ async function main() {
         const page = await context.newPage();
         await page.goto(`http://127.0.0.1:${port}/www/bench/prompt.html`);
         await page.waitForFunction(() => window.NpsWidget !== undefined);
-        const r = await page.evaluate(fillAndTime, [size, TIMED]);
+        const before = await rowCount(server);
+        const r = await page.evaluate(fillAndTime, [size, TIMED, `http://127.0.0.1:${port}/v1/responses`]);
+        const stored = (await rowCount(server)) - before;
         const s = [...r.each].sort((a, b) => a - b);
         const mean = r.each.reduce((a, b) => a + b, 0) / r.each.length;
         rows.push({
@@ -101,6 +121,7 @@ async function main() {
           deadLetters: r.deadLetters,
           storedKeys: r.storedKeys,
           queueFullEvents: r.queueFullEvents,
+          drain: { ms: r.drainMs, sent: r.sent, left: r.left, stored, longTasks: r.longTasks, longestTask: r.longestTask },
         });
       } finally {
         await context.close();
@@ -128,6 +149,19 @@ async function main() {
       String(r.pending).padStart(13),
       `${r.queueFull} (${r.queueFullEvents})`.padStart(32),
       String(r.storedKeys).padStart(23),
+    ].join(' | '));
+  }
+  console.log('then the endpoint back: flush() delivers the queue (batches of 50)');
+  console.log('answers before | flush() took | sent | left | rows stored | long tasks (longest)');
+  for (const r of rows) {
+    const d = r.drain;
+    console.log([
+      String(r.size).padStart(14),
+      `${(d.ms / 1000).toFixed(2)} s`.padStart(12),
+      String(d.sent).padStart(4),
+      String(d.left).padStart(4),
+      String(d.stored).padStart(11),
+      `${d.longTasks} (${d.longestTask.toFixed(0)} ms)`,
     ].join(' | '));
   }
 }
