@@ -46,7 +46,7 @@ export function connectShell(m, locales) {
   // One send loop at a time; a page-hide flush does not wait for a running one.
   async function flush(force, keepalive) {
     while (busy) {
-      if (keepalive) return m.flushResult(0);
+      if (keepalive) return;
       await busy;
     }
     let done, sent = 0;
@@ -71,7 +71,8 @@ export function connectShell(m, locales) {
       busy = null;
       done();
     }
-    return m.flushResult(sent);
+    // Counting reads the whole queue, dead letters included: only for flush()'s caller.
+    return force && m.flushResult(sent);
   }
 
   function emit(event, detail) {
@@ -157,7 +158,7 @@ export function connectShell(m, locales) {
     },
     on(event, f) {
       if (!EVENTS.includes(event)) {
-        console.error(P + 'on(): unknown event "' + event + '"; expected shown, response, sent, dismissed or error');
+        console.error(P + 'on(): unknown event "' + event + '"; expected one of ' + EVENTS);
       } else if (typeof f !== 'function') {
         console.error(P + 'on(event, handler): handler must be a function');
       } else listeners.push([event, f]);

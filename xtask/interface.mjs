@@ -72,6 +72,17 @@ if (!same([...exports.values()], finalExports)) {
 const ident = (prefix, name) =>
   new RegExp(`(?<![\\w$])${prefix.replace(/[.$]/g, '\\$&')}${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
 
+// Imports the optimizer found unused are gone from the wasm, but wasm-bindgen wrote their
+// functions into the glue's import object (`        __wbg_…: function(…) {…},` blocks, up to
+// the next entry or the object's end): drop them, with their incompressible names.
+const entry = /^ {8}([\w$]+): function[\s\S]*?(?=^ {8}[\w$]+: |^ {4}\};)/gm;
+let dropped = 0;
+glue = glue.replace(entry, (block, name) => {
+  if (name === '__proto__' || imports.has(name)) return block;
+  dropped++;
+  return '';
+});
+
 const modules = new Map();
 for (const [field, short] of imports) {
   const module = importModule.get(field);
@@ -100,4 +111,4 @@ const MIME_WARNING =
 if (!glue.includes(MIME_WARNING)) fail('the glue no longer has wasm-bindgen\'s MIME type warning to shorten');
 glue = glue.replace(MIME_WARNING, () => '"nps-widget: serve .wasm as application/wasm (slower fallback used)"');
 writeFileSync(glueFile, glue);
-console.log(`interface: ${imports.size} imports and ${exports.size} exports renamed`);
+console.log(`interface: ${imports.size} imports and ${exports.size} exports renamed, ${dropped} unused imports dropped from the glue`);

@@ -192,6 +192,10 @@ pub struct LocalQueueStore {
     key: String,
     /// The entry keys seen by the last `load`.
     loaded: RefCell<Vec<String>>,
+    /// Whether `load` reads the dead letters too. Sending, recording and counting need only the
+    /// pending entries, and a save removes only entries its load saw: leaving the dead letters
+    /// unread keeps them as they are, and keeps those paths from growing with them.
+    dead: bool,
 }
 
 impl Default for LocalQueueStore {
@@ -214,6 +218,16 @@ impl LocalQueueStore {
         LocalQueueStore {
             key: key.to_owned(),
             loaded: RefCell::new(Vec::new()),
+            dead: true,
+        }
+    }
+
+    /// The queue without its dead letters ([`LocalQueueStore::dead`]): what delivery and
+    /// `record()` read.
+    pub fn pending_only() -> Self {
+        LocalQueueStore {
+            dead: false,
+            ..LocalQueueStore::default()
         }
     }
 
@@ -299,7 +313,11 @@ impl QueueStore for LocalQueueStore {
                 None => corrupt(&k, &raw),
             }
         }
-        for (k, v, raw) in self.entries(DEAD) {
+        for (k, v, raw) in if self.dead {
+            self.entries(DEAD)
+        } else {
+            Vec::new()
+        } {
             match js::dead_letter_from_js(&v) {
                 Some(d) => {
                     q.dead_letters.push(d);

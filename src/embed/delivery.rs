@@ -80,7 +80,7 @@ impl Delivery {
                 return None;
             }
         }
-        let q = LocalQueueStore::default().load().unwrap_or_default();
+        let q = LocalQueueStore::pending_only().load().unwrap_or_default();
         let batch = q.next_batch_now(batch_size);
         let Some(batch) = batch else {
             if leased {
@@ -133,7 +133,7 @@ impl Delivery {
         };
         let now = crate::browser::now_ms();
         let outcome = classify(status, retry_after, body, now);
-        let (next, pending) = transact(&mut LocalQueueStore::default(), |q| {
+        let (next, pending) = transact(&mut LocalQueueStore::pending_only(), |q| {
             q.apply(&ids, &outcome, now, crate::browser::random());
             (q.next_attempt_ms, q.pending())
         })

@@ -185,7 +185,7 @@ pub(super) fn record_answer(
 
     let (mut pending, mut shed) = (queued, Vec::new());
     if opts.endpoint.is_some() {
-        let mut store = LocalQueueStore::default();
+        let mut store = LocalQueueStore::pending_only();
         store.append(&r);
         pending += 1;
         if pending > MAX_PENDING {
@@ -226,7 +226,7 @@ pub(super) fn dismissed() {
 
 /// Responses queued and not yet acknowledged.
 pub(super) fn pending() -> usize {
-    LocalQueueStore::default()
+    LocalQueueStore::pending_only()
         .load()
         .map(|q| q.pending())
         .unwrap_or(0)

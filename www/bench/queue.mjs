@@ -50,6 +50,7 @@ function fillAndTime([size, timed, endpoint]) {
     for (let n = 0; n < size;) {
       for (const end = Math.min(size, n + 500); n < end; n++) await W.record({ score: n % 11, comment: 'queued ' + n });
       await new Promise((r) => setTimeout(r, 0));
+      if (n % 5000 === 0) console.log(`queue.mjs: ${n} of ${size} recorded, ${((performance.now() - fill0) / 1000).toFixed(1)} s`);
     }
     const fillMs = performance.now() - fill0;
     const each = [];
@@ -105,6 +106,7 @@ async function main() {
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
+        page.on('console', (m) => { if (m.text().startsWith('queue.mjs')) console.error(m.text()); });
         await page.goto(`http://127.0.0.1:${port}/www/bench/prompt.html`);
         await page.waitForFunction(() => window.NpsWidget !== undefined);
         const before = await rowCount(server);

@@ -254,7 +254,7 @@ test('one tab sends at a time (Web Locks); a tab closed while its POST is in fli
   expect((await rows()).filter((r) => String(r.comment).endsWith(tag))).toHaveLength(7);
 });
 
-test('a main thread busy for 11 s while the receiver answers: the 2xx stands, the batch is never sent again', async ({
+test('a main thread busy for 11 s while the receiver answers at 10.3 s: the 2xx stands, the batch is never sent again', async ({
   context,
   page,
   rows,
@@ -266,9 +266,10 @@ test('a main thread busy for 11 s while the receiver answers: the 2xx stands, th
     if (route.request().method() !== 'POST') return route.continue();
     posts.push(Date.now());
     seen();
-    // Answered while the page's main thread is still busy (below): the answer and the 10 s
-    // timeout are both waiting when it is free again.
-    await new Promise((r) => setTimeout(r, 300));
+    // Answered 10.3 s after it was sent, while the page's main thread is still busy (below): a
+    // single 10 s timer would be due before the answer arrived, run first once the thread is
+    // free, and abort a request that had its answer (then send it again).
+    await new Promise((r) => setTimeout(r, 10_300));
     await route.continue().catch(() => {});
   });
   const shop = new HostPage(page);
@@ -295,4 +296,47 @@ test('a main thread busy for 11 s while the receiver answers: the 2xx stands, th
   expect(posts).toHaveLength(1);
   expect(await shop.pending()).toBe(0);
   expect(await rows()).toHaveLength(1);
+});
+
+test('a 2xx whose body is still arriving when the 10 s timeout aborts it stands: sent once, not retried', async ({
+  context,
+  page,
+}) => {
+  // A receiver that answers 200 at once and then trickles its body for 12 s (a slow proxy).
+  const http = require('node:http');
+  const posts = [];
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      posts.push(Date.now());
+      res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' });
+      res.write('{"accepted":');
+      setTimeout(() => res.end('1}'), 12_000).unref();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  try {
+    await context.grantPermissions(['local-network-access']);
+    const endpoint = `http://127.0.0.1:${receiver.address().port}/ingest`;
+    const shop = new HostPage(page, {
+      attributes: { 'data-endpoint': endpoint, 'data-content-type': 'text/plain', 'data-trigger': 'manual' },
+    });
+    await shop.goto();
+    await shop.widgetReady();
+    const result = await page.evaluate(async () => {
+      const sent = [];
+      window.NpsWidget.on('sent', (d) => sent.push(...d.ids));
+      const r = await window.NpsWidget.record({ score: 10 });
+      const flushed = await window.NpsWidget.flush();
+      return { id: r.id, sent, flushed };
+    });
+    expect(result.sent).toEqual([result.id]);
+    expect(result.flushed).toEqual({ sent: 1, pending: 0, deadLetters: 0 });
+    // A retry would come within the first backoff's ceiling (1 s): wait well past it.
+    await page.waitForTimeout(3_000);
+    expect(posts).toHaveLength(1);
+  } finally {
+    receiver.closeAllConnections();
+    await new Promise((r) => receiver.close(r));
+  }
 });

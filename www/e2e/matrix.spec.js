@@ -13,7 +13,7 @@
 //              materialized view copies every inserted row into a plain MergeTree; duplicates =
 //              those rows − distinct ids. The counting receiver of the body formats counts per
 //              id. (`nps serve` also logs `batch stored accepted=N duplicates=M`, checked here as
-//              a lower bound: a batch committed after its client went away is never logged);
+//              a lower bound: a process killed between a commit and its log line never logs it);
 //   dead letters
 //              ids of NpsWidget.deadLetters() entries that carry a response (unreadable stored
 //              data is listed there too, without a response: not an answer made);

@@ -44,14 +44,19 @@ pub async fn post_responses(
     let bytes = read_body(&headers, body).await?;
     let batch = parse_batch(&bytes)?;
     let received_at = now_rfc3339();
+    // Logged where it is stored: a client that goes away mid-request drops this future, but the
+    // insert it started still commits, and its log line with it.
     let inserted = state
-        .with_db(move |db| db.insert_batch(&batch, &received_at))
+        .with_db(move |db| {
+            let inserted = db.insert_batch(&batch, &received_at)?;
+            tracing::info!(
+                accepted = inserted.accepted,
+                duplicates = inserted.duplicates,
+                "batch stored"
+            );
+            Ok::<_, crate::db::DbError>(inserted)
+        })
         .await?;
-    tracing::info!(
-        accepted = inserted.accepted,
-        duplicates = inserted.duplicates,
-        "batch stored"
-    );
     Ok(Json(Accepted {
         accepted: inserted.accepted,
         duplicates: inserted.duplicates,
