@@ -222,8 +222,8 @@ impl LocalQueueStore {
         }
     }
 
-    /// The queue without its dead letters ([`LocalQueueStore::dead`]): what delivery and
-    /// `record()` read.
+    /// The queue without its dead letters (a save keeps what its load left unread): what
+    /// delivery and `record()` read.
     pub fn pending_only() -> Self {
         LocalQueueStore {
             dead: false,
