@@ -102,6 +102,14 @@ for (const [name, short] of exports) glue = glue.replace(ident('wasm.', name), (
 for (const [, name] of glue.matchAll(/(?<![\w$])wasm\.([\w$]+)/g)) {
   if (!finalExports.includes(name)) fail(`the glue uses wasm.${name}, which the wasm does not export`);
 }
+// `JsValue`'s `Debug` (reachable from the panic messages of `Result::unwrap` in the DOM code the
+// wasm links) calls wasm-bindgen's `debugString`, 70 lines of glue that describe any value in
+// detail. `String(value)` says what a panic message needs ("TypeError: …") and leaves
+// `debugString` unused, for esbuild to drop. Fails if the glue no longer calls it there.
+const DEBUG_CALL = '            const ret = debugString(arg1);\n';
+if (!glue.includes(DEBUG_CALL)) fail("the glue's debug_string import no longer calls debugString(arg1)");
+glue = glue.replace(DEBUG_CALL, () => '            const ret = String(arg1);\n');
+
 // wasm-bindgen's warning when the server sends the wasm with another MIME type: the same advice
 // in a third of the text (about 70 B of brotli). Fails when the text changed (a wasm-bindgen
 // upgrade): update or drop this step then.
