@@ -52,7 +52,7 @@ export function connectShell(m, locales) {
     let done, sent = 0;
     busy = new Promise((r) => { done = r; });
     const loop = async (locked) => {
-      for (let b; (b = m.takeBatch(force, keepalive, locked));) {
+      for (let b, i = 0; (b = m.takeBatch(force, keepalive, locked, !i++));) {
         const n = m.batchDone(...(await post(b, keepalive)));
         if (n < 0) break;
         sent += n;

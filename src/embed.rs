@@ -238,12 +238,13 @@ pub fn mount_survey(element: Element, options: JsValue) {
     });
 }
 
-/// `takeBatch(force, keepalive, locked)`: the next POST as `[url, body, contentType, headers]`,
-/// or undefined (see `Delivery::take_batch`). `locked`: the shell holds the site's Web Lock,
-/// so the localStorage lease is not needed.
+/// `takeBatch(force, keepalive, locked, first)`: the next POST as `[url, body, contentType,
+/// headers]`, or undefined (see `Delivery::take_batch`). `locked`: the shell holds the site's
+/// Web Lock, so the localStorage lease is not needed; `first`: the first call of a send loop
+/// (the queue is read afresh).
 #[wasm_bindgen(js_name = takeBatch)]
-pub fn take_batch(force: bool, keepalive: bool, locked: bool) -> JsValue {
-    match with_widget(|w| w.take_batch(force, keepalive, locked)).flatten() {
+pub fn take_batch(force: bool, keepalive: bool, locked: bool, first: bool) -> JsValue {
+    match with_widget(|w| w.take_batch(force, keepalive, locked, first)).flatten() {
         Some(p) => Array::of4(
             &p.url.into(),
             &p.body.into(),

@@ -1238,7 +1238,7 @@ async fn each_format_gives_its_body_content_type_and_headers() {
         embed::init(js(&options));
         let a = record(r#"{"score":9,"comment":"line one\nline two"}"#).unwrap();
         let b = record(r#"{"score":3}"#).unwrap();
-        let post: js_sys::Array = embed::take_batch(true, false, false).unchecked_into();
+        let post: js_sys::Array = embed::take_batch(true, false, false, true).unchecked_into();
         assert_eq!(post.length(), 4, "{format}");
         assert_eq!(
             post.get(0).as_string().as_deref(),
@@ -1283,7 +1283,7 @@ async fn each_format_gives_its_body_content_type_and_headers() {
         r#"{"endpoint":"http://127.0.0.1:9/ingest","trigger":"manual","flushMs":"600000","format":"csv"}"#,
     ));
     record(r#"{"score":7}"#).unwrap();
-    let post: js_sys::Array = embed::take_batch(true, false, false).unchecked_into();
+    let post: js_sys::Array = embed::take_batch(true, false, false, true).unchecked_into();
     assert!(serde_json::from_str::<Batch>(&post.get(1).as_string().unwrap()).is_ok());
     assert_eq!(post.get(2).as_string().as_deref(), Some("application/json"));
     assert_eq!(embed::batch_done(Some(200), None, ""), 1);

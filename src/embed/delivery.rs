@@ -4,7 +4,7 @@
 
 use js_sys::{Array, Object};
 use nps_core::options::{Format, Options};
-use nps_core::queue::{classify, transact, Outcome, QueueStore, QUEUE_FULL};
+use nps_core::queue::{classify, Outcome, QueueState, QueueStore, QUEUE_FULL};
 use nps_core::time::rfc3339_from_unix_ms;
 use nps_core::wire::Batch;
 use wasm_bindgen::JsValue;
@@ -33,11 +33,17 @@ pub(super) struct Delivery {
     in_flight: Option<InFlight>,
     tab_id: String,
     /// How many responses wait, as this tab knows: counted exactly whenever the queue is read
-    /// whole (`init()`, every delivery, a full queue) and raised by each answer this tab
-    /// records, which appends without reading the queue. Answers other tabs recorded meanwhile
+    /// whole (`init()`, a send loop's start, a full queue), raised by each answer this tab
+    /// records (which appends without reading the queue) and lowered by each batch delivered
+    /// or refused. Answers other tabs recorded meanwhile
     /// are counted at this tab's next read. It decides when to send a full batch now and when
     /// to read the queue for [`nps_core::queue::MAX_PENDING`], and goes into the loader's record.
     pub(super) queued: usize,
+    /// The pending queue as this send loop read it, with the store that read it: the loop's
+    /// batches are taken from it and their answers applied to it, so that a queue of 10 000 is
+    /// read once per loop, not once per batch of 50. Answers recorded meanwhile wait for the
+    /// next loop (they are newer); dropped when the loop stops.
+    read: Option<(LocalQueueStore, QueueState)>,
 }
 
 impl Default for Delivery {
@@ -46,6 +52,7 @@ impl Default for Delivery {
             in_flight: None,
             tab_id: crate::browser::new_id(),
             queued: 0,
+            read: None,
         }
     }
 }
@@ -54,14 +61,19 @@ impl Delivery {
     /// The next batch to POST ([`Post`]), or None: nothing pending, no endpoint, a
     /// backoff still running (unless `force`), or (automatic flushes) another tab holding the
     /// send lease — then a later flush is scheduled. `unleased`: no lease is needed (a
-    /// page-hide flush, which cannot wait, or the shell holds the site's Web Lock).
+    /// page-hide flush, which cannot wait, or the shell holds the site's Web Lock). `first`:
+    /// the first call of a send loop, which reads the pending queue afresh ([`Delivery::read`]).
     pub(super) fn take_batch(
         &mut self,
         opts: &Options,
         shell: &Shell,
         force: bool,
         unleased: bool,
+        first: bool,
     ) -> Option<Post> {
+        if first {
+            self.read = None;
+        }
         let endpoint = opts.endpoint.as_ref()?;
         let batch_size = opts.batch_size as usize;
         let now = crate::browser::now_ms();
@@ -80,9 +92,14 @@ impl Delivery {
                 return None;
             }
         }
-        let q = LocalQueueStore::pending_only().load().unwrap_or_default();
-        let batch = q.next_batch_now(batch_size);
-        let Some(batch) = batch else {
+        let (_, q) = self.read.get_or_insert_with(|| {
+            let store = LocalQueueStore::pending_only();
+            let q = store.load().unwrap_or_default();
+            self.queued = q.pending();
+            (store, q)
+        });
+        let Some(batch) = q.next_batch_now(batch_size) else {
+            self.read = None;
             if leased {
                 self.release_lease();
             }
@@ -133,12 +150,15 @@ impl Delivery {
         };
         let now = crate::browser::now_ms();
         let outcome = classify(status, retry_after, body, now);
-        let (next, pending) = transact(&mut LocalQueueStore::pending_only(), |q| {
-            q.apply(&ids, &outcome, now, crate::browser::random());
-            (q.next_attempt_ms, q.pending())
-        })
-        .unwrap_or((0, 0));
-        self.queued = pending;
+        let Some((store, q)) = &mut self.read else {
+            return -1;
+        };
+        q.apply(&ids, &outcome, now, crate::browser::random());
+        let _ = store.save(q);
+        let next = q.next_attempt_ms;
+        if !matches!(outcome, Outcome::Retry { .. }) {
+            self.queued = self.queued.saturating_sub(ids.len());
+        }
         let detail = ids_detail(&ids);
         match outcome {
             Outcome::Accepted => {
@@ -154,6 +174,7 @@ impl Delivery {
                 );
                 shell.emit("error", detail.into());
                 shell.schedule(next.saturating_sub(now));
+                self.read = None;
                 if leased {
                     self.release_lease();
                 }

@@ -370,10 +370,11 @@ impl Widget {
         force: bool,
         keepalive: bool,
         locked: bool,
+        first: bool,
     ) -> Option<Post> {
         let live = self.status.live()?;
         self.delivery
-            .take_batch(&live.opts, &self.shell, force, keepalive || locked)
+            .take_batch(&live.opts, &self.shell, force, keepalive || locked, first)
     }
 
     /// The endpoint's answer to the batch on the wire ([`Delivery::batch_done`]).
