@@ -3,6 +3,8 @@
 //! `JSON.stringify` (no serde_json in the wasm).
 
 use std::cell::{Cell, RefCell};
+
+use js_sys::{Array, Map};
 use std::convert::Infallible;
 
 use nps_core::queue::{QueueState, QueueStore};
@@ -30,7 +32,9 @@ pub const CORRUPT_SUFFIX: &str = ":corrupt";
 
 struct Store {
     local: Option<Storage>,
-    memory: RefCell<Vec<(String, String)>>,
+    /// What could not be written to `localStorage` (a JS `Map`: O(1) per key however much
+    /// waits there, where a list was scanned on every read and write).
+    memory: Map,
     warned: Cell<bool>,
     warned_corrupt: Cell<bool>,
 }
@@ -38,7 +42,7 @@ struct Store {
 thread_local! {
     static STORE: Store = Store {
         local: web_sys::window().and_then(|w| w.local_storage().ok().flatten()),
-        memory: RefCell::new(Vec::new()),
+        memory: Map::new(),
         warned: Cell::new(false),
         warned_corrupt: Cell::new(false),
     };
@@ -63,8 +67,8 @@ pub fn persistent() -> bool {
 /// Reads a key (memory fallback first, then localStorage).
 pub fn get(key: &str) -> Option<String> {
     STORE.with(|s| {
-        if let Some((_, v)) = s.memory.borrow().iter().find(|(k, _)| k == key) {
-            return Some(v.clone());
+        if let Some(v) = s.memory.get(&JsValue::from_str(key)).as_string() {
+            return Some(v);
         }
         match &s.local {
             Some(local) => match local.get_item(key) {
@@ -89,11 +93,12 @@ pub fn set(key: &str, value: &str) {
             Some(local) => local.set_item(key, value).is_ok(),
             None => false,
         };
-        let mut memory = s.memory.borrow_mut();
-        memory.retain(|(k, _)| k != key);
-        if !stored {
+        let k = JsValue::from_str(key);
+        if stored {
+            s.memory.delete(&k);
+        } else {
             s.fall_back();
-            memory.push((key.to_owned(), value.to_owned()));
+            s.memory.set(&k, &JsValue::from_str(value));
         }
     })
 }
@@ -101,7 +106,7 @@ pub fn set(key: &str, value: &str) {
 /// Removes a key.
 pub fn remove(key: &str) {
     STORE.with(|s| {
-        s.memory.borrow_mut().retain(|(k, _)| k != key);
+        s.memory.delete(&JsValue::from_str(key));
         if let Some(local) = &s.local {
             let _ = local.remove_item(key);
         }
@@ -152,21 +157,17 @@ pub fn save(key: &str, value: &JsValue) {
 /// Every key (localStorage and the memory fallback) that starts with `prefix`.
 pub fn keys(prefix: &str) -> Vec<String> {
     STORE.with(|s| {
-        let mut out: Vec<String> = s
-            .memory
-            .borrow()
+        let mut out: Vec<String> = Array::from(&s.memory.keys())
             .iter()
-            .filter(|(k, _)| k.starts_with(prefix))
-            .map(|(k, _)| k.clone())
+            .filter_map(|k| k.as_string())
+            .filter(|k| k.starts_with(prefix))
             .collect();
-        // Only the (few) memory keys can repeat a localStorage key: checking against the
-        // growing list instead made this quadratic in the queue's length.
-        let in_memory = out.len();
+        // A key in memory may be in localStorage too (an older value): listed once.
         if let Some(local) = &s.local {
             let n = local.length().unwrap_or(0);
             for i in 0..n {
                 if let Ok(Some(k)) = local.key(i) {
-                    if k.starts_with(prefix) && !out[..in_memory].contains(&k) {
+                    if k.starts_with(prefix) && !s.memory.has(&JsValue::from_str(&k)) {
                         out.push(k);
                     }
                 }
