@@ -330,8 +330,9 @@ test('a 2xx whose body is still arriving when the 10 s timeout aborts it stands:
       const flushed = await window.NpsWidget.flush();
       return { id: r.id, sent, flushed };
     });
+    // Sent once ('sent' event), by flush() or by the automatic flush it waited for.
     expect(result.sent).toEqual([result.id]);
-    expect(result.flushed).toEqual({ sent: 1, pending: 0, deadLetters: 0 });
+    expect(result.flushed).toMatchObject({ pending: 0, deadLetters: 0 });
     // A retry would come within the first backoff's ceiling (1 s): wait well past it.
     await page.waitForTimeout(3_000);
     expect(posts).toHaveLength(1);
