@@ -79,13 +79,14 @@ if (!(w.NpsWidget && 'ready' in w.NpsWidget)) {
   // src/embed/records.rs) says, for the options it was configured with, from when this visitor
   // may be asked (absent: not under these options) and how many answers wait. Unless those
   // options are these, nothing waits and that time has not come, load the rest now. Without a
-  // record the widget never ran in this browser (nor did a release before it leave a queue):
-  // with trigger manual and no preview panel, only the page's own call can need it.
+  // record the widget never ran in this browser (nor did a release before it leave a queue: any
+  // `nps-widget:queue…` key, an answer or the backoff): with trigger manual and no preview
+  // panel, only the page's own call can need it.
   let polite = false;
   try {
     const g = JSON.parse(localStorage.getItem('nps-widget:gate'));
     polite = g ? !g.queued && !(g.at <= Date.now()) && JSON.stringify(g.options) === JSON.stringify(opts)
-      : opts['data-trigger'] === 'manual' && !('data-preview' in opts) && !localStorage.getItem('nps-widget:queue');
+      : opts['data-trigger'] === 'manual' && !('data-preview' in opts) && !Object.keys(localStorage).some((k) => k.startsWith('nps-widget:queue'));
   } catch (e) { /* storage blocked: load */ }
   if (!polite) load();
 }
