@@ -150,10 +150,13 @@ test('a visitor with an answer still queued loads the rest and delivers it', asy
   await page.goto('about:blank');
   await server.start();
   await shop.goto();
+  // Delivered: only the wasm sends, so the loader loaded the rest.
   await expectOneRowWithComment(expect, rows, comment);
-  // The module and the wasm may come from the HTTP cache (the first page loaded them): counted
-  // by resource timing, which sees cached loads, not by network requests.
-  expect(await pkgLoaded(page)).toEqual(expect.arrayContaining([LOADER, ...REST]));
+  // The module may come from the HTTP cache (the first page loaded it): counted by resource
+  // timing, which sees cached loads, not by network requests. The wasm is not checked here: a
+  // hit in the memory cache can leave no resource timing entry at all (seen in a clean-clone
+  // run), and the row above already proves it ran.
+  expect(await pkgLoaded(page)).toEqual(expect.arrayContaining([LOADER, REST[0]]));
   await expect.poll(() => shop.pending()).toBe(0);
   await expect
     .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('nps-widget:gate')).queued))
