@@ -112,7 +112,16 @@ export function connectShell(m, locales) {
   // A modal makes the rest of the page inert (no focus, no clicks, hidden from assistive
   // technology) and, once closed, gives the focus back where it was.
   let inerted = [], back = null;
-  function keys(el, modal) {
+  // A kiosk (reset >= 0) starts over for the next customer `reset` ms after the last touch, key
+  // or input in its prompt: the wasm's kioskReset() records a score left unsent.
+  let idle = 0;
+  function keys(el, modal, reset) {
+    clearTimeout(idle);
+    if (el && reset >= 0) {
+      for (const t of ['pointerdown', 'keydown', 'input']) {
+        el.addEventListener(t, () => { clearTimeout(idle); idle = setTimeout(m.kioskReset, reset); });
+      }
+    }
     if (fwd) document.removeEventListener('keydown', fwd);
     fwd = el && ((e) => {
       const a = document.activeElement;

@@ -127,6 +127,13 @@ pub fn page_hide() {
     with_widget(Widget::close);
 }
 
+/// `kioskReset()`: a kiosk was left alone for `data-kiosk-reset-ms` (called by the shell): the
+/// prompt starts over for the next customer ([`Widget::reset`]).
+#[wasm_bindgen(js_name = kioskReset)]
+pub fn kiosk_reset() {
+    with_widget(Widget::reset);
+}
+
 /// `catalogLoaded(tag, text, why)`: the shell's answer to a catalog request (`text` undefined
 /// when it failed, `why` saying why).
 #[wasm_bindgen(js_name = catalogLoaded)]

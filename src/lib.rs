@@ -14,7 +14,7 @@
 //! # fn demo(parent: &web_sys::Element) -> Result<(), wasm_bindgen::JsValue> {
 //! let config = PromptConfig {
 //!     strings: &i18n::EN, company: Some("Acme".into()),
-//!     mode: Mode::Inline, theme: Theme::Auto, preview: None,
+//!     mode: Mode::Inline, theme: Theme::Auto, preview: None, reset_ms: None,
 //! };
 //! let mounted = mount_prompt(parent, config, |answer| { let _ = answer.score; }, |_dismissed| {})?;
 //! let _shadow = mounted.root();

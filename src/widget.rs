@@ -28,6 +28,9 @@ pub struct PromptConfig {
     pub theme: Theme,
     /// Live NPS shown under the prompt (preview mode).
     pub preview: Option<ArcRwSignal<Tally>>,
+    /// A kiosk: the prompt starts over this long after the last touch or key in it (the
+    /// embed's shell keeps the timer; the view does not read it).
+    pub reset_ms: Option<u32>,
 }
 
 /// A mounted prompt. Dropping it unmounts the view, removes its event
@@ -119,7 +122,7 @@ pub fn mount_prompt(
     let (role, modal) = match config.mode {
         Mode::Popup => ("dialog", false),
         Mode::Modal => ("dialog", true),
-        Mode::Inline => ("group", false),
+        Mode::Inline | Mode::Kiosk => ("group", false),
     };
     let preview = config.preview;
     let state = ArcRwSignal::new(SurveyState::new());

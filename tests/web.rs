@@ -60,6 +60,7 @@ impl Fixture {
             mode,
             theme,
             preview,
+            reset_ms: None,
         };
         let mounted = mount_prompt(
             &parent,

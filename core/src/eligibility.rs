@@ -1,6 +1,6 @@
 //! Whether this browser should be asked now: recontact and dismiss windows, and sampling.
 
-use crate::options::{Options, Trigger};
+use crate::options::{Mode, Options, Trigger};
 use core::fmt;
 
 const MS_PER_DAY: u64 = 86_400_000;
@@ -66,7 +66,8 @@ fn within(at: Option<u64>, days: u32, now_ms: u64) -> bool {
 
 /// Decides whether to ask now. Checks, in order: the recontact window after an answer, the
 /// dismiss window after a dismiss, then sampling (`sample_draw < sample`; `sample = 1` always
-/// asks, `0` never does). A window of 0 days never blocks.
+/// asks, `0` never does). A window of 0 days never blocks. A kiosk ([`Mode::Kiosk`]) asks
+/// every visitor: none of these apply.
 ///
 /// # Errors
 ///
@@ -86,6 +87,9 @@ fn within(at: Option<u64>, days: u32, now_ms: u64) -> bool {
 /// assert_eq!(eligible(&half, &h, 90 * day), Err(Ineligible::NotSampled));
 /// ```
 pub fn eligible(opts: &Options, history: &History, now_ms: u64) -> Result<(), Ineligible> {
+    if opts.mode == Mode::Kiosk {
+        return Ok(());
+    }
     if within(history.answered_at_ms, opts.recontact_days, now_ms) {
         return Err(Ineligible::RecentlyAnswered);
     }
@@ -102,7 +106,8 @@ pub fn eligible(opts: &Options, history: &History, now_ms: u64) -> Result<(), In
 /// `opts`, so that a visitor who will not be asked downloads the loader only (contract §1,
 /// "politeness costs nothing"). The widget stores the answer in the browser; the loader compares.
 ///
-/// - `Some(0)`: on every page (the preview panel is on, or the prompt may open by itself now);
+/// - `Some(0)`: on every page (the preview panel is on, a kiosk, or the prompt may open by
+///   itself now);
 /// - `Some(t)`: from `t`, the end of the recontact or dismiss window (the later one);
 /// - `None`: not under these options (sampled out, or trigger `manual`: only the page's own
 ///   `show()` asks, and any call of the API loads the widget).
@@ -120,7 +125,7 @@ pub fn eligible(opts: &Options, history: &History, now_ms: u64) -> Result<(), In
 /// assert_eq!(load_at(&tenth, &h), None);
 /// ```
 pub fn load_at(opts: &Options, history: &History) -> Option<u64> {
-    if opts.preview {
+    if opts.preview || opts.mode == Mode::Kiosk {
         return Some(0);
     }
     if opts.trigger == Trigger::Manual || !sampled(opts, history) {
@@ -152,6 +157,31 @@ mod tests {
             dismissed_at_ms: None,
             sample_draw: 0.3,
         }
+    }
+
+    /// A kiosk asks every customer: an answer a minute ago, a dismiss, a sample of 0 and a
+    /// manual trigger neither stop it nor keep the loader from loading.
+    #[test]
+    fn kiosk_asks_everyone() {
+        let kiosk = Options {
+            mode: Mode::Kiosk,
+            sample: 0.0,
+            trigger: Trigger::Manual,
+            ..Options::default()
+        };
+        let h = History {
+            answered_at_ms: Some(NOW - 60_000),
+            dismissed_at_ms: Some(NOW - 1),
+            sample_draw: 0.99,
+        };
+        assert_eq!(eligible(&kiosk, &h, NOW), Ok(()));
+        assert_eq!(load_at(&kiosk, &h), Some(0));
+        let popup = Options {
+            mode: Mode::Popup,
+            ..kiosk
+        };
+        assert_eq!(eligible(&popup, &h, NOW), Err(Ineligible::RecentlyAnswered));
+        assert_eq!(load_at(&popup, &h), None);
     }
 
     #[test]
@@ -258,31 +288,34 @@ mod tests {
             Some(NOW),
         ];
         let mut checked = 0;
-        for recontact_days in [0, 1, 90] {
-            for dismiss_days in [0, 7] {
-                for sample in [0.0, 0.25, 1.0] {
-                    let opts = Options {
-                        recontact_days,
-                        dismiss_days,
-                        sample,
-                        ..Options::default()
-                    };
-                    for answered_at_ms in times {
-                        for dismissed_at_ms in times {
-                            for sample_draw in [0.0, 0.3, 0.99] {
-                                let h = History {
-                                    answered_at_ms,
-                                    dismissed_at_ms,
-                                    sample_draw,
-                                };
-                                for now in [NOW, NOW + 2 * DAY, NOW + 200 * DAY] {
-                                    let loads = load_at(&opts, &h).is_some_and(|t| t <= now);
-                                    assert_eq!(
-                                        loads,
-                                        eligible(&opts, &h, now).is_ok(),
-                                        "{opts:?} {h:?} {now}"
-                                    );
-                                    checked += 1;
+        for mode in [Mode::Popup, Mode::Kiosk] {
+            for recontact_days in [0, 1, 90] {
+                for dismiss_days in [0, 7] {
+                    for sample in [0.0, 0.25, 1.0] {
+                        let opts = Options {
+                            mode,
+                            recontact_days,
+                            dismiss_days,
+                            sample,
+                            ..Options::default()
+                        };
+                        for answered_at_ms in times {
+                            for dismissed_at_ms in times {
+                                for sample_draw in [0.0, 0.3, 0.99] {
+                                    let h = History {
+                                        answered_at_ms,
+                                        dismissed_at_ms,
+                                        sample_draw,
+                                    };
+                                    for now in [NOW, NOW + 2 * DAY, NOW + 200 * DAY] {
+                                        let loads = load_at(&opts, &h).is_some_and(|t| t <= now);
+                                        assert_eq!(
+                                            loads,
+                                            eligible(&opts, &h, now).is_ok(),
+                                            "{opts:?} {h:?} {now}"
+                                        );
+                                        checked += 1;
+                                    }
                                 }
                             }
                         }
@@ -290,7 +323,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 3 * 2 * 3 * 5 * 5 * 3 * 3);
+        assert_eq!(checked, 2 * 3 * 2 * 3 * 5 * 5 * 3 * 3);
     }
 
     #[test]

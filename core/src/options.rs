@@ -245,7 +245,7 @@ mod tests {
             (
                 "mode",
                 "sidebar",
-                r#"data-mode must be popup, modal or inline, got "sidebar""#,
+                r#"data-mode must be popup, modal, inline or kiosk, got "sidebar""#,
             ),
             (
                 "trigger",
@@ -479,6 +479,7 @@ mod tests {
                 o.content_type.as_deref() == Some("text/plain;charset=UTF-8")
             }),
             OptionName::Headers => ("", |o| o.headers.is_empty()),
+            OptionName::KioskResetMs => ("800", |o| o.kiosk_reset_ms == 800),
         }
     }
 
@@ -491,7 +492,7 @@ mod tests {
             OptionName::Locale => ("e", "data-locale must be a BCP 47 language tag, e.g. en or pt-BR, got \"e\""),
             // Refused only above 100 characters: checked below.
             OptionName::Company => return None,
-            OptionName::Mode => ("kiosk!", "data-mode must be popup, modal or inline, got \"kiosk!\""),
+            OptionName::Mode => ("kiosk!", "data-mode must be popup, modal, inline or kiosk, got \"kiosk!\""),
             OptionName::Target => return None,
             OptionName::Trigger => ("scroll", "data-trigger must be auto or manual, got \"scroll\""),
             OptionName::DelayMs => ("1s", "data-delay-ms must be a whole number of milliseconds from 0 to 4294967295, got \"1s\""),
@@ -508,12 +509,13 @@ mod tests {
             OptionName::Format => ("csv", "data-format must be nps, ndjson or json-array, got \"csv\""),
             OptionName::ContentType => ("json", "data-content-type must be a media type, e.g. text/plain, got \"json\""),
             OptionName::Headers => ("apikey: x", "data-headers must be a JSON object of string header values, e.g. {\"apikey\": \"…\"}, got \"apikey: x\""),
+            OptionName::KioskResetMs => ("5 s", "data-kiosk-reset-ms must be a whole number of milliseconds from 0 to 4294967295, got \"5 s\""),
         })
     }
 
     #[test]
     fn every_option_round_trips_name_and_value() {
-        assert_eq!(OptionName::ALL.len(), 21);
+        assert_eq!(OptionName::ALL.len(), 22);
         for &name in OptionName::ALL {
             let key = name.key();
             assert_eq!(name.attribute(), format!("data-{key}"));
@@ -582,6 +584,7 @@ mod tests {
         assert_eq!(Mode::Modal.as_str(), "modal");
         assert_eq!(Mode::Inline.as_str(), "inline");
         assert_eq!(Mode::Popup.as_str(), "popup");
+        assert_eq!(Mode::Kiosk.as_str(), "kiosk");
         assert_eq!(Trigger::Manual.as_str(), "manual");
         assert_eq!(Trigger::Auto.as_str(), "auto");
         assert_eq!(Theme::Light.as_str(), "light");
@@ -596,7 +599,7 @@ mod tests {
         for &t in Theme::ALL {
             assert_eq!(Theme::from_name(t.as_str()), Some(t));
         }
-        assert_eq!(Mode::CHOICES, "popup, modal or inline");
+        assert_eq!(Mode::CHOICES, "popup, modal, inline or kiosk");
         assert_eq!(Trigger::CHOICES, "auto or manual");
         assert_eq!(Theme::CHOICES, "light, dark or auto");
         assert_eq!(Mode::default(), Mode::Popup);

@@ -30,8 +30,10 @@ extern "C" {
     /// with nothing on the page focused, they are passed on to the prompt,
     /// whose handler reads them; none (`undefined`) once it closes. `modal`: the
     /// rest of the page is made inert until then, and the focus goes back where it was.
+    /// `reset_ms` ≥ 0 (a kiosk): `kioskReset()` is called that long after the last touch, key
+    /// or input in the prompt.
     #[wasm_bindgen(method)]
-    fn keys(this: &Host, prompt: Option<Element>, modal: bool);
+    fn keys(this: &Host, prompt: Option<Element>, modal: bool, reset_ms: f64);
     /// Fetch the catalog of locale `tag` (`pkg/locales/<tag>.json`) and pass it to
     /// `catalogLoaded(tag, text)` (`text` undefined, and the reason, when it failed).
     #[wasm_bindgen(method)]
@@ -104,10 +106,11 @@ impl Shell {
     /// a key pressed when nothing on the page has focus on to the prompt (so
     /// Escape closes it: [`crate::widget::state::KeyAction::of`] decides);
     /// `None` removes that listener. `modal`: the rest of the page is inert
-    /// until then, and the focus goes back where it was.
-    pub fn keys(&self, prompt: Option<Element>, modal: bool) {
+    /// until then, and the focus goes back where it was. `reset_ms` (a kiosk): the prompt is
+    /// reset ([`crate::embed`]'s `kioskReset`) that long after the last touch or key in it.
+    pub fn keys(&self, prompt: Option<Element>, modal: bool, reset_ms: Option<u32>) {
         if let Some(h) = &self.host {
-            h.keys(prompt, modal);
+            h.keys(prompt, modal, reset_ms.map_or(-1.0, f64::from));
         }
     }
 }

@@ -34,7 +34,9 @@ impl Prompt {
     }
 
     /// Mounts a prompt in `parent` (a modal takes focus and makes the rest of the page inert; a
-    /// popup or modal gets the page's keys through the shell). The one on screen must have been closed.
+    /// popup or modal gets the page's keys through the shell; a kiosk's is reset
+    /// [`PromptConfig::reset_ms`] after the last touch or key). The one on screen must have been
+    /// closed.
     pub(super) fn open(
         &mut self,
         shell: &Shell,
@@ -44,13 +46,14 @@ impl Prompt {
         on_submit: impl Fn(Answer) + 'static,
         on_close: impl Fn(Closed) + 'static,
     ) -> Result<(), JsValue> {
-        let mode = config.mode;
+        let (mode, reset_ms) = (config.mode, config.reset_ms);
         let m = mount_prompt(parent, config, on_submit, on_close)?;
         // Before the modal takes the focus: the shell notes where it was.
         if mode != Mode::Inline {
-            shell.keys(Some(m.host().clone()), mode == Mode::Modal);
+            shell.keys(Some(m.host().clone()), mode == Mode::Modal, reset_ms);
         }
-        if mode == Mode::Modal {
+        // A modal, and a kiosk (the whole screen), start with the focus on the scale.
+        if matches!(mode, Mode::Modal | Mode::Kiosk) {
             if let Ok(Some(el)) = m.root().query_selector("[tabindex=\"0\"]") {
                 if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
                     let _ = el.focus();
@@ -77,7 +80,7 @@ impl Prompt {
             return Closed::Nothing;
         };
         let closed = m.close();
-        shell.keys(None, false);
+        shell.keys(None, false, None);
         // Off the page now (a fresh prompt may follow at once); dropped later.
         m.host().remove();
         crate::browser::lifecycle::defer(move || drop(m));
@@ -111,9 +114,15 @@ pub(super) fn may_ask(opts: &Options) -> bool {
     eligible(opts, &visitor_history(), crate::browser::now_ms()).is_ok()
 }
 
-/// Arms the automatic triggers (run by the shell) when this visitor is eligible.
+/// Arms the automatic triggers (run by the shell) when this visitor is eligible. A kiosk asks at
+/// once.
 pub(super) fn arm_triggers(opts: &Options, shell: &Shell) {
     if may_ask(opts) {
-        shell.arm(opts.delay_ms, opts.scroll_percent, opts.exit_intent);
+        let kiosk = opts.mode == Mode::Kiosk;
+        shell.arm(
+            if kiosk { 0 } else { opts.delay_ms },
+            opts.scroll_percent,
+            opts.exit_intent,
+        );
     }
 }

@@ -214,6 +214,7 @@ impl Widget {
             mode: opts.mode,
             theme: opts.theme,
             preview: opts.preview.then(|| self.preview.signal()),
+            reset_ms: (opts.mode == Mode::Kiosk).then_some(opts.kiosk_reset_ms),
         };
         let mode = opts.mode;
         let opened = self.prompt.open(
@@ -224,8 +225,8 @@ impl Widget {
             move |answer| {
                 with_widget(|w| w.answered(answer, mode));
             },
-            |closed| {
-                with_widget(|w| w.closed(closed));
+            move |closed| {
+                with_widget(|w| w.closed(closed, mode));
             },
         );
         if let Err(e) = opened {
@@ -257,11 +258,21 @@ impl Widget {
         }
     }
 
-    /// The prompt's send: the answer is recorded; a popup or modal closes after its thank-you.
+    /// A kiosk's prompt starts over for the next customer (`kioskReset()`, the shell's timer
+    /// after the last touch, or × / Escape): the one on screen closes, a score chosen on it is
+    /// recorded, and a fresh prompt replaces it, with nothing of the last answer in the DOM.
+    pub(super) fn reset(&mut self) {
+        let props = self.prompt.props().clone();
+        self.close();
+        self.show(props, true);
+    }
+
+    /// The prompt's send: the answer is recorded; a popup or modal closes after its thank-you
+    /// (a kiosk's thank-you stays until its reset).
     fn answered(&mut self, answer: Answer, mode: Mode) {
         let props = self.prompt.props().clone();
         self.record_answer(answer, &props);
-        if mode != Mode::Inline {
+        if !matches!(mode, Mode::Inline | Mode::Kiosk) {
             let shown = self.prompt.shown();
             lifecycle::after(THANKS_MS, move || {
                 with_widget(|w| {
@@ -274,8 +285,8 @@ impl Widget {
     }
 
     /// The prompt's close button or Escape: before a choice a dismiss (remembered for
-    /// `data-dismiss-days`), after one an answer.
-    fn closed(&mut self, closed: Closed) {
+    /// `data-dismiss-days`), after one an answer. A kiosk then starts over.
+    fn closed(&mut self, closed: Closed, mode: Mode) {
         match closed {
             Closed::Dismissed => {
                 records::dismissed();
@@ -292,7 +303,11 @@ impl Widget {
             }
             Closed::Nothing => {}
         }
-        self.close();
+        if mode == Mode::Kiosk {
+            self.reset();
+        } else {
+            self.close();
+        }
     }
 
     /// Builds, validates and durably stores a response before any network attempt

@@ -77,6 +77,9 @@ keywords! {
         Modal = "modal",
         /// Inside the element named by `data-target`.
         Inline = "inline",
+        /// Fills the screen and asks every visitor, resetting itself for the next one
+        /// (a tablet at the point of sale, docs/contract.md §8).
+        Kiosk = "kiosk",
     }
     default Popup
 }
@@ -294,4 +297,8 @@ options! {
     /// Extra request headers of each POST.
     Headers headers: Headers = Headers::new(),
         "headers", parse::headers, parse::EXPECT_HEADERS, false;
+    /// [`Mode::Kiosk`]: how long after the last touch or key the prompt resets itself for the
+    /// next customer (after the thank-you, or with a score chosen and not sent: then recorded).
+    KioskResetMs kiosk_reset_ms: u32 = 5000,
+        "kiosk-reset-ms", parse::whole, parse::EXPECT_MS, false;
 }
