@@ -308,6 +308,45 @@ async fn the_scorer_page_is_also_at_slash_score() {
     }
 }
 
+#[tokio::test]
+async fn the_kiosk_page_is_also_at_slash_kiosk_and_its_worker_at_the_root() {
+    let app = TestApp::new(Backend::Sqlite);
+    let page = "<title>NPS kiosk</title>";
+    let worker = "'use strict'; // kiosk worker";
+    std::fs::create_dir_all(app.dir.path().join("www")).unwrap();
+    std::fs::write(app.dir.path().join("www/kiosk.html"), page).unwrap();
+    std::fs::write(app.dir.path().join("www/kiosk-sw.js"), worker).unwrap();
+    for uri in [
+        "/kiosk",
+        "/www/kiosk.html",
+        "/kiosk?endpoint=/v1/responses&locale=de",
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_eq!(r.text(), page, "{uri}");
+        assert!(
+            r.header("content-type").unwrap().starts_with("text/html"),
+            "{uri}"
+        );
+    }
+    // A service worker must come with a JavaScript type, or the browser refuses to register it;
+    // no-cache at both addresses.
+    for uri in ["/kiosk-sw.js", "/www/kiosk-sw.js"] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert_eq!(r.text(), worker, "{uri}");
+        let ty = r.header("content-type").unwrap();
+        assert!(
+            ty.starts_with("text/javascript") || ty.starts_with("application/javascript"),
+            "{uri}: {ty}"
+        );
+        assert_eq!(r.header("cache-control"), Some("no-cache"), "{uri}");
+    }
+    // Other static files keep the default headers.
+    assert_eq!(app.get("/index.html").await.header("cache-control"), None);
+    assert_eq!(app.get("/kiosk/x").await.status, StatusCode::NOT_FOUND);
+}
+
 /// A `MakeWriter` that keeps what the subscriber writes.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

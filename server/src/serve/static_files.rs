@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{map_response, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
@@ -19,6 +20,23 @@ pub fn with_static_files(router: Router, static_dir: &Path, db: Option<&Path>) -
     router
         // The scorer page (docs/contract.md §7) at a short address as well.
         .route_service("/score", ServeFile::new(static_dir.join(SCORER_PAGE)))
+        // The kiosk page (§8) too, with its service worker beside it: a worker's scope must lie
+        // inside its script's folder, so the worker of `/kiosk` (scope `/kiosk`) is served from
+        // the root. At both addresses with `no-cache`: no HTTP cache between a kiosk and a new
+        // version of its worker.
+        .route_service("/kiosk", ServeFile::new(static_dir.join(KIOSK_PAGE)))
+        .merge(
+            Router::new()
+                .route_service(
+                    "/kiosk-sw.js",
+                    ServeFile::new(static_dir.join(KIOSK_WORKER)),
+                )
+                .route_service(
+                    &format!("/{KIOSK_WORKER}"),
+                    ServeFile::new(static_dir.join(KIOSK_WORKER)),
+                )
+                .route_layer(map_response(no_cache)),
+        )
         .fallback_service(ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(Guard::new(static_dir, db)),
@@ -28,6 +46,21 @@ pub fn with_static_files(router: Router, static_dir: &Path, db: Option<&Path>) -
 
 /// The scorer page, relative to the static directory; also served at `/score`.
 pub const SCORER_PAGE: &str = "www/score.html";
+
+/// The kiosk page, relative to the static directory; also served at `/kiosk`.
+pub const KIOSK_PAGE: &str = "www/kiosk.html";
+
+/// The kiosk page's service worker, relative to the static directory; also served at
+/// `/kiosk-sw.js` (with `Cache-Control: no-cache`).
+pub const KIOSK_WORKER: &str = "www/kiosk-sw.js";
+
+/// `Cache-Control: no-cache` on a response.
+async fn no_cache(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
 
 /// What the static server must refuse.
 #[derive(Debug)]
