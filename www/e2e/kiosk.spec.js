@@ -11,6 +11,8 @@ const { chromium } = require('@playwright/test');
 const { test, expect } = require('./fixtures');
 const { uniqueTag } = require('./support/expect-rows');
 const { DOCS } = require('./support/paths');
+const { recordCspViolations, cspProblems } = require('./support/csp');
+const { default: AxeBuilder } = require('@axe-core/playwright');
 
 const TABLET = { width: 768, height: 1024 };
 const HOST = '[data-nps-widget="kiosk"]';
@@ -302,6 +304,28 @@ test('days offline: 5 000 answers survive reloads and a browser restart, then ar
 });
 
 for (const theme of ['light', 'dark']) {
+  test(`kiosk, ${theme}: axe finds nothing before and after a choice; no CSP violation, no console error`, async ({ page, guard }) => {
+    await page.setViewportSize(TABLET);
+    await page.emulateMedia({ colorScheme: theme });
+    await recordCspViolations(page);
+    await page.goto(kioskUrl({ theme, locale: 'de' }));
+    const host = await currentPrompt(page);
+    const scan = async (when) => {
+      const result = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(found, `axe violations ${when}`).toEqual([]);
+    };
+    await scan('before a choice');
+    await host.getByRole('radio', { name: '4', exact: true }).click();
+    await expect(host.locator('textarea')).toBeVisible();
+    await page.waitForTimeout(250);
+    await scan('after a choice');
+    expect(await cspProblems(page, guard)).toEqual([]);
+    expect(guard.console.filter((m) => m.type === 'error').map((m) => m.text)).toEqual([]);
+  });
+
   test(`screenshot → docs/kiosk-${theme}.png (portrait tablet)`, async ({ browser }) => {
     const context = await browser.newContext({ viewport: TABLET, colorScheme: theme, serviceWorkers: 'block' });
     const page = await context.newPage();
