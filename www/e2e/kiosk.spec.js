@@ -182,6 +182,21 @@ test.describe('kiosk', () => {
     await expect.poll(async () => (await kioskStatus(page)).text, { timeout: 45_000 }).toMatch(/^All answers delivered · last delivery \d/);
   });
 
+  test('the receiver comes back with no `online` event (the Wi-Fi stayed up): a retry delivers', async ({ page, server, rows }) => {
+    test.setTimeout(120_000);
+    const tag = uniqueTag();
+    await page.goto(kioskUrl({ 'kiosk-reset-ms': '300' }));
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // Only the receiver goes: the browser still believes it is online.
+    await server.stop();
+    await customer(page, 5, `upstream ${tag}`);
+    await expect.poll(async () => (await kioskStatus(page)).text, { timeout: 20_000 }).toMatch(/^1 answer waiting · endpoint not reachable/);
+    await page.waitForTimeout(3000);
+    await server.start();
+    await expect.poll(async () => (await rows()).filter((x) => x.comment === `upstream ${tag}`).length, { timeout: 60_000, intervals: [1000] }).toBe(1);
+    await expect.poll(async () => (await kioskStatus(page)).text, { timeout: 20_000 }).toMatch(/^All answers delivered · last delivery \d/);
+  });
+
   test('200 customers through three network drops and two reloads: 200 rows, none lost, none twice', async ({ page, context, server, rows }) => {
     test.setTimeout(300_000);
     const tag = uniqueTag();
