@@ -128,7 +128,7 @@ pub fn page_hide() {
 }
 
 /// `kioskReset()`: a kiosk was left alone for `data-kiosk-reset-ms` (called by the shell): the
-/// prompt starts over for the next customer ([`Widget::reset`]).
+/// prompt starts over for the next customer (`Widget::reset`).
 #[wasm_bindgen(js_name = kioskReset)]
 pub fn kiosk_reset() {
     with_widget(Widget::reset);

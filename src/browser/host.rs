@@ -107,7 +107,7 @@ impl Shell {
     /// Escape closes it: [`crate::widget::state::KeyAction::of`] decides);
     /// `None` removes that listener. `modal`: the rest of the page is inert
     /// until then, and the focus goes back where it was. `reset_ms` (a kiosk): the prompt is
-    /// reset ([`crate::embed`]'s `kioskReset`) that long after the last touch or key in it.
+    /// reset (the export `kioskReset`) that long after the last touch or key in it.
     pub fn keys(&self, prompt: Option<Element>, modal: bool, reset_ms: Option<u32>) {
         if let Some(h) = &self.host {
             h.keys(prompt, modal, reset_ms.map_or(-1.0, f64::from));
