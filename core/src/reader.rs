@@ -39,6 +39,7 @@ use crate::report::{GroupBy, Report, ReportBuilder, Sink};
 
 pub mod csv;
 pub mod json;
+pub mod split;
 
 /// How many bytes of the start are checked for binary content.
 const PROBE: usize = 1024;
@@ -291,6 +292,51 @@ impl<S: Sink> Reader<S> {
             Phase::Head(_) => return Err(ReadError::Empty),
         }
         Ok(builder)
+    }
+
+    /// A reader of the CSV rows that follow a record boundary of this input, into `sink`: with
+    /// this reader's delimiter and header, its lines counted from 1 at that boundary
+    /// ([`split`]). `None` unless this reader has read a CSV header.
+    pub(crate) fn fork<T: Sink>(&self, sink: T) -> Option<Reader<T>> {
+        let Phase::Csv(csv) = &self.phase else {
+            return None;
+        };
+        Some(Reader {
+            phase: Phase::Csv(Box::new(csv.fork(sink.by())?)),
+            format: self.format,
+            builder: sink,
+            bytes: 0,
+        })
+    }
+
+    /// The line (1-based, counted from where this reader started) where the next record would
+    /// start, when the reader stands between two CSV records after the header: a
+    /// [`Reader::fork`] would read the rest exactly as this reader would. `None` otherwise.
+    pub(crate) fn boundary(&self) -> Option<u64> {
+        match &self.phase {
+            Phase::Csv(csv) => csv.boundary(),
+            _ => None,
+        }
+    }
+
+    /// Tells the format by the bytes pushed so far, as [`Reader::finish`] would when no more
+    /// come, and reads them on: then a CSV header that ends in a line break is read.
+    pub(crate) fn end_head(&mut self) -> Result<(), ReadError> {
+        if let Phase::Head(_) = self.phase {
+            let result = self.read(&[], true);
+            self.fail_on(result)?;
+        }
+        Ok(())
+    }
+
+    /// Whether [`Reader::fork`] works: `Some(true)` once a CSV header is read, `Some(false)` if
+    /// it never will (JSON, or an error), `None` until then.
+    pub(crate) fn forkable(&self) -> Option<bool> {
+        match &self.phase {
+            Phase::Csv(csv) => csv.has_header().then_some(true),
+            Phase::Head(_) => None,
+            Phase::Json(_) | Phase::Failed(_) => Some(false),
+        }
     }
 
     fn fail_on(&mut self, result: Result<(), ReadError>) -> Result<(), ReadError> {

@@ -197,6 +197,15 @@ impl Stats {
         }
     }
 
+    /// Adds `later`'s counts, its line numbers moved down by `lines` (rows after those of
+    /// `self`: the first [`MAX_INVALID_LINES`] stay the first).
+    fn merge_after(&mut self, mut later: Stats, lines: u64) {
+        for line in &mut later.invalid_lines {
+            *line = line.saturating_add(lines);
+        }
+        self.merge(later);
+    }
+
     fn merge(&mut self, other: Stats) {
         self.tally.merge(&other.tally);
         self.invalid += other.invalid;
@@ -433,6 +442,45 @@ impl ReportBuilder {
                 slot.add_invalid(line);
             }
         }
+    }
+
+    /// Adds the rows of `later`, which were counted after every row of `self` with their line
+    /// numbers counted `lines` lines further on (a reader that started on line `lines + 1`):
+    /// the builder is then the one that counting every row of both in turn makes, so it
+    /// finishes into the same [`Report`] (`nps_core::reader::split`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use nps_core::report::{GroupBy, ReportBuilder};
+    ///
+    /// let rows = [(Some(9), "a"), (None, "b"), (Some(3), "a"), (None, "a")];
+    /// let mut whole = ReportBuilder::new(Some(GroupBy::Touchpoint));
+    /// let mut parts = [ReportBuilder::new(Some(GroupBy::Touchpoint)), ReportBuilder::new(Some(GroupBy::Touchpoint))];
+    /// for (i, (score, tp)) in rows.into_iter().enumerate() {
+    ///     let line = i as u64 + 2;
+    ///     whole.row(score, tp.as_bytes(), b"", || line);
+    ///     // The second builder counts lines from 1 at line 4.
+    ///     let (part, line) = if line < 4 { (0, line) } else { (1, line - 3) };
+    ///     parts[part].row(score, tp.as_bytes(), b"", || line);
+    /// }
+    /// let [mut first, second] = parts;
+    /// first.merge(second, 3);
+    /// let (merged, whole) = (first.finish(), whole.finish());
+    /// assert_eq!(merged, whole);
+    /// assert_eq!(merged.total.invalid_lines, [3, 5]);
+    /// ```
+    pub fn merge(&mut self, later: ReportBuilder, lines: u64) {
+        debug_assert_eq!(self.by, later.by, "builders of one grouping");
+        self.total.merge_after(later.total, lines);
+        for (key, stats) in later.text {
+            self.text.entry(key).or_default().merge_after(stats, lines);
+        }
+        for (key, stats) in later.time {
+            self.time.entry(key).or_default().merge_after(stats, lines);
+        }
+        self.none.merge_after(later.none, lines);
+        self.bad_date.merge_after(later.bad_date, lines);
     }
 
     /// The report: groups in display order, with the change of each time group.

@@ -1,7 +1,10 @@
 //! Property: the reader gives the same report (or the same error) however the input is cut into
-//! chunks, for CSV, JSON arrays and NDJSON. Native only: proptest does not build for wasm32.
+//! chunks, for CSV, JSON arrays and NDJSON; and however a CSV is cut into parts read by readers
+//! of their own (`reader::split`, what `nps score` does with a large file on several threads).
+//! Native only: proptest does not build for wasm32.
 #![cfg(not(target_arch = "wasm32"))]
 
+use nps_core::reader::split::{score_parallel, score_split, split_points};
 use nps_core::reader::{Format, ReadError, Reader};
 use nps_core::{GroupBy, Report};
 use proptest::prelude::*;
@@ -246,6 +249,143 @@ proptest! {
         by in by(),
     ) {
         prop_assert_eq!(chunked(&data, &sizes, by, None), whole(&data, by, None));
+    }
+}
+
+/// Lines that are not RFC 4180: a quote inside an unquoted field (csv-core reads it as a
+/// byte), a quoted field that never closes, text after a closing quote. They throw the count of
+/// quotes off, so a split may land inside a quoted field.
+fn stray() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "9,a\"b\n",
+        "x\"\"y,3\n",
+        "\"open,9\n",
+        "\"a\"b,10\n",
+        "5,\"\n\"\n",
+        "\r\n",
+        "\n\n",
+        "\u{feff}9\n",
+    ])
+}
+
+/// `data` with `lines` put in at the line starts `at` picks (cycled).
+fn with_lines(data: &[u8], lines: &[&str], at: &[usize]) -> Vec<u8> {
+    let starts: Vec<usize> = (1..=data.len()).filter(|&i| data[i - 1] == b'\n').collect();
+    let mut cuts: Vec<(usize, &str)> = lines
+        .iter()
+        .zip(at.iter().cycle())
+        .map(|(l, a)| {
+            (
+                starts
+                    .get(a % starts.len().max(1))
+                    .copied()
+                    .unwrap_or(data.len()),
+                *l,
+            )
+        })
+        .collect();
+    cuts.sort();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (cut, line) in cuts {
+        out.extend_from_slice(&data[from..cut]);
+        out.extend_from_slice(line.as_bytes());
+        from = cut;
+    }
+    out.extend_from_slice(&data[from..]);
+    out
+}
+
+proptest! {
+    #[test]
+    fn csv_split_anywhere_equals_csv_whole(
+        rows in rows(),
+        delimiter in prop::sample::select(vec![',', ';', '\t']),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+        blank_every in 0usize..5,
+        order in 0usize..3,
+        by in by(),
+        stray in prop::collection::vec(stray(), 0..3),
+        stray_at in prop::collection::vec(any::<usize>(), 1..4),
+        more in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+    ) {
+        let data = with_lines(&csv_text(&rows, delimiter, crlf, bom, blank_every, order), &stray, &stray_at);
+        let want = whole(&data, by, None);
+        // Every start of a line, byte after a `\r` or a quote, as the start of a second part;
+        // and a few other bytes (the golden cases try every byte).
+        let picked = |at: usize| {
+            at == 0 || matches!(data[at - 1], b'\n' | b'\r' | b'"') || more.iter().any(|i| i.index(data.len() + 1) == at)
+        };
+        for at in (0..=data.len()).filter(|&at| picked(at)) {
+            prop_assert_eq!(score_split(&data, by, None, &[at]), want.clone(), "split at {}", at);
+        }
+        // Where `nps score` would cut, and more parts anywhere.
+        for parts in 2..5 {
+            let splits = split_points(&data, parts);
+            prop_assert_eq!(score_split(&data, by, None, &splits), want.clone(), "split at {:?}", splits);
+        }
+        let mut splits: Vec<usize> = more.iter().map(|i| i.index(data.len() + 1)).collect();
+        splits.sort_unstable();
+        prop_assert_eq!(score_split(&data, by, Some(Format::Csv), &splits), whole(&data, by, Some(Format::Csv)), "split at {:?}", splits);
+    }
+
+    #[test]
+    fn any_bytes_split_anywhere_equal_whole(
+        data in prop::collection::vec(prop::sample::select(b"score,\"\n\r;\t{}[]:9 10x\xEF\xBB\xBF\0".to_vec()), 0..200),
+        by in by(),
+    ) {
+        let want = whole(&data, by, None);
+        for at in 0..=data.len() {
+            prop_assert_eq!(score_split(&data, by, None, &[at]), want.clone(), "split at {}", at);
+        }
+    }
+}
+
+/// A CSV of a few megabytes, every kind of row, scored on threads as `nps score` does: the same
+/// report as one reader, and split points that are record boundaries.
+#[test]
+fn large_csv_on_threads_equals_whole() {
+    let rows = [
+        "9,checkout,2026-11-22T09:59:41Z,fast\n",
+        "x,delivery,2026-11-30,\"a, b\"\n",
+        "10,,2026-12-31T23:59:59.999Z,\"line one\nline two\"\n",
+        "3,support,yesterday,\"say \"\"hi\"\"\"\r\n",
+        "\r\n",
+        "11,Zahlung,2027-01-01T00:00:00+01:00,\"crlf\r\ninside\"\n",
+        "7,checkout,,\n",
+    ];
+    let mut text = String::from("\u{feff}score,touchpoint,answered_at,comment\n");
+    let mut i = 0usize;
+    while text.len() < 5 << 20 {
+        text.push_str(rows[i * 7919 % rows.len()]);
+        i += 1;
+    }
+    let data = text.into_bytes();
+    for parts in 2..5 {
+        for at in split_points(&data, parts) {
+            assert_eq!(data[at - 1], b'\n');
+            assert!(
+                !data[..at].ends_with(b"line one\n"),
+                "{at} is inside quotes"
+            );
+        }
+    }
+    for by in [None, Some(GroupBy::Touchpoint), Some(GroupBy::Week)] {
+        let want = whole(&data, by, None).unwrap();
+        assert!(want.total.invalid > 10 && want.total.tally.n() > 50_000);
+        for threads in 1..=4 {
+            assert_eq!(
+                score_parallel(&data, by, None, threads).unwrap(),
+                want,
+                "{threads} threads"
+            );
+        }
+        // A stray quote early on: every line start after it counts as inside quotes until
+        // the next one, and the readers after it are not used unless they start right.
+        let mut stray = data.clone();
+        stray.splice(60..60, b"9,a\"b,,\n".iter().copied());
+        assert_eq!(score_parallel(&stray, by, None, 2), whole(&stray, by, None));
     }
 }
 

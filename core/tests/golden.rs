@@ -72,6 +72,53 @@ fn every_case_gives_its_expected_output_whole_and_in_chunks() {
     }
 }
 
+/// The case scored as `nps score` does a large file (`reader::split`): parts read by readers of
+/// their own, joined. The case as it is, and repeated past the first kilobyte (which a reader
+/// holds until it knows the format) so that its parts are read: a second part starting at
+/// every byte of the case, at every line start, after every `\r`, and every 23rd byte of the
+/// repeated case; all the line starts; the split points of `nps score`; and on threads. The same
+/// report, invalid lines included, or the same error.
+#[test]
+fn every_case_split_anywhere_gives_the_same_report() {
+    use nps_core::reader::split::{score_split, split_points};
+    for case in golden::cases() {
+        let format = Format::from_file_name(&case.input_name());
+        let data = case.bytes();
+        let mut repeated = data.clone();
+        while !data.is_empty() && repeated.len() < 2000 {
+            repeated.extend_from_slice(&data);
+        }
+        for (data, every) in [(data, 1), (repeated, 23)] {
+            let line_starts: Vec<usize> =
+                (1..data.len()).filter(|&i| data[i - 1] == b'\n').collect();
+            for (mode, by) in golden::MODES {
+                let by = by_of(by);
+                let want = nps_core::reader::score(&data, by, format);
+                let name = format!("{}/{mode} ({} bytes)", case.name, data.len());
+                for at in 0..=data.len() {
+                    if at % every == 0 || matches!(data[at - 1], b'\n' | b'\r') {
+                        let got = score_split(&data, by, format, &[at]);
+                        assert_eq!(got, want, "{name} split at {at}");
+                    }
+                }
+                let got = score_split(&data, by, format, &line_starts);
+                assert_eq!(got, want, "{name} split at every line");
+                for parts in 2..6 {
+                    let splits = split_points(&data, parts);
+                    let got = score_split(&data, by, format, &splits);
+                    assert_eq!(got, want, "{name} split at {splits:?}");
+                }
+                // Threads are native only.
+                #[cfg(not(target_family = "wasm"))]
+                for threads in [1, 2, 4] {
+                    let got = nps_core::reader::split::score_parallel(&data, by, format, threads);
+                    assert_eq!(got, want, "{name} on {threads} threads");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn expected_numbers_follow_from_the_counts() {
     for case in golden::cases() {

@@ -352,3 +352,104 @@ fn golden_text_output_has_the_change_column() {
         .unwrap_or_default();
     assert!(nov.ends_with("+28.3 (p 0.358)"), "{text}");
 }
+
+/// A CSV of `rows` rows past [`nps_server::score::PARALLEL_MIN`] bytes: quoted commas, quoted
+/// line breaks (LF and CRLF), blank lines, a BOM; invalid scores only after row `invalid_from`.
+fn large_csv(invalid_from: usize, stray_quote: bool) -> Vec<u8> {
+    let mut out = String::from("\u{feff}id,score,comment,touchpoint,answered_at\r\n");
+    let comments = [
+        "",
+        "fast",
+        "\"a, b\"",
+        "\"two\nlines\"",
+        "\"say \"\"hi\"\"\"",
+        "\"crlf\r\ninside\"",
+    ];
+    let mut i = 0usize;
+    while out.len() < nps_server::score::PARALLEL_MIN as usize + (1 << 20) {
+        let score = if i >= invalid_from && i.is_multiple_of(1013) {
+            "11".to_string()
+        } else {
+            (i % 11).to_string()
+        };
+        let comment = if stray_quote && i == 7 {
+            "a\"b"
+        } else {
+            comments[i % comments.len()]
+        };
+        let tp = ["checkout", "delivery", ""][i % 3];
+        let day = 1 + i % 28;
+        let eol = if i.is_multiple_of(5) { "\r\n" } else { "\n" };
+        out.push_str(&format!(
+            "r{i},{score},{comment},{tp},2026-10-{day:02}T12:00:00Z{eol}"
+        ));
+        if i.is_multiple_of(997) {
+            out.push_str(eol);
+        }
+        i += 1;
+    }
+    out.into_bytes()
+}
+
+/// A file past `PARALLEL_MIN` is mapped and read on one thread per core (`reader::split`): the
+/// output is byte for byte that of `nps score -`, which reads stdin in chunks with one reader.
+/// Invalid rows everywhere, or only in the second half (their line numbers come from the second
+/// reader), or a stray quote early on (the split points are then wrong, and not used).
+#[test]
+fn a_large_file_prints_what_stdin_does() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, data) in [
+        ("everywhere.csv", large_csv(0, false)),
+        ("second-half.csv", large_csv(80_000, false)),
+        ("stray-quote.csv", large_csv(0, true)),
+    ] {
+        let f = write(&dir, name, &data);
+        for args in [
+            &[][..],
+            &["--json"],
+            &["--by", "touchpoint", "--json"],
+            &["--by", "week"],
+        ] {
+            let file = nps(&[&["score", &f][..], args].concat());
+            let stdin = nps_stdin(&[&["score", "-"][..], args].concat(), &data);
+            assert!(file.status.success(), "{name} {args:?}");
+            let text = |o: &std::process::Output| {
+                String::from_utf8_lossy(&o.stdout).replacen(&f, "stdin", 1)
+            };
+            assert_eq!(text(&file), text(&stdin), "{name} {args:?}");
+            assert_eq!(file.stderr, stdin.stderr, "{name} {args:?}");
+            assert_eq!(file.status.code(), stdin.status.code(), "{name} {args:?}");
+        }
+        let out = String::from_utf8_lossy(&nps(&["score", &f, "--json"]).stderr).into_owned();
+        assert!(
+            out.contains("lines "),
+            "{name}: invalid rows are listed: {out}"
+        );
+    }
+}
+
+/// [`nps_server::score::score_file`] on 2 to 4 threads, whatever the cores of the machine that
+/// runs the test: the report of one reader in chunks, line numbers of invalid rows included.
+#[test]
+fn score_file_on_threads_equals_one_reader() {
+    use nps_core::reader::split::split_points;
+    use nps_core::reader::Format;
+    use nps_core::GroupBy;
+    use nps_server::score::{score_file, score_reader};
+    let dir = tempfile::tempdir().unwrap();
+    for data in [large_csv(80_000, false), large_csv(0, true)] {
+        assert!(!split_points(&data, 2).is_empty());
+        let f = write(&dir, "r.csv", &data);
+        for by in [None, Some(GroupBy::Touchpoint), Some(GroupBy::Day)] {
+            let want = score_reader(&data[..], "r.csv", None, by).unwrap();
+            assert!(want.total.invalid > 0);
+            for threads in 1..=4 {
+                for format in [None, Some(Format::Csv)] {
+                    let file = std::fs::File::open(&f).unwrap();
+                    let got = score_file(file, "r.csv", format, by, threads).unwrap();
+                    assert_eq!(got, want, "{threads} threads, {by:?}");
+                }
+            }
+        }
+    }
+}

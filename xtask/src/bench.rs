@@ -53,6 +53,13 @@ pub fn run_all() -> Result<(), Failed> {
     browser.and(native)
 }
 
+/// `cargo xtask bench --native`: `nps score` on the 1M-row file, then against DuckDB.
+pub fn run_native() -> Result<(), Failed> {
+    let nps = crate::build_server()?;
+    let csv = score_bench(&nps)?;
+    duckdb_bench(&nps, &csv)
+}
+
 /// A deterministic generator (xorshift64*), so every run scores the same file.
 struct Rng(u64);
 impl Rng {
@@ -135,7 +142,9 @@ fn score_bench(nps: &Path) -> Result<PathBuf, Failed> {
 
 /// `nps score FILE --json` against DuckDB's shell counting the same file: wall clock of the whole
 /// process (start-up included for both), median of [`RUNS`] after a warm-up, peak RSS and CPU
-/// time of one more run each. DuckDB that cannot be installed is reported, not a failure.
+/// time of one more run each. Also `nps score - --json < FILE`: stdin is read in chunks by one
+/// reader on one thread, where a large file is mapped and read on one thread per core. DuckDB
+/// that cannot be installed is reported, not a failure.
 fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
     let mb = fs::metadata(csv).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
     println!("\nnps score vs DuckDB on {} ({mb:.1} MB)", csv.display());
@@ -161,6 +170,12 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
         c.arg("score").arg(csv).arg("--json");
         c
     };
+    let stdin = || File::open(csv).map_or_else(|_| Stdio::null(), Stdio::from);
+    let one_cmd = || {
+        let mut c = cmd(nps);
+        c.args(["score", "-", "--json"]).stdin(stdin());
+        c
+    };
     let duck_cmd = |sql: &str| {
         let mut c = cmd(&duckdb);
         c.args(["-noheader", "-csv", "-c", sql]);
@@ -169,6 +184,7 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
 
     // Warm-up (page cache for the file and DuckDB's 60 MB binary), then the runs in turn.
     let mut nps_out = output(&mut nps_cmd())?;
+    let mut one_out = output(&mut one_cmd())?;
     let mut duck_out = match output(&mut duck_cmd(&sql)) {
         Ok(out) => out,
         Err(Failed(why)) => {
@@ -177,10 +193,14 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
         }
     };
     let (mut nps_secs, mut duck_secs, mut start_secs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut one_secs = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
         nps_out = output(&mut nps_cmd())?;
         nps_secs.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        one_out = output(&mut one_cmd())?;
+        one_secs.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
         duck_out = output(&mut duck_cmd(&sql))?;
         duck_secs.push(t.elapsed().as_secs_f64());
@@ -188,25 +208,33 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
         output(&mut duck_cmd("SELECT 1"))?;
         start_secs.push(t.elapsed().as_secs_f64());
     }
-    let nps_mem = peak_rss(nps_cmd());
-    let duck_mem = peak_rss(duck_cmd(&sql));
+    let nps_mem = peak_rss(nps_cmd(), None);
+    let one_mem = peak_rss(one_cmd(), Some(csv));
+    let duck_mem = peak_rss(duck_cmd(&sql), None);
 
     println!(
         "  wall clock of the whole process, median of {RUNS} after 1 warm-up; DuckDB {version}: {}",
         sql.replace(&path, "FILE")
     );
     println!(
-        "  {:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>18}",
+        "  {:<34} {:>8} {:>8} {:>8} {:>8} {:>9} {:>18}",
         "", "median s", "min s", "max s", "MB/s", "M rows/s", "peak RSS"
     );
     let nps_median = median(&mut nps_secs);
+    let one_median = median(&mut one_secs);
     let duck_median = median(&mut duck_secs);
     for (name, secs, median, mem) in [
         ("nps score FILE --json", &nps_secs, nps_median, &nps_mem),
+        (
+            "nps score (1 thread: - < FILE)",
+            &one_secs,
+            one_median,
+            &one_mem,
+        ),
         ("duckdb -c SELECT …", &duck_secs, duck_median, &duck_mem),
     ] {
         println!(
-            "  {:<24} {:>8.3} {:>8.3} {:>8.3} {:>8.0} {:>9.2} {:>18}",
+            "  {:<34} {:>8.3} {:>8.3} {:>8.3} {:>8.0} {:>9.2} {:>18}",
             name,
             median,
             secs[0],
@@ -217,16 +245,18 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
         );
     }
     println!(
-        "  nps score is {:.2}x DuckDB's speed (DuckDB's median / nps's); DuckDB's start-up alone \
-         (SELECT 1): {:.3} s",
+        "  nps score is {:.2}x DuckDB's speed (DuckDB's median / nps's; on 1 thread {:.2}x); \
+         DuckDB's start-up alone (SELECT 1): {:.3} s",
         duck_median / nps_median,
+        duck_median / one_median,
         median(&mut start_secs)
     );
     // CPU time is known where GNU time measured the run (not when RSS was sampled from /proc).
     let cpu = |u: &Option<Usage>| u.as_ref().map(|u| u.cpu_secs).filter(|s| s.is_finite());
-    if let (Some(n), Some(d)) = (cpu(&nps_mem), cpu(&duck_mem)) {
+    if let (Some(n), Some(o), Some(d)) = (cpu(&nps_mem), cpu(&one_mem), cpu(&duck_mem)) {
         println!(
-            "  CPU time (user + sys) of the measured run: nps {n:.2} s, DuckDB {d:.2} s ({} cores)",
+            "  CPU time (user + sys) of the measured run: nps {n:.2} s (1 thread {o:.2} s), \
+             DuckDB {d:.2} s ({} cores)",
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
     }
@@ -242,9 +272,12 @@ fn duckdb_bench(nps: &Path, csv: &Path) -> Result<(), Failed> {
             .collect::<Vec<_>>()
             .join("/")
     };
-    let agree = nps_counts.iter().all(Option::is_some) && duck_counts[..] == nps_counts[..];
+    let agree = nps_counts.iter().all(Option::is_some)
+        && duck_counts[..] == nps_counts[..]
+        && one_out == nps_out;
     println!(
-        "  check n/promoters/detractors: nps {}, duckdb {} → {}",
+        "  check n/promoters/detractors: nps {}, duckdb {}; nps on 1 thread prints the same \
+         JSON → {}",
         show(&nps_counts),
         show(&duck_counts),
         if agree { "agree" } else { "DISAGREE" }
@@ -318,9 +351,14 @@ impl Usage {
     }
 }
 
-/// Peak RSS and CPU time of one run: GNU time's `%M %U %S` where /usr/bin/time exists, else
-/// VmHWM sampled from /proc every 2 ms while the process runs (CPU time then unknown).
-fn peak_rss(mut c: Command) -> Option<Usage> {
+/// Peak RSS and CPU time of one run (its stdin read from `stdin`, if given): GNU time's
+/// `%M %U %S` where /usr/bin/time exists, else VmHWM sampled from /proc every 2 ms while the
+/// process runs (CPU time then unknown).
+fn peak_rss(mut c: Command, stdin: Option<&Path>) -> Option<Usage> {
+    let input = || match stdin {
+        Some(path) => File::open(path).map(Stdio::from).ok(),
+        None => Some(Stdio::null()),
+    };
     c.stdout(Stdio::null());
     let time = Path::new("/usr/bin/time");
     if time.exists() {
@@ -332,6 +370,7 @@ fn peak_rss(mut c: Command) -> Option<Usage> {
             .arg(&report)
             .arg(c.get_program())
             .args(c.get_args())
+            .stdin(input()?)
             .stdout(Stdio::null());
         if let Some(dir) = c.get_current_dir() {
             t.current_dir(dir);
@@ -349,7 +388,7 @@ fn peak_rss(mut c: Command) -> Option<Usage> {
             how: "",
         });
     }
-    let mut child = c.spawn().ok()?;
+    let mut child = c.stdin(input()?).spawn().ok()?;
     let status = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     while child.try_wait().ok()?.is_none() {

@@ -34,6 +34,7 @@ commands:
   demo     build pkg/ and the `nps` binary, then run `nps serve` on 127.0.0.1:8080 (db: nps.sqlite)
   test     every check: fmt, clippy (host + wasm32), native tests, browser tests, e2e, size budget
   bench    size report, load time of the prompt, the scorers in Chromium (wasm, plain JS, PapaParse), `nps score` vs DuckDB
+           --native: only `nps score` and `nps score` vs DuckDB (no browser)
   size     print the size report of the current pkg/";
 
 fn main() -> ExitCode {
@@ -51,7 +52,14 @@ fn main() -> ExitCode {
         },
         Some("demo") => demo(),
         Some("test") => test(),
-        Some("bench") => bench::run_all(),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            None => bench::run_all(),
+            Some("--native") => bench::run_native(),
+            Some(other) => {
+                eprintln!("xtask bench: unknown option {other}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         Some("size") => size::report_and_check(),
         _ => {
             eprintln!("{USAGE}");

@@ -41,6 +41,7 @@ struct Columns {
 #[derive(Debug)]
 pub(crate) struct CsvReader {
     rdr: csv_core::Reader,
+    delimiter: u8,
     by: Option<GroupBy>,
     /// The fields of the record being read, back to back; `ends[i]` is where field `i` ends.
     out: Vec<u8>,
@@ -60,6 +61,7 @@ impl CsvReader {
     pub(crate) fn new(delimiter: u8, by: Option<GroupBy>) -> CsvReader {
         CsvReader {
             rdr: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
             by,
             out: vec![0; 1 << 12],
             ends: vec![0; 64],
@@ -70,6 +72,37 @@ impl CsvReader {
             line: 1,
             columns: None,
         }
+    }
+
+    /// A reader of the rows that follow a record boundary, with this reader's delimiter and
+    /// header, its lines counted from 1 at that boundary. `None` before the header is read.
+    pub(crate) fn fork(&self, by: Option<GroupBy>) -> Option<CsvReader> {
+        let columns = Some(self.columns?);
+        let mut fork = CsvReader {
+            columns,
+            ..CsvReader::new(self.delimiter, by)
+        };
+        // csv-core strips a UTF-8 BOM from the first bytes it ever reads: not at a boundary in
+        // the middle of the input. A line break read at the start of a record changes nothing
+        // else (csv-core skips it), but the line count, set back.
+        let (res, ..) = fork.rdr.read_record(b"\n", &mut fork.out, &mut fork.ends);
+        debug_assert!(matches!(res, csv_core::ReadRecordResult::InputEmpty));
+        fork.rdr.set_line(1);
+        Some(fork)
+    }
+
+    /// Whether the header is read.
+    pub(crate) fn has_header(&self) -> bool {
+        self.columns.is_some()
+    }
+
+    /// The line (1-based) where the next record would start, when the reader stands between two
+    /// records after the header: from there a [`CsvReader::fork`] reads exactly as this reader
+    /// would. `None` in the middle of a record, or before the header.
+    pub(crate) fn boundary(&self) -> Option<u64> {
+        // Between records csv-core is in its start state or just after a terminator (`\r` or
+        // `\n`), which read the bytes that follow as the start state does.
+        (self.at_start && self.columns.is_some()).then(|| self.rdr.line() + self.skipped)
     }
 
     #[inline]
@@ -137,7 +170,8 @@ impl CsvReader {
     }
 
     /// One complete record: the header, or a row.
-    #[inline]
+    // Always: once per row, and it is not inlined into every copy of `feed` otherwise.
+    #[inline(always)]
     fn record<S: Sink>(&mut self, builder: &mut S) -> Result<(), ReadError> {
         let nend = self.nend;
         self.nout = 0;
