@@ -400,7 +400,8 @@ test('400 for one batch: exactly that batch is dead-lettered, never sent again, 
   });
   await openShop(page);
   const made = await recordMany(page, N, '400');
-  expect(refused.length).toBeGreaterThan(0);
+  // The third POST may still be on its way when the recording ends (a loaded machine).
+  await expect.poll(() => refused.length, { message: 'the third POST, refused', timeout: 30_000 }).toBeGreaterThan(0);
   await settle('all but the refused batch stored', () => sqliteCount(server), N - refused.length, { pages: [page] });
   const dead = await deadLetters(page);
   const row = await bookNpsServe('400 for one batch', { server, made, dead: dead.ids, wire });
