@@ -10,8 +10,12 @@ onmessage = async ({ data: { module, file, by } }) => {
   try {
     await init({ module_or_path: module });
     const session = new Session(by, file.name);
+    // The next slice is read (by the browser, off this thread) while the wasm scans this one.
+    const read = (at) => file.slice(at, at + CHUNK).arrayBuffer();
+    let next = read(0);
     for (let at = 0; at < file.size; at += CHUNK) {
-      const bytes = new Uint8Array(await file.slice(at, at + CHUNK).arrayBuffer());
+      const bytes = new Uint8Array(await next);
+      if (at + CHUNK < file.size) next = read(at + CHUNK);
       session.push(bytes);
       postMessage({ progress: Math.min(1, (at + bytes.length) / file.size) });
     }

@@ -23,8 +23,12 @@ function tally(n, promoters, detractors) {
 /** `Session` is the class exported by pkg/score/nps_scorer.js (initialised). */
 export async function scoreWasm(Session, file, probe = noop) {
   const session = new Session(undefined, file.name);
+  // As the worker does: the next slice is read while the wasm scans this one.
+  const read = (at) => file.slice(at, at + CHUNK).arrayBuffer();
+  let next = read(0);
   for (let at = 0; at < file.size; at += CHUNK) {
-    const bytes = new Uint8Array(await file.slice(at, at + CHUNK).arrayBuffer());
+    const bytes = new Uint8Array(await next);
+    if (at + CHUNK < file.size) next = read(at + CHUNK);
     session.push(bytes);
     probe();
   }
