@@ -120,6 +120,22 @@ fn rows() -> impl Strategy<Value = Vec<Row>> {
     )
 }
 
+/// Generated CSV exports: every kind of row, `,` `;` or tab, CRLF or LF, with or without a
+/// BOM, blank lines, the columns in one of three orders ([`csv_text`]).
+fn csv_texts() -> impl Strategy<Value = Vec<u8>> {
+    (
+        rows(),
+        prop::sample::select(vec![',', ';', '\t']),
+        any::<bool>(),
+        any::<bool>(),
+        0usize..5,
+        0usize..3,
+    )
+        .prop_map(|(rows, delimiter, crlf, bom, blank_every, order)| {
+            csv_text(&rows, delimiter, crlf, bom, blank_every, order)
+        })
+}
+
 fn csv_text(
     rows: &[Row],
     delimiter: char,
@@ -175,17 +191,11 @@ fn sizes() -> impl Strategy<Value = Vec<usize>> {
 proptest! {
     #[test]
     fn csv_in_chunks_equals_csv_whole(
-        rows in rows(),
-        delimiter in prop::sample::select(vec![',', ';', '\t']),
-        crlf in any::<bool>(),
-        bom in any::<bool>(),
-        blank_every in 0usize..5,
-        order in 0usize..3,
+        data in csv_texts(),
         by in by(),
         sizes in sizes(),
         named in any::<bool>(),
     ) {
-        let data = csv_text(&rows, delimiter, crlf, bom, blank_every, order);
         let format = named.then_some(Format::Csv);
         let want = whole(&data, by, format);
         prop_assert!(want.is_ok(), "{:?}", want);
@@ -299,18 +309,13 @@ fn with_lines(data: &[u8], lines: &[&str], at: &[usize]) -> Vec<u8> {
 proptest! {
     #[test]
     fn csv_split_anywhere_equals_csv_whole(
-        rows in rows(),
-        delimiter in prop::sample::select(vec![',', ';', '\t']),
-        crlf in any::<bool>(),
-        bom in any::<bool>(),
-        blank_every in 0usize..5,
-        order in 0usize..3,
+        data in csv_texts(),
         by in by(),
         stray in prop::collection::vec(stray(), 0..3),
         stray_at in prop::collection::vec(any::<usize>(), 1..4),
         more in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
     ) {
-        let data = with_lines(&csv_text(&rows, delimiter, crlf, bom, blank_every, order), &stray, &stray_at);
+        let data = with_lines(&data, &stray, &stray_at);
         let want = whole(&data, by, None);
         // Every start of a line, byte after a `\r` or a quote, as the start of a second part;
         // and a few other bytes (the golden cases try every byte).

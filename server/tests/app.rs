@@ -297,7 +297,12 @@ async fn the_scorer_page_is_also_at_slash_score() {
     let page = "<title>NPS scorer</title>";
     std::fs::create_dir_all(app.dir.path().join("www")).unwrap();
     std::fs::write(app.dir.path().join("www/score.html"), page).unwrap();
-    for uri in ["/score", "/www/score.html"] {
+    serves_html(&app, &["/score", "/www/score.html"], page).await;
+}
+
+/// Each of `uris` answers 200 with `page`, as HTML.
+async fn serves_html(app: &TestApp, uris: &[&str], page: &str) {
+    for uri in uris {
         let r = app.get(uri).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         assert_eq!(r.text(), page, "{uri}");
@@ -316,19 +321,16 @@ async fn the_kiosk_page_is_also_at_slash_kiosk_and_its_worker_at_the_root() {
     std::fs::create_dir_all(app.dir.path().join("www")).unwrap();
     std::fs::write(app.dir.path().join("www/kiosk.html"), page).unwrap();
     std::fs::write(app.dir.path().join("www/kiosk-sw.js"), worker).unwrap();
-    for uri in [
-        "/kiosk",
-        "/www/kiosk.html",
-        "/kiosk?endpoint=/v1/responses&locale=de",
-    ] {
-        let r = app.get(uri).await;
-        assert_eq!(r.status, StatusCode::OK, "{uri}");
-        assert_eq!(r.text(), page, "{uri}");
-        assert!(
-            r.header("content-type").unwrap().starts_with("text/html"),
-            "{uri}"
-        );
-    }
+    serves_html(
+        &app,
+        &[
+            "/kiosk",
+            "/www/kiosk.html",
+            "/kiosk?endpoint=/v1/responses&locale=de",
+        ],
+        page,
+    )
+    .await;
     // A service worker must come with a JavaScript type, or the browser refuses to register it;
     // no-cache at both addresses.
     for uri in ["/kiosk-sw.js", "/www/kiosk-sw.js"] {
