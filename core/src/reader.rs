@@ -297,7 +297,7 @@ impl<S: Sink> Reader<S> {
     /// A reader of the CSV rows that follow a record boundary of this input, into `sink`: with
     /// this reader's delimiter and header, its lines counted from 1 at that boundary
     /// ([`split`]). `None` unless this reader has read a CSV header.
-    pub(crate) fn fork<T: Sink>(&self, sink: T) -> Option<Reader<T>> {
+    pub fn fork<T: Sink>(&self, sink: T) -> Option<Reader<T>> {
         let Phase::Csv(csv) = &self.phase else {
             return None;
         };
@@ -312,7 +312,7 @@ impl<S: Sink> Reader<S> {
     /// The line (1-based, counted from where this reader started) where the next record would
     /// start, when the reader stands between two CSV records after the header: a
     /// [`Reader::fork`] would read the rest exactly as this reader would. `None` otherwise.
-    pub(crate) fn boundary(&self) -> Option<u64> {
+    pub fn boundary(&self) -> Option<u64> {
         match &self.phase {
             Phase::Csv(csv) => csv.boundary(),
             _ => None,

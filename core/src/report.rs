@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scoring::{compare, Tally};
 use crate::time;
@@ -169,7 +169,7 @@ impl fmt::Display for GroupByError {
 impl std::error::Error for GroupByError {}
 
 /// The counts of the whole input or of one group.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// The valid scores.
     pub tally: Tally,
@@ -317,6 +317,16 @@ impl Sink for ReportBuilder {
     fn row(&mut self, score: Option<u8>, row: Row<'_>, line: impl FnOnce() -> u64) {
         ReportBuilder::row(self, score, row.touchpoint, row.answered_at, line);
     }
+}
+
+/// What a [`ReportBuilder`] has counted ([`ReportBuilder::counted`]), with serde.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Counted {
+    total: Stats,
+    text: Vec<(Vec<u8>, Stats)>,
+    time: Vec<(i64, Stats)>,
+    none: Stats,
+    bad_date: Stats,
 }
 
 /// Counts rows into a [`Report`]: what the readers of `nps_core::reader` feed.
@@ -481,6 +491,39 @@ impl ReportBuilder {
         }
         self.none.merge_after(later.none, lines);
         self.bad_date.merge_after(later.bad_date, lines);
+    }
+
+    /// What this builder has counted, to carry where memory is not shared (the scorer page
+    /// reads a large file's second half in a Web Worker of its own); [`ReportBuilder::merge`]
+    /// takes it back through [`ReportBuilder::from_counted`].
+    pub fn counted(self) -> Counted {
+        Counted {
+            total: self.total,
+            text: self
+                .text
+                .into_iter()
+                .map(|(k, s)| (k.into_vec(), s))
+                .collect(),
+            time: self.time.into_iter().collect(),
+            none: self.none,
+            bad_date: self.bad_date,
+        }
+    }
+
+    /// A builder grouping `by` that, holding what [`ReportBuilder::counted`] gave.
+    pub fn from_counted(by: Option<GroupBy>, counted: Counted) -> ReportBuilder {
+        ReportBuilder {
+            total: counted.total,
+            text: counted
+                .text
+                .into_iter()
+                .map(|(k, s)| (k.into_boxed_slice(), s))
+                .collect(),
+            time: counted.time.into_iter().collect(),
+            none: counted.none,
+            bad_date: counted.bad_date,
+            ..ReportBuilder::new(by)
+        }
     }
 
     /// The report: groups in display order, with the change of each time group.

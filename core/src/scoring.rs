@@ -148,7 +148,7 @@ pub fn parse_score(s: &str) -> Result<u8, ScoreError> {
 /// assert_eq!((t.promoters(), t.passives(), t.detractors()), (3, 1, 1));
 /// assert_eq!(t.nps(), Some(40.0));
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     counts: [u64; 11],
 }

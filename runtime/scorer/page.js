@@ -1,6 +1,6 @@
 // The scorer page's runtime (www/score.html, docs/contract.md §7): compiles the scorer's wasm
-// once, runs the Leptos app and `scoreText` on the main thread, reads files in a module Web
-// Worker (worker.js, one per file, so cancelling is terminating it) and defines
+// once, runs the Leptos app and `scoreText` on the main thread, reads files in module Web
+// Workers (worker.js; two at once for a large file; cancelling is terminating them) and defines
 // window.NpsScorer. Everything is fetched while the page loads — the wasm, compiled once and
 // handed to each worker, and the worker's code (one bundle, started from a blob: URL) — so
 // nothing is requested afterwards.
@@ -22,34 +22,72 @@ function abortError() {
   return new DOMException('the scoring was cancelled', 'AbortError');
 }
 
-// Reads and scores `file` in a worker: resolves to {report, analysis} (both JSON text).
-function inWorker(module, file, by, onProgress, signal) {
+// Files from this size are read by two workers at once, where there are two cores.
+const SPLIT_MIN = 8 << 20;
+
+// Where the second worker starts: the line start after the middle of the file, or null. It may
+// fall inside a quoted field; then the first worker does not stand between two records there,
+// and reads on itself (the counts are the same, it only takes longer).
+async function splitPoint(file) {
+  if (file.size < SPLIT_MIN || (navigator.hardwareConcurrency || 1) < 2) return null;
+  const mid = Math.floor(file.size / 2);
+  const bytes = new Uint8Array(await file.slice(mid, mid + (64 << 10)).arrayBuffer());
+  const lf = bytes.indexOf(10);
+  return lf < 0 || mid + lf + 1 >= file.size ? null : mid + lf + 1;
+}
+
+// Reads and scores `file` in workers (worker.js): resolves to {report, analysis} (both JSON
+// text).
+async function inWorkers(module, file, by, onProgress, signal) {
+  const at = await splitPoint(file);
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) return reject(abortError());
-    const worker = new Worker(workerUrl, { type: 'module' });
+    const workers = [];
+    const read = [0, 0];
     const stop = () => {
-      worker.terminate();
+      workers.forEach((w) => w.terminate());
       if (signal) signal.removeEventListener('abort', cancel);
     };
-    const cancel = () => {
+    const fail = (e) => {
       stop();
-      reject(abortError());
+      reject(e);
     };
+    const cancel = () => fail(abortError());
     if (signal) signal.addEventListener('abort', cancel, { once: true });
-    worker.onmessage = ({ data }) => {
-      if ('progress' in data) {
-        if (typeof onProgress === 'function') onProgress(data.progress);
+    // Worker `i` (0: from the start; 1: the second part); `onData` gets its other messages.
+    // A failing second worker only means the first reads on.
+    const start = (i, message, onData) => {
+      const worker = new Worker(workerUrl, { type: 'module' });
+      workers.push(worker);
+      const failed = (why) => (i === 0 ? fail(new Error(why)) : onData({ part: null }));
+      worker.onmessage = ({ data }) => {
+        if ('read' in data) {
+          read[i] += data.read;
+          if (typeof onProgress === 'function') onProgress(Math.min(1, (read[0] + read[1]) / file.size));
+        } else if ('error' in data) failed(data.error);
+        else onData(data);
+      };
+      worker.onerror = (e) => failed('the scorer worker failed: ' + (e.message || 'unknown error'));
+      worker.postMessage(message);
+      return worker;
+    };
+    let second = null;
+    const part = at === null ? null : new Promise((settle) => {
+      second = start(1, { module, file, by, from: at }, (data) => settle(data.part ?? null));
+    });
+    const first = start(0, { module, file, by, to: at ?? file.size }, async (data) => {
+      if ('boundary' in data) {
+        const counts = data.boundary ? await part : null;
+        if (counts === null) {
+          second.terminate();
+          read[1] = 0;
+        }
+        first.postMessage({ part: counts });
         return;
       }
       stop();
-      if ('error' in data) reject(new Error(data.error));
-      else resolve(data);
-    };
-    worker.onerror = (e) => {
-      stop();
-      reject(new Error('the scorer worker failed: ' + (e.message || 'unknown error')));
-    };
-    worker.postMessage({ module, file, by });
+      resolve(data);
+    });
   });
 }
 
@@ -69,7 +107,7 @@ window.NpsScorer = {
   async scoreFile(file, options = {}) {
     const by = checkBy(options.by);
     const module = await compiled;
-    const done = await inWorker(module, file, by, options.onProgress, options.signal);
+    const done = await inWorkers(module, file, by, options.onProgress, options.signal);
     return JSON.parse(done.report);
   },
 };
@@ -82,7 +120,7 @@ compiled.then((module) => {
     analyze(file, onProgress) {
       if (running) running.abort();
       running = new AbortController();
-      return inWorker(module, file, undefined, onProgress, running.signal).then((d) => d.analysis);
+      return inWorkers(module, file, undefined, onProgress, running.signal).then((d) => d.analysis);
     },
     cancel() {
       if (running) running.abort();

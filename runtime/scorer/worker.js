@@ -1,25 +1,65 @@
-// The scorer's Web Worker: reads one file in chunks through the wasm reader (the same reader
-// as `nps score`) and posts progress, then the report and the page's analysis (JSON text).
-// Bundled with the wasm-bindgen glue into pkg/score/worker.js (no imports left), which the page
-// fetches while it loads and starts from a blob: URL.
+// The scorer's Web Worker: reads a file, or a part of it, in chunks through the wasm reader
+// (the same reader as `nps score`) and posts the bytes read, then the report and the page's
+// analysis (JSON text). Bundled with the wasm-bindgen glue into pkg/score/worker.js (no imports
+// left), which the page fetches while it loads and starts from a blob: URL.
+//
+// A large file is read by two workers at once (page.js): this one from the start to `to`, one
+// more from `from` (a line start) to the end, which posts its counts ({part}). At `to` this one
+// posts {boundary} (whether it stands between two records there) and waits for {part}: the
+// other worker's counts to merge, or null, and then it reads on itself.
 import init, { Session } from './nps_scorer.js';
 
 const CHUNK = 4 << 20;
+// The file's first bytes, for a later part's header.
+const HEAD = 64 << 10;
 
-onmessage = async ({ data: { module, file, by } }) => {
+// Reads file[from, to) into the session; the next slice is read (by the browser, off this
+// thread) while the wasm scans this one.
+async function readRange(session, file, from, to) {
+  const read = (at) => file.slice(at, Math.min(to, at + CHUNK)).arrayBuffer();
+  let next = read(from);
+  for (let at = from; at < to; at += CHUNK) {
+    const bytes = new Uint8Array(await next);
+    if (at + CHUNK < to) next = read(at + CHUNK);
+    session.push(bytes);
+    postMessage({ read: bytes.length });
+  }
+}
+
+let answer = null;
+
+onmessage = async ({ data }) => {
+  if ('part' in data) {
+    answer(data.part);
+    return;
+  }
+  const { module, file, by, from = 0, to = file.size } = data;
   try {
     await init({ module_or_path: module });
-    const session = new Session(by, file.name);
-    // The next slice is read (by the browser, off this thread) while the wasm scans this one.
-    const read = (at) => file.slice(at, at + CHUNK).arrayBuffer();
-    let next = read(0);
-    for (let at = 0; at < file.size; at += CHUNK) {
-      const bytes = new Uint8Array(await next);
-      if (at + CHUNK < file.size) next = read(at + CHUNK);
-      session.push(bytes);
-      postMessage({ progress: Math.min(1, (at + bytes.length) / file.size) });
+    if (from > 0) {
+      const head = new Uint8Array(await file.slice(0, HEAD).arrayBuffer());
+      const session = Session.part(by, file.name, head);
+      if (!session) {
+        postMessage({ part: null });
+        return;
+      }
+      await readRange(session, file, from, to);
+      postMessage({ part: session.finishPart() });
+      return;
     }
-    const [report, analysis] = session.finish();
+    const session = new Session(by, file.name);
+    await readRange(session, file, 0, to);
+    let done = null;
+    if (to < file.size) {
+      const boundary = session.atBoundary();
+      const part = await new Promise((resolve) => {
+        answer = resolve;
+        postMessage({ boundary });
+      });
+      if (boundary && part !== null) done = session.finishWith(part);
+      else await readRange(session, file, to, file.size);
+    }
+    const [report, analysis] = done ?? session.finish();
     postMessage({ report, analysis });
   } catch (e) {
     postMessage({ error: e && e.message ? e.message : String(e) });

@@ -157,29 +157,13 @@ impl Builder {
             [] => none_key.as_bytes(),
             t => t,
         };
-        let id = match self.touchpoint_ids.get(touchpoint) {
-            Some(id) => *id,
-            None => {
-                let id = self.analysis.touchpoints.len() as u32;
-                let name = String::from_utf8_lossy(touchpoint).into_owned();
-                self.analysis.touchpoints.push(name);
-                self.touchpoint_ids.insert(touchpoint.to_vec(), id);
-                id
-            }
-        };
+        let id = self.touchpoint_id(touchpoint);
         let day = self.day(answered_at.trim_ascii());
         let key = (id, day);
         let at = match self.last_cell {
             Some((k, at)) if k == key => at,
             _ => {
-                let at = match self.cell_ids.get(&key) {
-                    Some(at) => *at,
-                    None => {
-                        self.cells.push((key, Tally::new()));
-                        self.cell_ids.insert(key, self.cells.len() - 1);
-                        self.cells.len() - 1
-                    }
-                };
+                let at = self.cell(key);
                 self.last_cell = Some((key, at));
                 at
             }
@@ -199,6 +183,67 @@ impl Builder {
                     });
                 }
             }
+        }
+    }
+
+    /// The id of a touchpoint (trimmed, not empty), given on its first row.
+    fn touchpoint_id(&mut self, touchpoint: &[u8]) -> u32 {
+        if let Some(id) = self.touchpoint_ids.get(touchpoint) {
+            return *id;
+        }
+        let id = self.analysis.touchpoints.len() as u32;
+        let name = String::from_utf8_lossy(touchpoint).into_owned();
+        self.analysis.touchpoints.push(name);
+        self.touchpoint_ids.insert(touchpoint.to_vec(), id);
+        id
+    }
+
+    /// The index in `cells` of a (touchpoint, day) cell, made on its first row.
+    fn cell(&mut self, key: (u32, Option<i64>)) -> usize {
+        if let Some(at) = self.cell_ids.get(&key) {
+            return *at;
+        }
+        self.cells.push((key, Tally::new()));
+        self.cell_ids.insert(key, self.cells.len() - 1);
+        self.cells.len() - 1
+    }
+
+    /// Adds what a builder of a later part of the same file counted (its finished analysis):
+    /// then this builder holds what one reading both parts in order would. The invalid rows are
+    /// set apart, from the merged report ([`Builder::invalid`]).
+    pub fn merge(&mut self, later: Analysis) {
+        let ids: Vec<u32> = later
+            .touchpoints
+            .iter()
+            .map(|name| self.touchpoint_id(name.as_bytes()))
+            .collect();
+        for cell in &later.cells {
+            let at = self.cell((ids[cell.touchpoint as usize], cell.day));
+            self.cells[at].1.merge(&Tally::from_counts(cell.counts));
+        }
+        // The first comments of each category are kept, in file order: this part's, then as
+        // many of the later part's (its first, in order) as there is room for.
+        let mut kept = self
+            .analysis
+            .comments_seen
+            .map(|n| n.min(MAX_COMMENTS as u64));
+        for comment in later.comments {
+            let Ok(category) = Category::of(comment.score) else {
+                continue;
+            };
+            let kept = &mut kept[category_index(category)];
+            if *kept < MAX_COMMENTS as u64 {
+                *kept += 1;
+                self.analysis.comments.push(comment);
+            }
+        }
+        for (seen, later) in self
+            .analysis
+            .comments_seen
+            .iter_mut()
+            .zip(later.comments_seen)
+        {
+            *seen += later;
         }
     }
 

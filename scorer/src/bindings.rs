@@ -4,6 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::analysis::Analysis;
 use crate::app::{self, Bridge};
 use crate::scan::{self, Scan};
 
@@ -24,6 +25,39 @@ impl Session {
         })
     }
 
+    /// `Session.part(by, fileName, head)`: a session of a later part of the file, starting at
+    /// a line start; `head` is the file's first bytes (64 KiB), where the header is read from.
+    /// `undefined` when they do not settle it: then one session reads the whole file.
+    pub fn part(
+        by: Option<String>,
+        file_name: Option<String>,
+        head: &[u8],
+    ) -> Result<Option<Session>, JsError> {
+        let by = scan::group_by(by.as_deref()).map_err(|m| JsError::new(&m))?;
+        Ok(Scan::part(by, file_name.as_deref(), head).map(|scan| Session { scan }))
+    }
+
+    /// Whether this session stands between two records after the header, where a
+    /// `Session.part` of the rest would read as this session would.
+    #[wasm_bindgen(js_name = atBoundary)]
+    pub fn at_boundary(&self) -> bool {
+        self.scan.boundary().is_some()
+    }
+
+    /// Ends a `Session.part`: what it counted, as JSON text for `finishWith`.
+    #[wasm_bindgen(js_name = finishPart)]
+    pub fn finish_part(self) -> Result<String, JsError> {
+        self.scan.finish_part().map_err(|m| JsError::new(&m))
+    }
+
+    /// Ends the input, at a boundary where the part `part` (its `finishPart`) started, with that
+    /// part's counts: `[report, analysis]`, as if this session had read the part too.
+    #[wasm_bindgen(js_name = finishWith)]
+    pub fn finish_with(self, part: &str) -> Result<js_sys::Array, JsError> {
+        let done = self.scan.finish_with(part).map_err(|m| JsError::new(&m))?;
+        both(done)
+    }
+
     /// Reads the next chunk.
     pub fn push(&mut self, bytes: &[u8]) -> Result<(), JsError> {
         self.scan.push(bytes).map_err(|m| JsError::new(&m))
@@ -31,11 +65,14 @@ impl Session {
 
     /// Ends the input: `[report, analysis]`, both JSON text.
     pub fn finish(self) -> Result<js_sys::Array, JsError> {
-        let (report, analysis) = self.scan.finish().map_err(|m| JsError::new(&m))?;
-        let analysis =
-            serde_json::to_string(&analysis).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(js_sys::Array::of2(&report.into(), &analysis.into()))
+        both(self.scan.finish().map_err(|m| JsError::new(&m))?)
     }
+}
+
+/// `[report, analysis]`, both JSON text.
+fn both((report, analysis): (String, Analysis)) -> Result<js_sys::Array, JsError> {
+    let analysis = serde_json::to_string(&analysis).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(js_sys::Array::of2(&report.into(), &analysis.into()))
 }
 
 /// `scoreText(text, by)`: the JSON `nps score --json [--by …]` prints for `text`.

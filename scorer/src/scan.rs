@@ -2,8 +2,9 @@
 //! [`ReportBuilder`] (the report `nps score --json` prints, byte for byte) and to the page's
 //! [`analysis::Builder`].
 
-use nps_core::reader::{Format, ReadError, Reader};
-use nps_core::report::{GroupBy, ReportBuilder, Row, Sink, NONE_KEY};
+use nps_core::reader::{split, Format, ReadError, Reader};
+use nps_core::report::{Counted, GroupBy, ReportBuilder, Row, Sink, NONE_KEY};
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{self, Analysis};
 
@@ -11,6 +12,22 @@ use crate::analysis::{self, Analysis};
 struct Both {
     report: ReportBuilder,
     analysis: analysis::Builder,
+}
+
+impl Both {
+    fn new(by: Option<GroupBy>) -> Both {
+        Both {
+            report: ReportBuilder::new(by),
+            analysis: analysis::Builder::default(),
+        }
+    }
+}
+
+/// What a scan of a later part counted ([`Scan::finish_part`]).
+#[derive(Serialize, Deserialize)]
+struct Part {
+    report: Counted,
+    analysis: Analysis,
 }
 
 impl Sink for Both {
@@ -58,15 +75,67 @@ impl Scan {
     /// A scan grouping the report `by` that; `file_name` names the input in messages and, by
     /// its extension, may tell the format.
     pub fn new(by: Option<GroupBy>, file_name: Option<&str>) -> Scan {
-        let sink = Both {
-            report: ReportBuilder::new(by),
-            analysis: analysis::Builder::default(),
-        };
         let format = file_name.and_then(Format::from_file_name);
         Scan {
-            reader: Reader::with_sink(sink, format),
+            reader: Reader::with_sink(Both::new(by), format),
             name: file_name.unwrap_or("the input").to_owned(),
         }
+    }
+
+    /// A scan of a later part of a file, which starts at a line start: `head` is the file's
+    /// first bytes (64 KiB are plenty), where the header is read from. Its lines are counted
+    /// from 1 at the part's start. `None` when `head` does not settle the format and header
+    /// (JSON, a header longer than `head`): then the file is read by one scan.
+    pub fn part(by: Option<GroupBy>, file_name: Option<&str>, head: &[u8]) -> Option<Scan> {
+        let format = file_name.and_then(Format::from_file_name);
+        let reader = split::header_reader(head, by, format)?.fork(Both::new(by))?;
+        Some(Scan {
+            reader,
+            name: file_name.unwrap_or("the input").to_owned(),
+        })
+    }
+
+    /// The line where the next record starts, when this scan stands between two records after
+    /// the header: a [`Scan::part`] starting here reads the rest as this scan would.
+    pub fn boundary(&self) -> Option<u64> {
+        self.reader.boundary()
+    }
+
+    /// What a [`Scan::part`] counted, as JSON text for [`Scan::finish_with`].
+    ///
+    /// # Errors
+    /// What is wrong with the input, naming it.
+    pub fn finish_part(self) -> Result<String, String> {
+        let name = self.name;
+        let both = self
+            .reader
+            .into_sink()
+            .map_err(|e| e.describe(&name).to_string())?;
+        let part = Part {
+            report: both.report.counted(),
+            analysis: both.analysis.finish(),
+        };
+        serde_json::to_string(&part).map_err(|e| e.to_string())
+    }
+
+    /// [`Scan::finish`] of this scan, which stands at the [`Scan::boundary`] where the part
+    /// whose [`Scan::finish_part`] is `part` started, and of that part: the same as one scan
+    /// reading on would give.
+    ///
+    /// # Errors
+    /// What is wrong with the input, naming it; a part that is not `finish_part`'s JSON, or a
+    /// scan not at a boundary.
+    pub fn finish_with(self, part: &str) -> Result<(String, Analysis), String> {
+        let Some(line) = self.boundary() else {
+            return Err("the first part of the file did not end between two records".into());
+        };
+        let part: Part = serde_json::from_str(part).map_err(|e| format!("a part's counts: {e}"))?;
+        self.end(|both| {
+            let by = both.report.by();
+            both.report
+                .merge(ReportBuilder::from_counted(by, part.report), line - 1);
+            both.analysis.merge(part.analysis);
+        })
     }
 
     fn message(&self, e: &ReadError) -> String {
@@ -87,11 +156,17 @@ impl Scan {
     /// # Errors
     /// What is wrong with the input, naming it.
     pub fn finish(self) -> Result<(String, Analysis), String> {
+        self.end(|_| {})
+    }
+
+    /// The input's end: `more` adds to what was counted, then the report and analysis.
+    fn end(self, more: impl FnOnce(&mut Both)) -> Result<(String, Analysis), String> {
         let name = self.name;
-        let both = self
+        let mut both = self
             .reader
             .into_sink()
             .map_err(|e| e.describe(&name).to_string())?;
+        more(&mut both);
         let report = both.report.finish();
         let mut analysis = both.analysis;
         analysis.invalid(report.total.invalid, &report.total.invalid_lines);
@@ -130,6 +205,85 @@ mod tests {
         assert_eq!(a.touchpoint_names(), ["checkout", "delivery", NONE_KEY]);
         let texts: Vec<_> = a.comments(None, None).map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["great", "late, again"]);
+    }
+
+    /// Reads `data` as the scorer page does with two Web Workers: the part before `at` in one
+    /// scan, the rest in a [`Scan::part`] (header from the first `head` bytes) when the first
+    /// ends on a record boundary there, merged; else the first scan reads on.
+    fn two_scans(
+        data: &[u8],
+        by: Option<&str>,
+        at: usize,
+        head: usize,
+    ) -> (Result<(String, Analysis), String>, bool) {
+        let by = group_by(by).unwrap();
+        let mut first = Scan::new(by, Some("export.csv"));
+        for c in data[..at].chunks(5) {
+            if let Err(e) = first.push(c) {
+                return (Err(e), false);
+            }
+        }
+        let head = &data[..head.min(data.len())];
+        let part = first
+            .boundary()
+            .and(Scan::part(by, Some("export.csv"), head));
+        let Some(mut part) = part else {
+            let rest = first.push(&data[at..]);
+            return (rest.and_then(|()| first.finish()), false);
+        };
+        for c in data[at..].chunks(3) {
+            if let Err(e) = part.push(c) {
+                return (Err(e), true);
+            }
+        }
+        let done = part.finish_part().and_then(|p| first.finish_with(&p));
+        (done, true)
+    }
+
+    #[test]
+    fn two_scans_merged_are_one() {
+        let csv = "\u{feff}Score,touchpoint,answered_at,comment\r\n10,checkout,2026-10-01T10:00:00Z,great\r\n\
+                   3,delivery,2026-11-02T10:00:00Z,\"late,\nagain\"\r\nx,checkout,,\r\n\r\n\
+                   9,,2026-11-03T10:00:00Z,\"\"\"ok\"\"\"\r\n7,delivery,2026-10-01T11:00:00Z,fine\r\n\
+                   a\"b,checkout,,\"odd\r\n0,new,2026-12-01T00:00:00Z,bad\r\n12,new,,\r\n1,checkout,,x";
+        // Past the 1 KiB a reader takes before it tells the format.
+        let csv = format!(
+            "{csv}\r\n{}{}",
+            "8,checkout,2026-10-05T10:00:00Z,\"a\"\"b\"\r\n".repeat(40),
+            "n/a,late,2026-12-05T10:00:00Z,\r\n9,late,2026-12-05T10:00:00Z,\"x\ny\"\r\n11,,,"
+                .repeat(3)
+        );
+        let data = csv.as_bytes();
+        let mut merged = 0;
+        for by in [None, Some("touchpoint"), Some("week")] {
+            let whole = scan(data, by, data.len()).unwrap();
+            for at in 1..data.len() {
+                for head in [1100, data.len()] {
+                    let (two, split) = two_scans(data, by, at, head);
+                    assert_eq!(two.unwrap(), whole, "split at {at}, head {head}, by {by:?}");
+                    merged += usize::from(split);
+                }
+            }
+        }
+        // The split was taken (not only the first scan reading on) at the line starts after
+        // the first kilobyte: 2 heads × 3 groupings × 40 lines.
+        assert!(merged >= 2 * 3 * 40, "merged {merged} times");
+    }
+
+    #[test]
+    fn comments_past_the_cap_merge_in_file_order() {
+        let mut csv = String::from("score,comment\n");
+        // Detractors past the cap, promoters under it.
+        for i in 0..(analysis::MAX_COMMENTS * 3 / 2) {
+            csv += &format!("{},c{i}\n", [0, 3, 6, 10][i % 4]);
+        }
+        let data = csv.as_bytes();
+        let whole = scan(data, None, data.len()).unwrap();
+        let at = data.len() / 2;
+        let at = at + data[at..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        let (two, split) = two_scans(data, None, at, 1 << 16);
+        assert!(split);
+        assert_eq!(two.unwrap(), whole);
     }
 
     #[test]

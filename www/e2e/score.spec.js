@@ -136,6 +136,59 @@ test('NpsScorer.scoreFile reads a big file off the main thread with progress, an
   expect(result.long, 'main-thread tasks of 50 ms or more while a file was scored').toEqual([]);
 });
 
+test('a large file is read by two workers at once, with the counts of one, also when its middle is inside a quoted field', async ({ page }) => {
+  await page.addInitScript(() => {
+    const Native = window.Worker;
+    window.workersStarted = 0;
+    window.Worker = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.workersStarted += 1;
+      }
+    };
+  });
+  await openScorer(page);
+  const result = await page.evaluate(async () => {
+    const rows = (n, from) => {
+      const lines = [];
+      for (let i = from; i < from + n; i++) {
+        const score = i % 97 === 0 ? 'n/a' : String(i % 11);
+        const comment = i % 7 === 0 ? '"late, ""again""\nand again"' : i % 5 === 0 ? 'fine' : '';
+        lines.push(`${score},t${i % 4},2026-0${1 + (i % 9)}-15T08:00:00Z,${comment}`);
+      }
+      return lines.join('\r\n') + '\r\n';
+    };
+    const header = 'score,touchpoint,answered_at,comment\r\n';
+    const plain = new File([header, rows(320000, 0)], 'big.csv');
+    // The middle of this one is deep inside one comment of many lines.
+    const half = rows(160000, 0);
+    const quoted = '10,t1,2026-01-15T08:00:00Z,"' + 'a line of a long letter\n'.repeat(20000) + '"\r\n';
+    const odd = new File([header, half, quoted, rows(150000, 160000)], 'odd.csv');
+    const out = {};
+    for (const file of [plain, odd]) {
+      const before = window.workersStarted;
+      const text = await file.text();
+      out[file.name] = {
+        size: file.size,
+        workers: window.workersStarted - before,
+        whole: window.NpsScorer.scoreText(text, { by: 'touchpoint' }),
+        two: await window.NpsScorer.scoreFile(file, { by: 'touchpoint' }),
+        middleInQuotes: text.lastIndexOf('"', file.size / 2) > text.lastIndexOf('\n10,t1,', file.size / 2),
+      };
+      out[file.name].workers = window.workersStarted - before;
+    }
+    return out;
+  });
+  for (const name of ['big.csv', 'odd.csv']) {
+    const r = result[name];
+    expect(r.size, name).toBeGreaterThan(8 << 20);
+    expect(r.workers, `workers started for ${name}`).toBe(2);
+    expect(r.two, name).toEqual(r.whole);
+    expect(r.whole.invalid, `rows of ${name} that are not scores`).toBeGreaterThan(3000);
+  }
+  expect(result['odd.csv'].middleInQuotes).toBe(true);
+});
+
 test('a file that is not an export gets one clear message', async ({ page }) => {
   await openScorer(page);
   const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

@@ -5,7 +5,7 @@
 //! case-insensitively, in any order. Rows may have fewer or more fields than the header; a row
 //! without a score field is invalid. Blank lines are skipped.
 //!
-//! Between records, a fast path ([`index`]) reads the plain records of a chunk 64 bytes at a
+//! Between records, a fast path (`csv/index.rs`) reads the plain records of a chunk 64 bytes at a
 //! time, and leaves the others to csv-core.
 
 use crate::reader::ReadError;

@@ -293,6 +293,16 @@ fn header(
     reader.finish().map(Err)
 }
 
+/// A reader that has read the CSV header at the start of `head`, a file's first bytes, to
+/// [`Reader::fork`] a reader of a later part of the file where memory is not shared (the scorer
+/// page's second Web Worker). `None` when `head` does not settle it: JSON, an error, a header
+/// that does not end in `head`.
+pub fn header_reader(head: &[u8], by: Option<GroupBy>, format: Option<Format>) -> Option<Reader> {
+    let mut reader = Reader::new(by, format);
+    reader.push(head).ok()?;
+    (reader.forkable() == Some(true)).then_some(reader)
+}
+
 /// 0, the splits, and the end.
 fn bounds(data: &[u8], splits: &[usize]) -> Vec<usize> {
     let mut bounds = vec![0];
