@@ -1,8 +1,10 @@
-//! Benchmarks that print figures (never timed tests): the size report, the time from loader
-//! start to an interactive prompt in headless Chromium, `record()` as the queue grows, the receiver
-//! under load, `nps score` rows per second, the scorers
-//! in the browser (wasm, plain JS, PapaParse: `www/bench/score.mjs`) and `nps score` against
-//! DuckDB on the same file.
+//! Benchmarks that print figures (never timed tests): the weight (bytes per file for a visitor
+//! who is asked and one who is not, beside the peers; the wasm by crate and function), the time
+//! from loader start to an interactive prompt in headless Chromium, cold and cached, with the
+//! long tasks and layout shifts of a load and of an answer and the memory after 1 000 answers
+//! (`www/bench/load.mjs`), `record()` as the queue grows, the receiver under load, `nps score`
+//! rows per second, the scorers in the browser (wasm, plain JS, PapaParse:
+//! `www/bench/score.mjs`) and `nps score` against DuckDB on the same file.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -25,6 +27,7 @@ pub fn run_all() -> Result<(), Failed> {
     crate::build_pkg(crate::Build::Release)?;
     crate::build_scorer()?;
     crate::size::report()?;
+    crate::weight::report()?;
     let nps = crate::build_server()?;
     crate::ensure_chromium()?;
     run(cmd("node")
@@ -51,6 +54,13 @@ pub fn run_all() -> Result<(), Failed> {
         .current_dir(root().join("www")));
     let native = duckdb_bench(&nps, &csv);
     browser.and(native)
+}
+
+/// `cargo xtask bench --weight`: the weight table of the current pkg/ and the wasm by crate and
+/// function, without building (run `cargo xtask build` first) or a browser.
+pub fn run_weight() -> Result<(), Failed> {
+    crate::size::report()?;
+    crate::weight::report()
 }
 
 /// `cargo xtask bench --native`: `nps score` on the 1M-row file, then against DuckDB.

@@ -20,6 +20,7 @@ mod size;
 mod sys;
 #[cfg(test)]
 mod wasm_ld;
+mod weight;
 
 use sys::{cmd, output, root, run, Failed};
 
@@ -33,9 +34,11 @@ commands:
            (for bisecting a miscompile; the size budget is not enforced)
   demo     build pkg/ and the `nps` binary, then run `nps serve` on 127.0.0.1:8080 (db: nps.sqlite)
   test     every check: fmt, clippy (host + wasm32), native tests, browser tests, e2e, size budget
-  bench    size report, load time of the prompt, the scorers in Chromium (wasm, plain JS, PapaParse), `nps score` vs DuckDB
+  bench    weight (bytes per file, the wasm by crate), load, answer and memory of the prompt in Chromium,
+           the queue and the receiver, the scorers in Chromium (wasm, plain JS, PapaParse), `nps score` vs DuckDB
+           --weight: only the weight of the current pkg/ and the wasm by crate and function (twiggy)
            --native: only `nps score` and `nps score` vs DuckDB (no browser)
-  size     print the size report of the current pkg/";
+  size     print the weight table of the current pkg/ and check its budgets";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => match args.get(1).map(String::as_str) {
             None => bench::run_all(),
+            Some("--weight") => bench::run_weight(),
             Some("--native") => bench::run_native(),
             Some(other) => {
                 eprintln!("xtask bench: unknown option {other}\n\n{USAGE}");
@@ -215,6 +219,40 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
+/// wasm-bindgen's arguments for pkg/ (and for the weight report's copy, xtask/src/weight.rs),
+/// the output directory to follow.
+const WASM_BINDGEN_FLAGS: [&str; 7] = [
+    "--target",
+    "web",
+    // Both callers pass the wasm's URL (no default path), and every browser that runs this wasm
+    // has TextEncoder.encodeInto (no fallback): 76 B brotli of glue less.
+    "--omit-default-module-path",
+    "--encode-into",
+    "always",
+    // Our types are runtime/index.d.ts; the glue's own would name minified exports.
+    "--no-typescript",
+    "--out-dir",
+];
+
+/// wasm-opt's passes for pkg/'s wasm (and for the weight report's copy, which adds `-g`).
+/// -Oz, then binaryen's whole-program passes once more (flatten + rereloop restructure the
+/// control flow, gufa propagates constants across calls): 1.2 KB brotli less than -Oz alone.
+/// Imports and exports get one- and two-letter names; the mapping it prints is applied to the
+/// glue by xtask/interface.mjs.
+const WASM_OPT_PASSES: [&str; 11] = [
+    "--flatten",
+    "--rereloop",
+    "-Oz",
+    "--gufa",
+    "-Oz",
+    "--monomorphize",
+    "-Oz",
+    "--converge",
+    "--minify-imports-and-exports-and-modules",
+    "--strip-producers",
+    "--strip-target-features",
+];
+
 /// How pkg/ is built (docs/build.md).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Build {
@@ -263,19 +301,8 @@ fn build_pkg(build: Build) -> Result<(), Failed> {
     let pkg = root.join("pkg");
     let _ = fs::remove_dir_all(&pkg);
     let wasm = target.join(WASM_TARGET).join("release/nps_widget.wasm");
-    // Both callers pass the wasm's URL (no default path), and every browser that runs this wasm
-    // has TextEncoder.encodeInto (no fallback): 76 B brotli of glue less.
     run(cmd("wasm-bindgen")
-        .args([
-            "--target",
-            "web",
-            "--omit-default-module-path",
-            "--encode-into",
-            "always",
-            // Our types are runtime/index.d.ts; the glue's own would name minified exports.
-            "--no-typescript",
-            "--out-dir",
-        ])
+        .args(WASM_BINDGEN_FLAGS)
         .arg(&pkg)
         .arg(&wasm))?;
     if build == Build::Release {
@@ -330,25 +357,9 @@ fn shrink_interface(pkg: &Path) -> Result<(), Failed> {
     let bg = pkg.join("nps_widget_bg.wasm");
     let t = Instant::now();
     let wasm_opt = root.join("www/node_modules/.bin/wasm-opt");
-    // -Oz, then binaryen's whole-program passes once more (flatten + rereloop restructure the
-    // control flow, gufa propagates constants across calls): 1.2 KB brotli less than -Oz alone.
-    // Imports and exports get one- and two-letter names; the mapping it prints is applied to
-    // the glue by xtask/interface.mjs.
     let map = output(
         cmd(&wasm_opt)
-            .args([
-                "--flatten",
-                "--rereloop",
-                "-Oz",
-                "--gufa",
-                "-Oz",
-                "--monomorphize",
-                "-Oz",
-                "--converge",
-                "--minify-imports-and-exports-and-modules",
-                "--strip-producers",
-                "--strip-target-features",
-            ])
+            .args(WASM_OPT_PASSES)
             .args(WASM_FEATURES)
             .arg(&bg)
             .arg("-o")
@@ -428,22 +439,29 @@ fn bundle_runtime(pkg: &Path, build: Build) -> Result<(), Failed> {
     Ok(())
 }
 
+/// The scorer page's wasm is built with simd128 (every browser of the last years runs it).
+const SCORER_RUSTFLAGS: &str = "-Ctarget-feature=+simd128";
+
 /// pkg/score/: the scorer page's own bundle (docs/contract.md §7; the embed's weight does not
 /// pay for it). Built for speed — cargo profile `scorer` (the release profile at opt-level 3),
 /// wasm-bindgen for the web, wasm-opt -O3 — with runtime/scorer/ (the page's module and the Web
 /// Worker) next to it. Run after [`build_pkg`], which clears pkg/.
 fn build_scorer() -> Result<(), Failed> {
     let root = root();
-    run(cmd("cargo").args([
-        "build",
-        "--profile",
-        "scorer",
-        "--target",
-        WASM_TARGET,
-        "-p",
-        "nps-scorer",
-        "--lib",
-    ]))?;
+    // simd128 (every current browser has it) turns on the CSV reader's SIMD fast path
+    // (core/src/reader/csv/index.rs).
+    run(cmd("cargo")
+        .args([
+            "build",
+            "--profile",
+            "scorer",
+            "--target",
+            WASM_TARGET,
+            "-p",
+            "nps-scorer",
+            "--lib",
+        ])
+        .env("CARGO_ENCODED_RUSTFLAGS", SCORER_RUSTFLAGS))?;
     let out = root.join("pkg/score");
     let _ = fs::remove_dir_all(&out);
     let wasm = target_dir()
@@ -461,7 +479,7 @@ fn build_scorer() -> Result<(), Failed> {
         .arg(&wasm))?;
     let bg = out.join("nps_scorer_bg.wasm");
     run(cmd(root.join("www/node_modules/.bin/wasm-opt"))
-        .args(["-O3", "--strip-producers"])
+        .args(["-O3", "--strip-producers", "--enable-simd"])
         .args(WASM_FEATURES)
         .arg(&bg)
         .arg("-o")
@@ -626,7 +644,7 @@ fn test() -> Result<(), Failed> {
         );
         if built {
             step(
-                "size budget (brotli total of loader + glue + wasm)",
+                "size budgets (brotli: loader + module + wasm, and the loader alone)",
                 &mut || size::report_and_check(),
             );
             step(
