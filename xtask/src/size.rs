@@ -178,7 +178,7 @@ pub fn report() -> Result<Weight, Failed> {
         catalogs.iter().max_by_key(|r| r.brotli),
     ) {
         println!(
-            "catalogs: {} in pkg/{CATALOGS}/ besides English, brotli 11 {} B ({}) to {} B ({})",
+            "catalogs: {} in pkg/{CATALOGS}/ besides English, brotli 11: {} B ({}) to {} B ({})",
             catalogs.len(),
             min.brotli,
             min.file,
