@@ -1,4 +1,4 @@
-//! The prompt: plain state ([`state`]), texts ([`i18n`]), Leptos views
+//! The prompt: plain state ([`state`]), texts ([`i18n`]), its view
 //! ([`view`](mod@view)), and mounting into an open shadow root styled by a
 //! constructable stylesheet (CSP-safe: no `style` attributes).
 
@@ -6,9 +6,9 @@ pub mod i18n;
 pub mod state;
 pub mod view;
 
-use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 
-use leptos::prelude::*;
 use nps_core::options::{Mode, Theme};
 use nps_core::scoring::{Summary, Tally};
 use wasm_bindgen::closure::Closure;
@@ -19,6 +19,43 @@ use web_sys::{
 
 use i18n::Strings;
 use state::{Answer, Closed, SurveyState};
+use view::View;
+
+/// The live tally of the preview panel: shared by the embed, which recounts it, and the
+/// prompt on screen, whose panel [`LiveTally::set`] renders again.
+#[derive(Clone, Default)]
+pub struct LiveTally(Rc<Live>);
+
+#[derive(Default)]
+struct Live {
+    tally: Cell<Tally>,
+    shown_in: RefCell<Weak<View>>,
+}
+
+impl LiveTally {
+    pub fn new(tally: Tally) -> LiveTally {
+        let live = LiveTally::default();
+        live.0.tally.set(tally);
+        live
+    }
+
+    pub fn get(&self) -> Tally {
+        self.0.tally.get()
+    }
+
+    /// Sets the tally, and shows it in the panel of the prompt on screen.
+    pub fn set(&self, tally: Tally) {
+        self.0.tally.set(tally);
+        if let Some(view) = self.0.shown_in.borrow().upgrade() {
+            view.render_preview(&tally);
+        }
+    }
+
+    fn show_in(&self, view: &Rc<View>) {
+        *self.0.shown_in.borrow_mut() = Rc::downgrade(view);
+        view.render_preview(&self.get());
+    }
+}
 
 /// How to render one prompt.
 pub struct PromptConfig {
@@ -27,7 +64,7 @@ pub struct PromptConfig {
     pub mode: Mode,
     pub theme: Theme,
     /// Live NPS shown under the prompt (preview mode).
-    pub preview: Option<ArcRwSignal<Tally>>,
+    pub preview: Option<LiveTally>,
     /// A kiosk: the prompt starts over this long after the last touch or key in it (the
     /// embed's shell keeps the timer; the view does not read it).
     pub reset_ms: Option<u32>,
@@ -41,8 +78,7 @@ pub struct Mounted {
     /// The element in the shadow root the view is mounted in; it holds the listener.
     mount: HtmlElement,
     listener: Closure<dyn Fn(Event)>,
-    state: ArcRwSignal<SurveyState>,
-    _view: Box<dyn Any>,
+    state: Rc<RefCell<SurveyState>>,
 }
 
 impl Mounted {
@@ -57,7 +93,7 @@ impl Mounted {
     /// Closes the prompt's state as its × would ([`SurveyState::close`]): after a choice, the
     /// answer with the comment typed so far.
     pub fn close(&self) -> Closed {
-        self.state.write().close()
+        self.state.borrow_mut().close()
     }
 }
 
@@ -105,8 +141,7 @@ pub fn mount_prompt(
         ),
     });
     let mount: HtmlElement = doc.create_element("div")?.unchecked_into();
-    // The language and direction of the prompt (attributes set here, not in the view: each
-    // attribute of a Leptos view costs its own generic code in the wasm).
+    // The language and direction of the prompt.
     mount.set_attribute("lang", config.strings.locale)?;
     mount.set_attribute("dir", if config.strings.rtl { "rtl" } else { "ltr" })?;
     root.append_child(&mount)?;
@@ -117,18 +152,27 @@ pub fn mount_prompt(
     class.push_str(mode);
     class.push(' ');
     class.push_str(config.theme.as_str());
-    let question = config.strings.question(config.company.as_deref());
-    let strings = config.strings;
     let (role, modal) = match config.mode {
         Mode::Popup => ("dialog", false),
         Mode::Modal => ("dialog", true),
         Mode::Inline | Mode::Kiosk => ("group", false),
     };
-    let preview = config.preview;
-    let state = ArcRwSignal::new(SurveyState::new());
-    let state_handle = state.clone();
+    let texts = view::Texts {
+        strings: config.strings,
+        question: config.strings.question(config.company.as_deref()),
+        class,
+        role,
+        modal,
+        preview: config.preview.is_some(),
+    };
+    let view = Rc::new(View::build(&doc, &mount, texts)?);
+    if let Some(live) = &config.preview {
+        live.show_in(&view);
+    }
+    let state = Rc::new(RefCell::new(SurveyState::new()));
     let events = view::Events {
         state: state.clone(),
+        view,
         on_submit: Box::new(on_submit),
         on_close: Box::new(on_close),
         rtl: config.strings.rtl,
@@ -138,26 +182,12 @@ pub fn mount_prompt(
         // Cannot fail for these names on an element; nothing may be left half-registered.
         let _ = mount.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
     }
-    let handle = leptos::mount::mount_to(mount.clone(), move || {
-        view! {
-            <view::Prompt
-                strings=strings
-                question=question
-                class=class
-                role=role
-                modal=modal
-                state=state
-                preview=preview
-            />
-        }
-    });
     Ok(Mounted {
         host,
         root,
         mount,
         listener,
-        state: state_handle,
-        _view: Box::new(handle),
+        state,
     })
 }
 

@@ -7,7 +7,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use leptos::prelude::{ArcRwSignal, Set};
 use nps_core::options::{Mode, Theme};
 use nps_core::queue::{transact, Outcome, QueueState, QueueStore};
 use nps_core::scoring::Tally;
@@ -16,7 +15,7 @@ use nps_widget::browser::storage::{self, LocalQueueStore};
 use nps_widget::embed;
 use nps_widget::widget::i18n::{Strings, EN, LOCALES};
 use nps_widget::widget::state::{Answer, Closed};
-use nps_widget::widget::{mount_prompt, Mounted, PromptConfig};
+use nps_widget::widget::{mount_prompt, LiveTally, Mounted, PromptConfig};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -47,7 +46,7 @@ impl Fixture {
         company: Option<&str>,
         mode: Mode,
         theme: Theme,
-        preview: Option<ArcRwSignal<Tally>>,
+        preview: Option<LiveTally>,
     ) -> Fixture {
         let doc = web_sys::window().unwrap().document().unwrap();
         let parent = doc.create_element("div").unwrap();
@@ -791,7 +790,7 @@ async fn modes_set_role_aria_modal_and_theme_class() {
 
 #[wasm_bindgen_test]
 async fn preview_panel_follows_the_shared_summary() {
-    let tally = ArcRwSignal::new(Tally::new());
+    let tally = LiveTally::new(Tally::new());
     let f = Fixture::with(
         &EN,
         Some("Acme"),

@@ -2,7 +2,6 @@
 //! that happen before any network attempt, and the local statistics.
 
 use js_sys::{Array, Object};
-use leptos::prelude::*;
 use nps_core::options::Options;
 use nps_core::queue::{transact, QueueStore, MAX_PENDING};
 use nps_core::scoring::Tally;
@@ -15,29 +14,30 @@ use crate::browser::js::{self, get, obj, set};
 use crate::browser::storage::{
     self, LocalQueueStore, GATE_KEY, HISTORY_KEY, TALLIES_KEY, VISITOR_KEY,
 };
+use crate::widget::LiveTally;
 
 /// The live summary shown by the preview panel: reference-counted, not owned by any view
 /// (it outlives each prompt); created on first use.
 #[derive(Default)]
-pub(super) struct Preview(Option<ArcRwSignal<Tally>>);
+pub(super) struct Preview(Option<LiveTally>);
 
 impl Preview {
-    /// The signal, with the current figures.
-    pub(super) fn signal(&mut self) -> ArcRwSignal<Tally> {
+    /// The live tally, with the current figures.
+    pub(super) fn live(&mut self) -> LiveTally {
         let s = tally(None);
         match &self.0 {
-            Some(sig) => {
-                sig.set(s);
-                sig.clone()
+            Some(live) => {
+                live.set(s);
+                live.clone()
             }
-            None => self.0.insert(ArcRwSignal::new(s)).clone(),
+            None => self.0.insert(LiveTally::new(s)).clone(),
         }
     }
 
     /// Recounts, when the preview is on.
     pub(super) fn refresh(&mut self, opts: &Options) {
         if opts.preview {
-            self.signal();
+            self.live();
         }
     }
 }

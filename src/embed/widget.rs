@@ -21,7 +21,7 @@ use crate::widget::state::{Answer, Closed};
 use crate::widget::PromptConfig;
 
 /// How long the thank-you stays before a popup or modal closes.
-const THANKS_MS: u64 = 4000;
+const THANKS_MS: u32 = 4000;
 
 /// A configuration in force.
 struct Live {
@@ -213,7 +213,7 @@ impl Widget {
             company: opts.company.clone(),
             mode: opts.mode,
             theme: opts.theme,
-            preview: opts.preview.then(|| self.preview.signal()),
+            preview: opts.preview.then(|| self.preview.live()),
             reset_ms: (opts.mode == Mode::Kiosk).then_some(opts.kiosk_reset_ms),
         };
         let mode = opts.mode;

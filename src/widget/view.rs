@@ -1,14 +1,21 @@
-//! The prompt's Leptos view, and [`Events`], which turns the DOM events inside
-//! it into [`SurveyState`] calls. The view only renders the state: one native
-//! listener on the prompt's root serves every click, key and keystroke (events
-//! bubble up inside the shadow root), which is several kilobytes of wasm less
-//! than a Leptos `on:` handler per element, and keeps the logic in plain methods.
+//! The prompt's view, and [`Events`], which turns the DOM events inside it into
+//! [`SurveyState`] calls. The view is built once with plain DOM calls and only
+//! renders the state ([`View::render`], after each change): nothing is created
+//! or removed after the first render. One native listener on the prompt's root
+//! serves every click, key and keystroke (events bubble up inside the shadow
+//! root), and the logic stays in plain methods.
+//!
+//! It was a Leptos view: the reactive runtime, its generic view code and its
+//! hash sets came to about 12 KB brotli of the embed (README, "Weight"), for
+//! eleven radios, two `hidden` toggles, a counter and a live region.
 
-use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use nps_core::scoring::{Category, Tally};
 use nps_core::wire::MAX_COMMENT_CHARS;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 
 use super::i18n::Strings;
 use super::state::{Answer, Closed, KeyAction, Phase, SurveyState};
@@ -18,137 +25,224 @@ const LABELS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "1
 /// The events [`Events::handle`] is registered for.
 pub const EVENTS: [&str; 3] = ["click", "keydown", "input"];
 
-/// The NPS prompt: question, 0–10 radio group, follow-up with comment box,
-/// send and close buttons, thank-you live region.
-#[component]
-pub fn Prompt(
+/// What the prompt is built from.
+pub struct Texts {
     /// Texts in the negotiated language.
-    strings: &'static Strings,
+    pub strings: &'static Strings,
     /// The question, already including the company name.
-    question: String,
+    pub question: String,
     /// Container class list: mode and theme ("box popup auto").
-    class: String,
-    /// `dialog` (popup, modal) or `group` (inline).
-    role: &'static str,
+    pub class: String,
+    /// `dialog` (popup, modal) or `group` (inline, kiosk).
+    pub role: &'static str,
     /// Adds `aria-modal="true"` (modal mode).
-    modal: bool,
-    /// The prompt's state, changed by [`Events`].
-    state: ArcRwSignal<SurveyState>,
-    /// Live NPS of this browser, shown under the prompt when set (preview mode).
-    preview: Option<ArcRwSignal<Tally>>,
-) -> impl IntoView {
-    let state = RwSignal::from(state);
+    pub modal: bool,
+    /// Adds the preview panel (the live NPS of this browser).
+    pub preview: bool,
+}
 
-    // Nothing is created or removed after the first render: the follow-up
-    // part is always there and toggled with `hidden` (fewer view types, no
-    // memo; typing changes `state` but rebuilds nothing).
-    let phase = move || state.with(|s| s.phase());
-    let buttons = (0..=10u8)
-        .map(|i| {
-            view! {
-                <button
-                    role="radio"
-                    aria-describedby=match i {
-                        0 => Some("nps-lo"),
-                        10 => Some("nps-hi"),
-                        _ => None,
-                    }
-                    aria-checked=move || if state.with(|s| s.is_checked(i)) { "true" } else { "false" }
-                    tabindex=move || if state.with(|s| s.tab_stop() == i) { "0" } else { "-1" }
-                >
-                    {LABELS[i as usize]}
-                </button>
+/// The NPS prompt: question, 0–10 radio group, follow-up with comment box, send and close
+/// buttons, thank-you live region, and the preview panel when asked for. It holds the nodes
+/// that change.
+pub struct View {
+    strings: &'static Strings,
+    radios: Vec<Element>,
+    body: Element,
+    follow_up: Element,
+    label: Element,
+    counter: Element,
+    thanks: Element,
+    /// The preview's figures (a text node after its title) and its three bars.
+    preview: Option<(web_sys::Node, [Element; 3])>,
+}
+
+/// Appends `<tag attr=value…>text</tag>` to `parent`.
+fn add(
+    doc: &Document,
+    parent: &Element,
+    tag: &str,
+    attrs: &[(&str, &str)],
+    text: &str,
+) -> Result<Element, JsValue> {
+    let el = doc.create_element(tag)?;
+    for (name, value) in attrs {
+        el.set_attribute(name, value)?;
+    }
+    if !text.is_empty() {
+        el.set_text_content(Some(text));
+    }
+    parent.append_child(&el)?;
+    Ok(el)
+}
+
+impl View {
+    /// Builds the prompt in `mount`, rendered for a fresh state.
+    ///
+    /// # Errors
+    /// The DOM call that failed.
+    pub fn build(doc: &Document, mount: &Element, t: Texts) -> Result<View, JsValue> {
+        let s = t.strings;
+        let mut attrs = vec![("class", t.class.as_str()), ("role", t.role)];
+        if t.modal {
+            attrs.push(("aria-modal", "true"));
+        }
+        attrs.push(("aria-labelledby", "nps-q"));
+        let root = add(doc, mount, "div", &attrs, "")?;
+        add(
+            doc,
+            &root,
+            "button",
+            &[("class", "x"), ("aria-label", s.close)],
+            "×",
+        )?;
+        add(
+            doc,
+            &root,
+            "p",
+            &[("id", "nps-q"), ("class", "q")],
+            &t.question,
+        )?;
+        let body = add(doc, &root, "div", &[("class", "body")], "")?;
+        let group = [
+            ("role", "radiogroup"),
+            ("class", "sc"),
+            ("aria-labelledby", "nps-q"),
+        ];
+        let group = add(doc, &body, "div", &group, "")?;
+        let mut radios = Vec::with_capacity(11);
+        for (i, label) in LABELS.iter().enumerate() {
+            let radio = add(doc, &group, "button", &[("role", "radio")], label)?;
+            match i {
+                0 => radio.set_attribute("aria-describedby", "nps-lo")?,
+                10 => radio.set_attribute("aria-describedby", "nps-hi")?,
+                _ => {}
             }
-        })
-        .collect_view();
+            radios.push(radio);
+        }
+        let ends = add(doc, &body, "div", &[("class", "ends")], "")?;
+        add(doc, &ends, "span", &[("id", "nps-lo")], s.not_likely)?;
+        add(doc, &ends, "span", &[("id", "nps-hi")], s.very_likely)?;
+        let follow_up = add(doc, &body, "div", &[("class", "fu-part")], "")?;
+        // The three follow-up questions stacked in one cell, the chosen category's visible
+        // (widget.css): the label is as tall as the tallest from the start, so the prompt does
+        // not grow on a choice (an inline prompt moves nothing below it).
+        let label = add(
+            doc,
+            &follow_up,
+            "label",
+            &[("for", "nps-c"), ("class", "fu")],
+            "",
+        )?;
+        for (class, category) in [
+            ("d", Category::Detractor),
+            ("p", Category::Passive),
+            ("r", Category::Promoter),
+        ] {
+            add(
+                doc,
+                &label,
+                "span",
+                &[("class", class)],
+                s.follow_up(category),
+            )?;
+        }
+        let area = [("id", "nps-c"), ("maxlength", "2000"), ("rows", "3")];
+        add(doc, &follow_up, "textarea", &area, "")?;
+        let row = add(doc, &follow_up, "div", &[("class", "row")], "")?;
+        let counter = add(doc, &row, "span", &[("class", "cnt")], "")?;
+        add(doc, &row, "button", &[("class", "send")], s.send)?;
+        let thanks = add(
+            doc,
+            &root,
+            "div",
+            &[("role", "status"), ("class", "ty")],
+            "",
+        )?;
+        let preview = if t.preview {
+            let attrs = [("class", "pv"), ("aria-label", s.preview), ("role", "note")];
+            let panel = add(doc, &root, "div", &attrs, "")?;
+            add(doc, &panel, "b", &[], s.preview)?;
+            // One text node: " NPS 42 · 95% CI 12 to 63 · good · n 17". The 0–10 distribution
+            // as 11 block characters (▁…█, a space for none) in three spans coloured by
+            // category.
+            let figures = panel.append_child(&doc.create_text_node(""))?;
+            let bars = add(
+                doc,
+                &panel,
+                "span",
+                &[("class", "bars"), ("aria-hidden", "true")],
+                "",
+            )?;
+            let bar = |class| add(doc, &bars, "span", &[("class", class)], "");
+            Some((figures, [bar("d")?, bar("p")?, bar("r")?]))
+        } else {
+            None
+        };
+        let view = View {
+            strings: s,
+            radios,
+            body,
+            follow_up,
+            label,
+            counter,
+            thanks,
+            preview,
+        };
+        view.render(&SurveyState::new());
+        Ok(view)
+    }
 
-    // The three follow-up questions stacked in one cell, the chosen category's visible
-    // (widget.css): the label is as tall as the tallest from the start, so the prompt does not
-    // grow on a choice (an inline prompt moves nothing below it).
-    let chosen = move || {
-        state.with(|s| match s.category() {
+    /// Shows `state`.
+    pub fn render(&self, state: &SurveyState) {
+        for (i, radio) in (0u8..).zip(&self.radios) {
+            let checked = if state.is_checked(i) { "true" } else { "false" };
+            let _ = radio.set_attribute("aria-checked", checked);
+            let tab = if state.tab_stop() == i { "0" } else { "-1" };
+            let _ = radio.set_attribute("tabindex", tab);
+        }
+        let phase = state.phase();
+        let _ = self
+            .body
+            .toggle_attribute_with_force("hidden", phase == Phase::Thanks);
+        let _ = self
+            .follow_up
+            .toggle_attribute_with_force("hidden", phase != Phase::FollowUp);
+        let chosen = match state.category() {
             Some(Category::Detractor) => "d",
             Some(Category::Passive) => "p",
             Some(Category::Promoter) => "r",
             None => "",
-        })
-    };
-    let preview_panel = preview.map(|tally| {
-        // A handle owned by this view; the shared value outlives the prompt.
-        let tally = RwSignal::from(tally);
-        // One text node, so one reactive closure: " NPS 42 · 95% CI 12 to 63 · good · n 17".
-        let figures = move || tally.with(|t| crate::widget::preview_text(&t.summary()));
-        // The 0–10 distribution as 11 block characters (▁…█, a space for none) in three text
-        // nodes coloured by category: far lighter in the wasm than 11 reactive SVG bars.
-        let bars = move |scores: std::ops::RangeInclusive<u8>| {
-            move || tally.with(|t| crate::widget::bars(&t.counts(), scores.clone()))
         };
-        let bars = view! {
-            <span class="bars" aria-hidden="true">
-                <span class="d">{bars(0..=6)}</span>
-                <span class="p">{bars(7..=8)}</span>
-                <span class="r">{bars(9..=10)}</span>
-            </span>
+        let _ = self.label.set_attribute("data-c", chosen);
+        let count = self.strings.counter(state.chars(), MAX_COMMENT_CHARS);
+        self.counter.set_text_content(Some(&count));
+        let thanks = if phase == Phase::Thanks {
+            self.strings.thanks
+        } else {
+            ""
         };
-        view! {
-            <div class="pv" aria-label=strings.preview role="note">
-                <b>{strings.preview}</b>
-                {figures}
-                {bars}
-            </div>
-        }
-    });
+        self.thanks.set_text_content(Some(thanks));
+    }
 
-    view! {
-        <div
-            class=class
-            role=role
-            aria-modal=modal.then_some("true")
-            aria-labelledby="nps-q"
-        >
-            <button class="x" aria-label=strings.close>
-                "×"
-            </button>
-            <p id="nps-q" class="q">{question}</p>
-            <div class="body" hidden=move || phase() == Phase::Thanks>
-                <div role="radiogroup" class="sc" aria-labelledby="nps-q">
-                    {buttons}
-                </div>
-                <div class="ends">
-                    <span id="nps-lo">{strings.not_likely}</span>
-                    <span id="nps-hi">{strings.very_likely}</span>
-                </div>
-                <div class="fu-part" hidden=move || phase() != Phase::FollowUp>
-                    <label for="nps-c" class="fu" data-c=chosen>
-                        <span class="d">{strings.follow_up(Category::Detractor)}</span>
-                        <span class="p">{strings.follow_up(Category::Passive)}</span>
-                        <span class="r">{strings.follow_up(Category::Promoter)}</span>
-                    </label>
-                    <textarea
-                        id="nps-c"
-                        maxlength="2000"
-                        rows="3"
-                    ></textarea>
-                    <div class="row">
-                        <span class="cnt">{move || state.with(|s| strings.counter(s.chars(), MAX_COMMENT_CHARS))}</span>
-                        <button class="send">
-                            {strings.send}
-                        </button>
-                    </div>
-                </div>
-            </div>
-            <div role="status" class="ty">
-                {move || if phase() == Phase::Thanks { strings.thanks } else { "" }}
-            </div>
-            {preview_panel}
-        </div>
+    /// Shows `tally` in the preview panel, when there is one.
+    pub fn render_preview(&self, tally: &Tally) {
+        let Some((figures, bars)) = &self.preview else {
+            return;
+        };
+        figures.set_text_content(Some(&crate::widget::preview_text(&tally.summary())));
+        let counts = tally.counts();
+        for (bar, scores) in bars.iter().zip([0..=6, 7..=8, 9..=10]) {
+            bar.set_text_content(Some(&crate::widget::bars(&counts, scores)));
+        }
     }
 }
 
 /// What happens on the DOM events of one prompt: every decision is a
 /// [`SurveyState`] method; this only reads the event and moves focus.
 pub struct Events {
-    pub state: ArcRwSignal<SurveyState>,
+    pub state: Rc<RefCell<SurveyState>>,
+    /// Rendered after each change of `state`.
+    pub view: Rc<View>,
     /// Called once with the answer when the person presses Send.
     pub on_submit: Box<dyn Fn(Answer)>,
     /// Called when the prompt closes (× or Escape), with what that amounts to.
@@ -175,11 +269,12 @@ impl Events {
             "input" => {
                 if let Some(ta) = target.dyn_ref::<HtmlTextAreaElement>() {
                     let v = ta.value();
-                    let mut s = self.state.write();
+                    let mut s = self.state.borrow_mut();
                     s.set_comment(&v);
                     if s.comment().len() != v.len() {
                         ta.set_value(s.comment());
                     }
+                    self.view.render(&s);
                 }
             }
             _ => {}
@@ -195,7 +290,7 @@ impl Events {
         } else if button.class_name() == "x" {
             self.close();
         } else if button.class_name() == "send" {
-            let answer = self.state.write().submit();
+            let answer = self.change(SurveyState::submit);
             if let Some(answer) = answer {
                 (self.on_submit)(answer);
             }
@@ -207,7 +302,7 @@ impl Events {
     fn key(&self, key: &str, target: Element) -> bool {
         match KeyAction::of(key, radio_score(&target), self.rtl) {
             Some(KeyAction::Focus(to)) => {
-                self.state.write().set_focus(to);
+                self.change(|s| s.set_focus(to));
                 let mut selector = String::from("[role=radio]:nth-child(");
                 nps_core::push_u64(&mut selector, u64::from(to) + 1);
                 selector.push(')');
@@ -221,15 +316,23 @@ impl Events {
     }
 
     fn choose(&self, score: u8, from: Element) {
-        if self.state.write().choose(score) {
-            // The comment box shows on the next render: focus it after that.
-            crate::browser::lifecycle::defer(move || focus_in(&from, "textarea"));
+        if self.change(|s| s.choose(score)) {
+            focus_in(&from, "textarea");
         }
     }
 
     fn close(&self) {
-        let closed = self.state.write().close();
+        let closed = self.change(SurveyState::close);
         (self.on_close)(closed);
+    }
+
+    /// Changes the state, renders it, and returns what the change did (no borrow is held
+    /// after: the callbacks that follow may close the prompt).
+    fn change<T>(&self, f: impl FnOnce(&mut SurveyState) -> T) -> T {
+        let mut state = self.state.borrow_mut();
+        let done = f(&mut state);
+        self.view.render(&state);
+        done
     }
 }
 
