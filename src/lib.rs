@@ -1,5 +1,5 @@
-//! nps-widget: an embeddable Net Promoter Score survey, Leptos 0.8 (CSR)
-//! compiled to WebAssembly.
+//! nps-widget: an embeddable Net Promoter Score survey compiled to
+//! WebAssembly.
 //!
 //! A site adds one script tag (docs/contract.md §1); the loader `nps-widget.js` loads
 //! this crate's wasm and calls [`embed::init`] with the tag's `data-*`
@@ -23,7 +23,8 @@
 //!
 //! Design notes:
 //! - [`widget::state::SurveyState`] holds the prompt's logic as a plain value
-//!   (tested natively); the Leptos views only wire signals to it.
+//!   (tested natively); the view ([`widget::view::View`]) only renders it,
+//!   after each change an event makes.
 //! - [`browser`] is the only module that touches web-sys; storage falls back to
 //!   memory when `localStorage` throws, and nothing here panics on the embed path.
 //! - The I/O that is far smaller in JavaScript than as wasm closures — timers,

@@ -34,8 +34,10 @@ const PEERS: [(&str, u64); 3] = [
     ("Sentry 11.12 feedback form (not NPS)", 44_490),
 ];
 
-/// The budget for the brotli total a visitor who is asked downloads: [`VISITOR_FILES`] (issue 2).
-pub const BUDGET_BROTLI: u64 = 64 * 1024;
+/// The budget for the brotli total a visitor who is asked downloads: [`VISITOR_FILES`]. 64 KiB
+/// since issue 2; 50 000 B since the prompt's view left Leptos (49 690 B then), so that the cut
+/// cannot creep back. Issue 11's goal is 40 000 B.
+pub const BUDGET_BROTLI: u64 = 50_000;
 
 /// The budget for the brotli total a visitor who is not asked downloads: the loader (issue 11).
 pub const BUDGET_NOT_ASKED_BROTLI: u64 = 2_000;
