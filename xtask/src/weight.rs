@@ -363,11 +363,15 @@ pub fn report() -> Result<(), Failed> {
         .collect();
     let present: Vec<&str> = leptos.iter().map(|(c, _)| *c).collect();
     let leptos: u64 = leptos.iter().map(|(_, b)| b).sum();
-    println!(
-        "of which Leptos ({}): {leptos} B, {:.1}%",
-        present.join(", "),
-        100.0 * leptos as f64 / module as f64
-    );
+    if present.is_empty() {
+        println!("no Leptos crate linked (the prompt's view is plain DOM calls since issue 11)");
+    } else {
+        println!(
+            "of which Leptos ({}): {leptos} B, {:.1}%",
+            present.join(", "),
+            100.0 * leptos as f64 / module as f64
+        );
+    }
     let off = module as f64 / shipped as f64 - 1.0;
     println!(
         "check: the copy is {module} B without its name section ({names} B); pkg/{} is {shipped} B ({:+.2}%){}",
