@@ -50,26 +50,37 @@ impl Classifier {
         Classifier { splat }
     }
 
+    /// The masks of one block, from those of its four 16-byte lanes ([`Classifier::lane`]).
+    #[cfg(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ))]
+    #[inline(always)]
+    fn classify(&self, bytes: &[u8; 64]) -> Block {
+        let mut block = Block::default();
+        for i in 0..4 {
+            let [quote, delim, lf, cr] = self.lane(bytes, i).map(|m| u64::from(m) << (16 * i));
+            block.quote |= quote;
+            block.delim |= delim;
+            block.lf |= lf;
+            block.cr |= cr;
+        }
+        block
+    }
+
+    /// The quote, delimiter, `\n` and `\r` masks of `bytes[16 * i..16 * i + 16]`.
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     #[allow(unsafe_code)]
-    fn classify(&self, bytes: &[u8; 64]) -> Block {
+    fn lane(&self, bytes: &[u8; 64], i: usize) -> [u16; 4] {
         use core::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8};
-        let [quote, delim, lf, cr] = self.splat;
-        let mut block = Block::default();
-        for i in 0..4 {
-            // SAFETY: SSE2 is part of x86-64; the load reads bytes[16 * i..16 * i + 16], in
-            // bounds, at any alignment.
-            let bits = |c| unsafe {
-                let v = _mm_loadu_si128(bytes.as_ptr().add(16 * i).cast::<__m128i>());
-                u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c)).cast_unsigned()) << (16 * i)
-            };
-            block.quote |= bits(quote);
-            block.delim |= bits(delim);
-            block.lf |= bits(lf);
-            block.cr |= bits(cr);
+        // SAFETY: SSE2 is part of x86-64; the load reads bytes[16 * i..16 * i + 16], in
+        // bounds (i < 4), at any alignment.
+        unsafe {
+            let v = _mm_loadu_si128(bytes.as_ptr().add(16 * i).cast::<__m128i>());
+            self.splat
+                .map(|c| _mm_movemask_epi8(_mm_cmpeq_epi8(v, c)).cast_unsigned() as u16)
         }
-        block
     }
 
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -81,20 +92,12 @@ impl Classifier {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     #[inline(always)]
     #[allow(unsafe_code)]
-    fn classify(&self, bytes: &[u8; 64]) -> Block {
+    fn lane(&self, bytes: &[u8; 64], i: usize) -> [u16; 4] {
         use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, v128, v128_load};
-        let [quote, delim, lf, cr] = self.splat;
-        let mut block = Block::default();
-        for i in 0..4 {
-            // SAFETY: the load reads bytes[16 * i..16 * i + 16], in bounds, at any alignment.
-            let v = unsafe { v128_load(bytes.as_ptr().add(16 * i).cast::<v128>()) };
-            let bits = |c| u64::from(u8x16_bitmask(u8x16_eq(v, c))) << (16 * i);
-            block.quote |= bits(quote);
-            block.delim |= bits(delim);
-            block.lf |= bits(lf);
-            block.cr |= bits(cr);
-        }
-        block
+        // SAFETY: the load reads bytes[16 * i..16 * i + 16], in bounds (i < 4), at any
+        // alignment.
+        let v = unsafe { v128_load(bytes.as_ptr().add(16 * i).cast::<v128>()) };
+        self.splat.map(|c| u8x16_bitmask(u8x16_eq(v, c)))
     }
 
     #[cfg(not(any(
