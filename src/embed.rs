@@ -1,6 +1,6 @@
 //! The wasm-bindgen façade: `window.NpsWidget` (docs/contract.md §2). Every export is
 //! harmless when the widget is inactive (fatal option error) or disabled (a
-//! panic): it never throws into the host page, except the documented
+//! trap, see `BUSY`): it never throws into the host page, except the documented
 //! `TypeError` of `record()` for a bad score.
 
 use std::cell::RefCell;
@@ -38,16 +38,13 @@ fn disabled() -> bool {
     DISABLED.load(Ordering::Relaxed)
 }
 
-fn install_panic_hook() {
-    static INSTALLED: AtomicBool = AtomicBool::new(false);
-    if !INSTALLED.swap(true, Ordering::Relaxed) {
-        // Not chained: `take_hook` would link std's default hook (and its
-        // thread-name and formatting code) into the wasm.
-        std::panic::set_hook(Box::new(panicked));
-    }
-}
+/// Set while the widget runs a call. The release wasm's panic is a bare trap
+/// (`-Cpanic=immediate-abort`, docs/build.md): no hook runs and the call never returns, so
+/// this stays set. The next call that finds it set knows the widget stopped half-way through
+/// a change, disables it and says so once.
+static BUSY: AtomicBool = AtomicBool::new(false);
 
-fn panicked(_info: &std::panic::PanicHookInfo<'_>) {
+fn trapped() {
     DISABLED.store(true, Ordering::Relaxed);
     console::error("internal error; the widget is disabled on this page");
 }
@@ -63,18 +60,31 @@ fn with_widget<R>(f: impl FnOnce(&mut Widget) -> R) -> Option<R> {
     out
 }
 
+/// Runs `f` where the widget runs a call: for the browser test of a trap half-way through one
+/// (tests/panic.rs). Not exported to JavaScript; the linker drops it from the embed.
+#[doc(hidden)]
+pub fn run_inside(f: impl FnOnce()) {
+    with_widget(|_| f());
+}
+
 /// [`with_widget`]'s work, once in the wasm (not once per caller).
 #[inline(never)]
 fn run_on_widget(f: &mut dyn FnMut(&mut Widget)) {
     if disabled() {
         return;
     }
-    install_panic_hook();
+    if BUSY.swap(true, Ordering::Relaxed) {
+        // Nothing calls in while `f` runs (events and callbacks come after): the last call
+        // trapped.
+        trapped();
+        return;
+    }
     let events = WIDGET.with(|w| {
         let mut w = w.borrow_mut();
         f(&mut w);
         w.shell.take_events()
     });
+    BUSY.store(false, Ordering::Relaxed);
     if let Some((host, events)) = events {
         host::emit_all(&host, events);
     }

@@ -1,8 +1,11 @@
-//! The panic hook, in a test binary of its own (a panic disables the widget for the rest of
-//! the page, so it must not share a wasm instance with the other browser tests).
-//! A real `panic!` runs inside a closure that JavaScript calls: with `panic = "abort"` the
-//! wasm traps after the hook ran, and the trap reaches the JS caller as an exception, as it
-//! would reach a host page's event dispatch. The host page (here: this test) keeps running.
+//! A trap half-way through a call, in a test binary of its own (it disables the widget for the
+//! rest of the page, so it must not share a wasm instance with the other browser tests).
+//! A real `panic!` runs inside the widget's call, reached from JavaScript: the release wasm's
+//! panic is a bare trap (`-Cpanic=immediate-abort`), this test build's is `abort` after
+//! std's hook; either way the trap reaches the JS caller as an exception, as it would reach a
+//! host page's event dispatch, and the widget's state is left half-changed. The next call must
+//! notice, disable the widget with one console error, and answer harmlessly from then on. The
+//! host page (here: this test) keeps running.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -24,8 +27,21 @@ fn object(pairs: &[(&str, JsValue)]) -> JsValue {
 }
 
 #[wasm_bindgen_test]
-fn a_panic_logs_one_error_and_disables_the_widget_while_the_page_goes_on() {
-    // Capture console.error.
+fn a_trap_inside_a_call_disables_the_widget_with_one_error_while_the_page_goes_on() {
+    embed::init(object(&[("trigger", "manual".into())]));
+    let before = embed::record(object(&[("score", 9.into())]));
+    assert!(!before.is_undefined(), "the widget records before the trap");
+    assert!(embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED).is_object());
+
+    let bug = Closure::<dyn Fn()>::new(|| embed::run_inside(|| panic!("a bug in the widget")));
+    let call: &js_sys::Function = bug.as_ref().unchecked_ref();
+    let thrown = call.call0(&JsValue::NULL);
+    assert!(
+        thrown.is_err(),
+        "the trap reaches the caller as an exception, not a hang"
+    );
+
+    // Capture console.error for the calls after the trap.
     let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
     let original = js_sys::Reflect::get(&console, &"error".into()).unwrap();
     let logged: Rc<RefCell<Vec<String>>> = Rc::default();
@@ -34,24 +50,14 @@ fn a_panic_logs_one_error_and_disables_the_widget_while_the_page_goes_on() {
         sink.borrow_mut().push(m.as_string().unwrap_or_default());
     });
     js_sys::Reflect::set(&console, &"error".into(), capture.as_ref()).unwrap();
-
-    embed::init(object(&[("trigger", "manual".into())]));
-    let before = embed::record(object(&[("score", 9.into())]));
-    assert!(
-        !before.is_undefined(),
-        "the widget records before the panic"
-    );
-    assert!(embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED).is_object());
-
-    let bug = Closure::<dyn Fn()>::new(|| panic!("a bug in the widget"));
-    let call: &js_sys::Function = bug.as_ref().unchecked_ref();
-    let thrown = call.call0(&JsValue::NULL);
+    // Disabled: the API answers harmlessly and records nothing more.
+    let after = embed::record(object(&[("score", 7.into())]));
+    let stats = embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED);
     js_sys::Reflect::set(&console, &"error".into(), &original).unwrap();
 
-    assert!(
-        thrown.is_err(),
-        "the trap reaches the caller as an exception, not a hang"
-    );
+    assert!(after.is_undefined(), "a disabled widget records nothing");
+    let n = js_sys::Reflect::get(&stats, &"n".into()).unwrap();
+    assert_eq!(n.as_f64(), Some(0.0), "a disabled widget reports no stats");
     let logged = logged.borrow();
     assert_eq!(logged.len(), 1, "exactly one console.error: {logged:?}");
     assert!(
@@ -59,10 +65,4 @@ fn a_panic_logs_one_error_and_disables_the_widget_while_the_page_goes_on() {
         "{}",
         logged[0]
     );
-    // Disabled: the API answers harmlessly and records nothing more.
-    let after = embed::record(object(&[("score", 7.into())]));
-    assert!(after.is_undefined(), "a disabled widget records nothing");
-    let stats = embed::stats(JsValue::UNDEFINED, JsValue::UNDEFINED);
-    let n = js_sys::Reflect::get(&stats, &"n".into()).unwrap();
-    assert_eq!(n.as_f64(), Some(0.0), "a disabled widget reports no stats");
 }
