@@ -117,7 +117,11 @@ fn crate_of(name: &str) -> Option<String> {
                 _ => {}
             }
         }
-        return match crate_of(&inner[..self_end]) {
+        // A primitive's inherent methods (`<str>::find`, `<[u8]>::starts_with`) are core's:
+        // symbols of a standard library built with the crate (`-Zbuild-std`) name no crate.
+        let own = crate_of(&inner[..self_end])
+            .or_else(|| is_primitive(&inner[..self_end]).then(|| "core".to_string()));
+        return match own {
             Some(own) if !is_std(&own) => Some(own),
             own => trait_.and_then(crate_of).or(own),
         };
@@ -140,6 +144,30 @@ fn crate_of(name: &str) -> Option<String> {
         }
     }
     Some(first.to_string())
+}
+
+fn is_primitive(ty: &str) -> bool {
+    ty.starts_with(['[', '&', '*', '('])
+        || matches!(
+            ty,
+            "str"
+                | "char"
+                | "bool"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "u128"
+                | "usize"
+                | "i8"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "i128"
+                | "isize"
+                | "f32"
+                | "f64"
+        )
 }
 
 fn is_std(krate: &str) -> bool {
@@ -456,6 +484,10 @@ mod tests {
                 "reactive_graph",
             ),
             ("alloc::sync::Arc<T,A>::drop_slow::hde6b9fd98654638a", "alloc"),
+            // A standard library built with the crate names no crate for a primitive's methods.
+            ("<str>::split_once::<char>", "core"),
+            ("<[u8]>::starts_with", "core"),
+            ("<char>::is_whitespace", "core"),
         ];
         for (name, krate) in cases {
             assert_eq!(crate_of(name).as_deref(), Some(krate), "{name}");
