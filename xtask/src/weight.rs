@@ -204,7 +204,7 @@ fn group_of(name: &str, exports: &[String]) -> Group {
             .any(|p| name.starts_with(p))
     {
         Group::Module
-    } else if let Some(krate) = crate_of(name) {
+    } else if let Some(krate) = crate_of(name).filter(|k| k != "compiler_builtins") {
         Group::Crate(krate)
     } else {
         Group::Builtins
@@ -512,6 +512,10 @@ mod tests {
             ("type[51]: (i32, i32) -> i32", Group::Module),
             ("code[774]", Group::Unnamed),
             ("memcmp", Group::Builtins),
+            (
+                "compiler_builtins[2deae651bf59177f]::mem::memcmp",
+                Group::Builtins,
+            ),
             (
                 "nps_core::options::parse::parse_options::h3",
                 Group::Crate("nps_core".into()),
