@@ -27,15 +27,24 @@ async function readRange(session, file, from, to) {
 }
 
 let answer = null;
+// The wasm, instantiated once: on {warm: module}, which the page sends as it starts this worker
+// (before any file is chosen), or on the first file. A worker reads one file after another.
+let instance = null;
+const ready = (module) => (instance ??= init({ module_or_path: module }));
 
 onmessage = async ({ data }) => {
   if ('part' in data) {
     answer(data.part);
     return;
   }
+  if ('warm' in data) {
+    // A failure shows when a file is read (the same promise, awaited there).
+    ready(data.warm).catch(() => {});
+    return;
+  }
   const { module, file, by, from = 0, to = file.size } = data;
   try {
-    await init({ module_or_path: module });
+    await ready(module);
     if (from > 0) {
       const head = new Uint8Array(await file.slice(0, HEAD).arrayBuffer());
       const session = Session.part(by, file.name, head);
