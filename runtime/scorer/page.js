@@ -79,8 +79,8 @@ async function splitPoint(file) {
 }
 
 // Reads and scores `file` in workers (worker.js): resolves to {report, analysis} (both JSON
-// text).
-async function inWorkers(module, file, by, onProgress, signal) {
+// text; without the analysis's work, and an empty one, when `reportOnly`).
+async function inWorkers(module, file, by, onProgress, signal, reportOnly) {
   const at = await splitPoint(file);
   return new Promise((resolve, reject) => {
     if (signal && signal.aborted) return reject(abortError());
@@ -119,9 +119,9 @@ async function inWorkers(module, file, by, onProgress, signal) {
     };
     let second = null;
     const part = at === null ? null : new Promise((settle) => {
-      second = start(1, { module, file, by, from: at }, (data) => settle(data.part ?? null));
+      second = start(1, { module, file, by, reportOnly, from: at }, (data) => settle(data.part ?? null));
     });
-    const first = start(0, { module, file, by, to: at ?? file.size }, async (data) => {
+    const first = start(0, { module, file, by, reportOnly, to: at ?? file.size }, async (data) => {
       if ('boundary' in data) {
         const counts = data.boundary ? await part : null;
         if (counts === null) {
@@ -156,7 +156,8 @@ window.NpsScorer = {
   async scoreFile(file, options = {}) {
     const by = checkBy(options.by);
     const module = await compiled;
-    const done = await inWorkers(module, file, by, options.onProgress, options.signal);
+    // The report alone: the page's analysis is not built for it.
+    const done = await inWorkers(module, file, by, options.onProgress, options.signal, true);
     return JSON.parse(done.report);
   },
 };
@@ -169,7 +170,7 @@ compiled.then((module) => {
     analyze(file, onProgress) {
       if (running) running.abort();
       running = new AbortController();
-      return inWorkers(module, file, undefined, onProgress, running.signal).then((d) => d.analysis);
+      return inWorkers(module, file, undefined, onProgress, running.signal, false).then((d) => d.analysis);
     },
     cancel() {
       if (running) running.abort();

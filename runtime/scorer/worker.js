@@ -1,6 +1,6 @@
 // The scorer's Web Worker: reads a file, or a part of it, in chunks through the wasm reader
 // (the same reader as `nps score`) and posts the bytes read, then the report and the page's
-// analysis (JSON text). Bundled with the wasm-bindgen glue into pkg/score/worker.js (no imports
+// analysis (JSON text; the analysis empty when {reportOnly}: NpsScorer.scoreFile). Bundled with the wasm-bindgen glue into pkg/score/worker.js (no imports
 // left), which the page fetches while it loads and starts from a blob: URL.
 //
 // A large file is read by two workers at once (page.js): this one from the start to `to`, one
@@ -42,12 +42,12 @@ onmessage = async ({ data }) => {
     ready(data.warm).catch(() => {});
     return;
   }
-  const { module, file, by, from = 0, to = file.size } = data;
+  const { module, file, by, reportOnly = false, from = 0, to = file.size } = data;
   try {
     await ready(module);
     if (from > 0) {
       const head = new Uint8Array(await file.slice(0, HEAD).arrayBuffer());
-      const session = Session.part(by, file.name, head);
+      const session = Session.part(by, file.name, head, reportOnly);
       if (!session) {
         postMessage({ part: null });
         return;
@@ -56,7 +56,7 @@ onmessage = async ({ data }) => {
       postMessage({ part: session.finishPart() });
       return;
     }
-    const session = new Session(by, file.name);
+    const session = new Session(by, file.name, reportOnly);
     await readRange(session, file, 0, to);
     let done = null;
     if (to < file.size) {

@@ -36,7 +36,7 @@ fn main() {
     let data = std::fs::read(&path).expect("cannot read the file");
     match std::env::args().nth(2).as_deref() {
         Some("page") => {
-            let mut scan = nps_scorer::scan::Scan::new(None, Some(&path));
+            let mut scan = nps_scorer::scan::Scan::new(None, Some(&path), true);
             for chunk in data.chunks(4 << 20) {
                 scan.push(chunk).expect("not an export");
             }
@@ -59,7 +59,7 @@ fn main() {
     }
     for _ in 0..3 {
         let t = Instant::now();
-        let mut scan = nps_scorer::scan::Scan::new(None, Some(&path));
+        let mut scan = nps_scorer::scan::Scan::new(None, Some(&path), true);
         for chunk in data.chunks(4 << 20) {
             scan.push(chunk).expect("not an export");
         }
