@@ -9,21 +9,28 @@
 // other worker's counts to merge, or null, and then it reads on itself.
 import init, { Session } from './nps_scorer.js';
 
-const CHUNK = 4 << 20;
+// Progress is posted at least this many bytes apart.
+const PROGRESS = 1 << 20;
 // The file's first bytes, for a later part's header.
 const HEAD = 64 << 10;
 
-// Reads file[from, to) into the session; the next slice is read (by the browser, off this
-// thread) while the wasm scans this one.
+// Reads file[from, to) into the session as a stream: the browser reads on (off this thread)
+// while the wasm scans what came. Measured on the 1M-row bench file, two workers reading a half
+// each: a stream 48–63 ms, 4 MiB slices one at a time 79–85 ms (three at a time 56–59 ms).
 async function readRange(session, file, from, to) {
-  const read = (at) => file.slice(at, Math.min(to, at + CHUNK)).arrayBuffer();
-  let next = read(from);
-  for (let at = from; at < to; at += CHUNK) {
-    const bytes = new Uint8Array(await next);
-    if (at + CHUNK < to) next = read(at + CHUNK);
-    session.push(bytes);
-    postMessage({ read: bytes.length });
+  const reader = file.slice(from, to).stream().getReader();
+  let unreported = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    session.push(value);
+    unreported += value.length;
+    if (unreported >= PROGRESS) {
+      postMessage({ read: unreported });
+      unreported = 0;
+    }
   }
+  if (unreported > 0) postMessage({ read: unreported });
 }
 
 let answer = null;
