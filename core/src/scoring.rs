@@ -197,8 +197,6 @@ impl Tally {
     /// assert!(t.add(11).is_err());
     /// assert_eq!(t.n(), 1);
     /// ```
-    // Inline: readers count every row through here, from other crates too (the scorer page).
-    #[inline]
     pub fn add(&mut self, score: u8) -> Result<(), ScoreError> {
         match self.counts.get_mut(usize::from(score)) {
             Some(c) => {

@@ -127,6 +127,9 @@ fn category_index(c: Category) -> usize {
     }
 }
 
+/// A cell's touchpoint id and day.
+type CellKey = (u32, Option<i64>);
+
 /// Builds an [`Analysis`] row by row. A row costs no allocation unless it brings a new
 /// touchpoint or a comment that is kept, and most rows one lookup in a small table: the cell of
 /// a row is found by its touchpoint and date as written (its `RowKey`) among the recent ones;
@@ -135,7 +138,9 @@ fn category_index(c: Category) -> usize {
 pub struct Builder {
     analysis: Analysis,
     touchpoint_ids: HashMap<Vec<u8>, u32>,
-    cells: Vec<((u32, Option<i64>), Tally)>,
+    /// Each cell's key (touchpoint id, day) and its counts by score (a [`Tally`]'s, counted
+    /// here in place).
+    cells: Vec<(CellKey, [u64; 11])>,
     cell_ids: HashMap<(u32, Option<i64>), usize>,
     /// The day of each `YYYY-MM-DD` of a UTC time seen.
     dates: HashMap<[u8; 10], i64>,
@@ -263,8 +268,11 @@ impl Builder {
             }
             None => self.find_cell(touchpoint, answered_at, none_key),
         };
-        let ((id, day), tally) = &mut self.cells[at];
-        let _ = tally.add(score);
+        let ((id, day), counts) = &mut self.cells[at];
+        // As `Tally::add` counts (a score above 10 is not one), inlined.
+        if let Some(c) = counts.get_mut(usize::from(score)) {
+            *c = c.saturating_add(1);
+        }
         let comment = comment.trim_ascii();
         if !comment.is_empty() {
             if let Ok(category) = Category::of(score) {
@@ -312,7 +320,7 @@ impl Builder {
         if let Some(at) = self.cell_ids.get(&key) {
             return *at;
         }
-        self.cells.push((key, Tally::new()));
+        self.cells.push((key, [0; 11]));
         self.cell_ids.insert(key, self.cells.len() - 1);
         self.cells.len() - 1
     }
@@ -328,7 +336,10 @@ impl Builder {
             .collect();
         for cell in &later.cells {
             let at = self.cell((ids[cell.touchpoint as usize], cell.day));
-            self.cells[at].1.merge(&Tally::from_counts(cell.counts));
+            let counts = &mut self.cells[at].1;
+            for (c, later) in counts.iter_mut().zip(cell.counts) {
+                *c = c.saturating_add(later);
+            }
         }
         // The first comments of each category are kept, in file order: this part's, then as
         // many of the later part's (its first, in order) as there is room for.
@@ -388,10 +399,10 @@ impl Builder {
         let mut cells: Vec<Cell> = self
             .cells
             .into_iter()
-            .map(|((touchpoint, day), tally)| Cell {
+            .map(|((touchpoint, day), counts)| Cell {
                 touchpoint,
                 day,
-                counts: tally.counts(),
+                counts,
             })
             .collect();
         cells.sort_by_key(|c| (c.day, c.touchpoint));
