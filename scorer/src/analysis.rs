@@ -127,24 +127,120 @@ fn category_index(c: Category) -> usize {
     }
 }
 
+/// A cell's touchpoint id and day.
+type CellKey = (u32, Option<i64>);
+
 /// Builds an [`Analysis`] row by row. A row costs no allocation unless it brings a new
-/// touchpoint or a comment that is kept: the touchpoint is looked up by its bytes, the day of a
-/// UTC time is parsed once per date, and the cell of the last row is reused.
-#[derive(Default)]
+/// touchpoint or a comment that is kept, and most rows one lookup in a small table: the cell of
+/// a row is found by its touchpoint and date as written (its `RowKey`) among the recent ones;
+/// only a row that misses there looks its touchpoint, its day and its cell up in turn (and
+/// parses a date once per date).
 pub struct Builder {
     analysis: Analysis,
     touchpoint_ids: HashMap<Vec<u8>, u32>,
-    cells: Vec<((u32, Option<i64>), Tally)>,
+    /// Each cell's key (touchpoint id, day) and its counts by score (a [`Tally`]'s, counted
+    /// here in place).
+    cells: Vec<(CellKey, [u64; 11])>,
     cell_ids: HashMap<(u32, Option<i64>), usize>,
     /// The day of each `YYYY-MM-DD` of a UTC time seen.
     dates: HashMap<[u8; 10], i64>,
-    last_cell: Option<((u32, Option<i64>), usize)>,
+    /// Recent row keys and the index of their cell in `cells`, two in each set (the last
+    /// found first), the set at [`RowKey::set`]: exports repeat a few touchpoints and days, in
+    /// any order, so nearly every row is found here.
+    recent: Box<[[(RowKey, u32); 2]; SETS]>,
+}
+
+/// The sets of [`Builder::recent`] (a power of two): room for a few hundred (touchpoint, day)
+/// pairs, few of them sharing a set with two others, in 24 KiB.
+const SETS: usize = 256;
+
+/// A row's touchpoint and `answered_at` (trimmed) as bytes, when they are of the common
+/// shapes: a touchpoint of at most 24 bytes, and no `answered_at` or a UTC time
+/// (`…Z`, [`time::zulu_date`]), of which the date alone is kept: the day of such a time, or
+/// that it has none (`2026-02-30`, before 1970), is the date's. Rows with equal keys fall in
+/// the same cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RowKey([u64; 5]);
+
+impl RowKey {
+    /// Never a row's: its kind byte is 0.
+    const NONE: RowKey = RowKey([0; 5]);
+
+    /// The key of a row (touchpoint and `answered_at` trimmed); `None` for other shapes.
+    #[inline]
+    fn of(touchpoint: &[u8], answered_at: &[u8]) -> Option<RowKey> {
+        if touchpoint.len() > 24 {
+            return None;
+        }
+        // Bytes 0..24: the touchpoint; 24..34: the date; 38: the touchpoint's length; 39: the
+        // kind (1: no `answered_at`, 2: a UTC time), so that no two rows of different cells
+        // share a key.
+        let mut b = [0u8; 40];
+        if !answered_at.is_empty() {
+            b[24..34].copy_from_slice(zulu_date(answered_at)?);
+            b[39] = 2;
+        } else {
+            b[39] = 1;
+        }
+        b[..touchpoint.len()].copy_from_slice(touchpoint);
+        b[38] = touchpoint.len() as u8;
+        let mut words = [0u64; 5];
+        for (w, bytes) in words.iter_mut().zip(b.chunks_exact(8)) {
+            *w = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+        }
+        Some(RowKey(words))
+    }
+
+    /// The set of [`Builder::recent`] the key goes in (FxHash's mix of its words).
+    #[inline]
+    fn set(&self) -> usize {
+        let h = self.0.iter().fold(0u64, |h, &w| {
+            (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+        });
+        (h >> (64 - SETS.trailing_zeros())) as usize
+    }
+}
+
+/// [`time::zulu_date`]: its most common shape, `YYYY-MM-DDTHH:MM:SSZ`, checked here in a few
+/// instructions (a row of an export has one), any other left to it.
+#[inline]
+fn zulu_date(at: &[u8]) -> Option<&[u8]> {
+    if let (Some(b), 20) = (at.first_chunk::<20>(), at.len()) {
+        let digit = |i: usize| b[i].wrapping_sub(b'0');
+        let digits = [11, 12, 14, 15, 17, 18].map(digit);
+        if b[10] == b'T'
+            && b[13] == b':'
+            && b[16] == b':'
+            && b[19] == b'Z'
+            && digits.iter().all(|&d| d <= 9)
+            && digits[0] * 10 + digits[1] <= 23
+            && digits[2] <= 5
+            && digits[4] <= 5
+        {
+            return Some(&at[..10]);
+        }
+    }
+    time::zulu_date(at)
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder {
+            analysis: Analysis::default(),
+            touchpoint_ids: HashMap::default(),
+            cells: Vec::new(),
+            cell_ids: HashMap::default(),
+            dates: HashMap::default(),
+            recent: Box::new([[(RowKey::NONE, 0); 2]; SETS]),
+        }
+    }
 }
 
 impl Builder {
     /// Counts one valid row, its columns as written. `answered_at` is RFC 3339 (rows without
     /// one, or with one that does not parse, count everywhere but in the trend); an empty
     /// touchpoint counts under `none_key`.
+    #[inline]
     pub fn add(
         &mut self,
         score: u8,
@@ -153,22 +249,30 @@ impl Builder {
         comment: &[u8],
         none_key: &str,
     ) {
-        let touchpoint = match touchpoint.trim_ascii() {
-            [] => none_key.as_bytes(),
-            t => t,
-        };
-        let id = self.touchpoint_id(touchpoint);
-        let day = self.day(answered_at.trim_ascii());
-        let key = (id, day);
-        let at = match self.last_cell {
-            Some((k, at)) if k == key => at,
-            _ => {
-                let at = self.cell(key);
-                self.last_cell = Some((key, at));
-                at
+        let touchpoint = touchpoint.trim_ascii();
+        let answered_at = answered_at.trim_ascii();
+        let at = match RowKey::of(touchpoint, answered_at) {
+            Some(key) => {
+                let set = key.set();
+                let [first, second] = self.recent[set];
+                if first.0 == key {
+                    first.1 as usize
+                } else if second.0 == key {
+                    self.recent[set] = [second, first];
+                    second.1 as usize
+                } else {
+                    let at = self.find_cell(touchpoint, answered_at, none_key);
+                    self.recent[set] = [(key, at as u32), first];
+                    at
+                }
             }
+            None => self.find_cell(touchpoint, answered_at, none_key),
         };
-        let _ = self.cells[at].1.add(score);
+        let ((id, day), counts) = &mut self.cells[at];
+        // As `Tally::add` counts (a score above 10 is not one), inlined.
+        if let Some(c) = counts.get_mut(usize::from(score)) {
+            *c = c.saturating_add(1);
+        }
         let comment = comment.trim_ascii();
         if !comment.is_empty() {
             if let Ok(category) = Category::of(score) {
@@ -177,13 +281,26 @@ impl Builder {
                 if *seen <= MAX_COMMENTS as u64 {
                     self.analysis.comments.push(Comment {
                         score,
-                        touchpoint: self.analysis.touchpoints[id as usize].clone(),
-                        day,
+                        touchpoint: self.analysis.touchpoints[*id as usize].clone(),
+                        day: *day,
                         text: String::from_utf8_lossy(comment).trim().to_owned(),
                     });
                 }
             }
         }
+    }
+
+    /// The index in `cells` of the cell of a row (touchpoint and `answered_at` trimmed), made
+    /// on its first row: its touchpoint's id, then its day, then the cell, each looked up.
+    #[inline(never)]
+    fn find_cell(&mut self, touchpoint: &[u8], answered_at: &[u8], none_key: &str) -> usize {
+        let touchpoint = match touchpoint {
+            [] => none_key.as_bytes(),
+            t => t,
+        };
+        let id = self.touchpoint_id(touchpoint);
+        let day = self.day(answered_at);
+        self.cell((id, day))
     }
 
     /// The id of a touchpoint (trimmed, not empty), given on its first row.
@@ -203,7 +320,7 @@ impl Builder {
         if let Some(at) = self.cell_ids.get(&key) {
             return *at;
         }
-        self.cells.push((key, Tally::new()));
+        self.cells.push((key, [0; 11]));
         self.cell_ids.insert(key, self.cells.len() - 1);
         self.cells.len() - 1
     }
@@ -219,7 +336,10 @@ impl Builder {
             .collect();
         for cell in &later.cells {
             let at = self.cell((ids[cell.touchpoint as usize], cell.day));
-            self.cells[at].1.merge(&Tally::from_counts(cell.counts));
+            let counts = &mut self.cells[at].1;
+            for (c, later) in counts.iter_mut().zip(cell.counts) {
+                *c = c.saturating_add(later);
+            }
         }
         // The first comments of each category are kept, in file order: this part's, then as
         // many of the later part's (its first, in order) as there is room for.
@@ -279,10 +399,10 @@ impl Builder {
         let mut cells: Vec<Cell> = self
             .cells
             .into_iter()
-            .map(|((touchpoint, day), tally)| Cell {
+            .map(|((touchpoint, day), counts)| Cell {
                 touchpoint,
                 day,
-                counts: tally.counts(),
+                counts,
             })
             .collect();
         cells.sort_by_key(|c| (c.day, c.touchpoint));
@@ -492,6 +612,151 @@ mod tests {
         assert_eq!(Period::Month.label("2026-10"), "October 2026");
         assert_eq!(Period::Week.label("2026-W07"), "week 7 of 2026");
         assert_eq!(Period::Day.label("2026-10-05"), "2026-10-05");
+    }
+
+    /// The cells as counting each row by its touchpoint's name and `time::day_of` of its
+    /// `answered_at` gives them, with no table in between.
+    fn plain_cells(rows: &[(u8, String, String)]) -> (Vec<String>, Vec<Cell>) {
+        let mut names: Vec<String> = Vec::new();
+        let mut cells: Vec<Cell> = Vec::new();
+        for (score, tp, at) in rows {
+            let name = match tp.trim_ascii() {
+                "" => NONE_KEY.to_owned(),
+                t => t.to_owned(),
+            };
+            let id = match names.iter().position(|n| *n == name) {
+                Some(id) => id as u32,
+                None => {
+                    names.push(name);
+                    names.len() as u32 - 1
+                }
+            };
+            let at = at.trim_ascii();
+            let day = if at.is_empty() {
+                None
+            } else {
+                time::day_of(at)
+            };
+            match cells
+                .iter_mut()
+                .find(|c| (c.touchpoint, c.day) == (id, day))
+            {
+                Some(c) => c.counts[usize::from(*score)] += 1,
+                None => {
+                    let mut counts = [0; 11];
+                    counts[usize::from(*score)] = 1;
+                    cells.push(Cell {
+                        touchpoint: id,
+                        day,
+                        counts,
+                    });
+                }
+            }
+        }
+        cells.sort_by_key(|c| (c.day, c.touchpoint));
+        (names, cells)
+    }
+
+    const NONE_KEY: &str = "(none)";
+
+    #[test]
+    fn the_quick_utc_date_is_time_zulu_date() {
+        let base = b"2026-10-01T23:59:59Z";
+        let bytes = b"0123456789:-TtZz. \x00\xff/";
+        let mut checked = 0;
+        // Every byte of the common shape changed to each of `bytes`, and two at once (hour,
+        // minute, second digits against their bounds).
+        for i in 0..base.len() {
+            for &x in bytes {
+                for j in i..base.len() {
+                    for &y in if j == i { &b"0"[..] } else { &bytes[..] } {
+                        let mut s = *base;
+                        s[i] = x;
+                        if j > i {
+                            s[j] = y;
+                        }
+                        assert_eq!(zulu_date(&s), time::zulu_date(&s), "{:?}", s.escape_ascii());
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        for s in [
+            &b"2026-10-01T12:00:00.5Z"[..],
+            b"2026-10-01T12:00:00z",
+            b"2026-10-01t12:00:00Z",
+            b"2026-10-01T12:00:00+01:00",
+            b"2026-10-01T12:00:00Z ",
+            b"2026-10-01T12:00:0Z",
+            b"",
+        ] {
+            assert_eq!(zulu_date(s), time::zulu_date(s), "{:?}", s.escape_ascii());
+        }
+        assert!(checked > 10_000);
+    }
+
+    #[test]
+    fn rows_found_in_the_recent_table_count_as_rows_looked_up() {
+        // More (touchpoint, day) pairs than the table has slots, so that many share one, and
+        // every shape a row key must tell apart or leave to the lookups.
+        let touchpoints = [
+            "checkout",
+            " checkout ",
+            "checkout2",
+            "",
+            "  ",
+            NONE_KEY,
+            "touchpoint-of-exactly-24",
+            "a touchpoint longer than twenty-four bytes",
+            "twenty-five bytes long!!!",
+            "twenty-five bytes long!!",
+            "checkout\0",
+            "\u{e9}t\u{e9}",
+        ];
+        let times = [
+            "",
+            " ",
+            "2026-10-01T12:00:00Z",
+            "2026-10-01T23:59:59.999z",
+            "2026-10-01",
+            "2026-10-01T12:00:00+02:00",
+            "2026-10-01T00:30:00+01:00",
+            "2026-02-30T10:00:00Z",
+            "1969-12-31T10:00:00Z",
+            "\0\0\0\0\0\0\0\0\0\0T10:00:00Z",
+            "not a date",
+        ];
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut rows = Vec::new();
+        for _ in 0..20_000 {
+            let r = next();
+            let tp = touchpoints[(r % touchpoints.len() as u64) as usize];
+            let at = match (r >> 8) % 3 {
+                // Many days, so that the table is full.
+                0 => format!(
+                    "20{:02}-{:02}-{:02}T08:00:00Z",
+                    20 + (r >> 16) % 10,
+                    1 + (r >> 24) % 12,
+                    1 + (r >> 32) % 28
+                ),
+                _ => times[((r >> 40) % times.len() as u64) as usize].to_owned(),
+            };
+            rows.push(((r >> 48) as u8 % 11, tp.to_owned(), at));
+        }
+        let mut b = Builder::default();
+        for (score, tp, at) in &rows {
+            b.add(*score, tp.as_bytes(), at.as_bytes(), b"", NONE_KEY);
+        }
+        let a = b.finish();
+        let (names, cells) = plain_cells(&rows);
+        assert_eq!(a.touchpoints, names);
+        assert_eq!(a.cells, cells);
     }
 
     #[test]

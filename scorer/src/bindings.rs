@@ -8,8 +8,9 @@ use crate::analysis::Analysis;
 use crate::app::{self, Bridge};
 use crate::scan::{self, Scan};
 
-/// Reads one file in chunks: `new Session(by, fileName)`, `push(bytes)`…, `finish()` →
-/// `[reportJson, analysisJson]`.
+/// Reads one file in chunks: `new Session(by, fileName, reportOnly)`, `push(bytes)`…,
+/// `finish()` → `[reportJson, analysisJson]`. With `reportOnly` true, the analysis is not built
+/// (it is empty): the reader passes on the score column alone, as `nps score` does.
 #[wasm_bindgen]
 pub struct Session {
     scan: Scan,
@@ -18,23 +19,31 @@ pub struct Session {
 #[wasm_bindgen]
 impl Session {
     #[wasm_bindgen(constructor)]
-    pub fn new(by: Option<String>, file_name: Option<String>) -> Result<Session, JsError> {
+    pub fn new(
+        by: Option<String>,
+        file_name: Option<String>,
+        report_only: Option<bool>,
+    ) -> Result<Session, JsError> {
         let by = scan::group_by(by.as_deref()).map_err(|m| JsError::new(&m))?;
+        let analysis = report_only != Some(true);
         Ok(Session {
-            scan: Scan::new(by, file_name.as_deref()),
+            scan: Scan::new(by, file_name.as_deref(), analysis),
         })
     }
 
-    /// `Session.part(by, fileName, head)`: a session of a later part of the file, starting at
-    /// a line start; `head` is the file's first bytes (64 KiB), where the header is read from.
-    /// `undefined` when they do not settle it: then one session reads the whole file.
+    /// `Session.part(by, fileName, head, reportOnly)`: a session of a later part of the file,
+    /// starting at a line start; `head` is the file's first bytes (64 KiB), where the header is
+    /// read from; `reportOnly` as the session it is merged into. `undefined` when they do not
+    /// settle it: then one session reads the whole file.
     pub fn part(
         by: Option<String>,
         file_name: Option<String>,
         head: &[u8],
+        report_only: Option<bool>,
     ) -> Result<Option<Session>, JsError> {
         let by = scan::group_by(by.as_deref()).map_err(|m| JsError::new(&m))?;
-        Ok(Scan::part(by, file_name.as_deref(), head).map(|scan| Session { scan }))
+        let analysis = report_only != Some(true);
+        Ok(Scan::part(by, file_name.as_deref(), head, analysis).map(|scan| Session { scan }))
     }
 
     /// Whether this session stands between two records after the header, where a
@@ -79,7 +88,7 @@ fn both((report, analysis): (String, Analysis)) -> Result<js_sys::Array, JsError
 #[wasm_bindgen(js_name = scoreText)]
 pub fn score_text(text: &str, by: Option<String>) -> Result<String, JsError> {
     let by = scan::group_by(by.as_deref()).map_err(|m| JsError::new(&m))?;
-    let mut scan = Scan::new(by, None);
+    let mut scan = Scan::new(by, None, false);
     scan.push(text.as_bytes()).map_err(|m| JsError::new(&m))?;
     scan.finish()
         .map(|(report, _)| report)

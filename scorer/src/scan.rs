@@ -1,6 +1,8 @@
 //! One pass over a file for the scorer page: nps-core's reader hands each row both to a
 //! [`ReportBuilder`] (the report `nps score --json` prints, byte for byte) and to the page's
-//! [`analysis::Builder`].
+//! [`analysis::Builder`] — or, for a caller that wants the report alone (`NpsScorer.scoreFile`,
+//! `scoreText`), to the report only, the reader then passing on the score column alone (and the
+//! grouping's), as `nps score` does.
 
 use nps_core::reader::{split, Format, ReadError, Reader};
 use nps_core::report::{Counted, GroupBy, ReportBuilder, Row, Sink, NONE_KEY};
@@ -8,17 +10,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{self, Analysis};
 
-/// The two sinks of one pass.
+/// The two sinks of one pass (the analysis unless the report alone is wanted).
 struct Both {
     report: ReportBuilder,
-    analysis: analysis::Builder,
+    analysis: Option<analysis::Builder>,
 }
 
 impl Both {
-    fn new(by: Option<GroupBy>) -> Both {
+    fn new(by: Option<GroupBy>, analysis: bool) -> Both {
         Both {
             report: ReportBuilder::new(by),
-            analysis: analysis::Builder::default(),
+            analysis: analysis.then(analysis::Builder::default),
         }
     }
 }
@@ -36,17 +38,17 @@ impl Sink for Both {
     }
 
     fn wants_every_column(&self) -> bool {
-        true
+        self.analysis.is_some()
     }
 
     #[inline]
     fn row(&mut self, score: Option<u8>, row: Row<'_>, line: impl FnOnce() -> u64) {
         self.report
             .row(score, row.touchpoint, row.answered_at, line);
-        let Some(score) = score.filter(|s| *s <= 10) else {
+        let (Some(score), Some(analysis)) = (score.filter(|s| *s <= 10), &mut self.analysis) else {
             return;
         };
-        self.analysis.add(
+        analysis.add(
             score,
             row.touchpoint,
             row.answered_at,
@@ -72,12 +74,13 @@ pub fn group_by(by: Option<&str>) -> Result<Option<GroupBy>, String> {
 }
 
 impl Scan {
-    /// A scan grouping the report `by` that; `file_name` names the input in messages and, by
-    /// its extension, may tell the format.
-    pub fn new(by: Option<GroupBy>, file_name: Option<&str>) -> Scan {
+    /// A scan grouping the report `by` that, building the page's analysis too when `analysis`
+    /// (else [`Scan::finish`] gives an empty one); `file_name` names the input in messages and,
+    /// by its extension, may tell the format.
+    pub fn new(by: Option<GroupBy>, file_name: Option<&str>, analysis: bool) -> Scan {
         let format = file_name.and_then(Format::from_file_name);
         Scan {
-            reader: Reader::with_sink(Both::new(by), format),
+            reader: Reader::with_sink(Both::new(by, analysis), format),
             name: file_name.unwrap_or("the input").to_owned(),
         }
     }
@@ -85,10 +88,16 @@ impl Scan {
     /// A scan of a later part of a file, which starts at a line start: `head` is the file's
     /// first bytes (64 KiB are plenty), where the header is read from. Its lines are counted
     /// from 1 at the part's start. `None` when `head` does not settle the format and header
-    /// (JSON, a header longer than `head`): then the file is read by one scan.
-    pub fn part(by: Option<GroupBy>, file_name: Option<&str>, head: &[u8]) -> Option<Scan> {
+    /// (JSON, a header longer than `head`): then the file is read by one scan. `analysis` as
+    /// for [`Scan::new`], the same as the scan it is merged into.
+    pub fn part(
+        by: Option<GroupBy>,
+        file_name: Option<&str>,
+        head: &[u8],
+        analysis: bool,
+    ) -> Option<Scan> {
         let format = file_name.and_then(Format::from_file_name);
-        let reader = split::header_reader(head, by, format)?.fork(Both::new(by))?;
+        let reader = split::header_reader(head, by, format)?.fork(Both::new(by, analysis))?;
         Some(Scan {
             reader,
             name: file_name.unwrap_or("the input").to_owned(),
@@ -113,7 +122,10 @@ impl Scan {
             .map_err(|e| e.describe(&name).to_string())?;
         let part = Part {
             report: both.report.counted(),
-            analysis: both.analysis.finish(),
+            analysis: both
+                .analysis
+                .map(analysis::Builder::finish)
+                .unwrap_or_default(),
         };
         serde_json::to_string(&part).map_err(|e| e.to_string())
     }
@@ -134,7 +146,9 @@ impl Scan {
             let by = both.report.by();
             both.report
                 .merge(ReportBuilder::from_counted(by, part.report), line - 1);
-            both.analysis.merge(part.analysis);
+            if let Some(analysis) = &mut both.analysis {
+                analysis.merge(part.analysis);
+            }
         })
     }
 
@@ -168,9 +182,14 @@ impl Scan {
             .map_err(|e| e.describe(&name).to_string())?;
         more(&mut both);
         let report = both.report.finish();
-        let mut analysis = both.analysis;
-        analysis.invalid(report.total.invalid, &report.total.invalid_lines);
-        Ok((report.to_json(), analysis.finish()))
+        let analysis = match both.analysis {
+            Some(mut analysis) => {
+                analysis.invalid(report.total.invalid, &report.total.invalid_lines);
+                analysis.finish()
+            }
+            None => Analysis::default(),
+        };
+        Ok((report.to_json(), analysis))
     }
 }
 
@@ -179,12 +198,22 @@ mod tests {
     use super::*;
 
     fn scan(input: &[u8], by: Option<&str>, chunk: usize) -> Result<(String, Analysis), String> {
+        scan_for(input, by, chunk, true)
+    }
+
+    /// [`scan`], with the analysis or the report alone.
+    fn scan_for(
+        input: &[u8],
+        by: Option<&str>,
+        chunk: usize,
+        analysis: bool,
+    ) -> Result<(String, Analysis), String> {
         let name = if input.starts_with(b"[") {
             "export.json"
         } else {
             "export.csv"
         };
-        let mut s = Scan::new(group_by(by).unwrap(), Some(name));
+        let mut s = Scan::new(group_by(by).unwrap(), Some(name), analysis);
         for c in input.chunks(chunk.max(1)) {
             s.push(c)?;
         }
@@ -209,15 +238,17 @@ mod tests {
 
     /// Reads `data` as the scorer page does with two Web Workers: the part before `at` in one
     /// scan, the rest in a [`Scan::part`] (header from the first `head` bytes) when the first
-    /// ends on a record boundary there, merged; else the first scan reads on.
+    /// ends on a record boundary there, merged; else the first scan reads on. With the
+    /// analysis, or the report alone.
     fn two_scans(
         data: &[u8],
         by: Option<&str>,
         at: usize,
         head: usize,
+        analysis: bool,
     ) -> (Result<(String, Analysis), String>, bool) {
         let by = group_by(by).unwrap();
-        let mut first = Scan::new(by, Some("export.csv"));
+        let mut first = Scan::new(by, Some("export.csv"), analysis);
         for c in data[..at].chunks(5) {
             if let Err(e) = first.push(c) {
                 return (Err(e), false);
@@ -226,7 +257,7 @@ mod tests {
         let head = &data[..head.min(data.len())];
         let part = first
             .boundary()
-            .and(Scan::part(by, Some("export.csv"), head));
+            .and(Scan::part(by, Some("export.csv"), head, analysis));
         let Some(mut part) = part else {
             let rest = first.push(&data[at..]);
             return (rest.and_then(|()| first.finish()), false);
@@ -257,17 +288,27 @@ mod tests {
         let mut merged = 0;
         for by in [None, Some("touchpoint"), Some("week")] {
             let whole = scan(data, by, data.len()).unwrap();
+            // The report alone: the same report, an empty analysis.
+            let report = (whole.0.clone(), Analysis::default());
+            assert_eq!(scan_for(data, by, 7, false).unwrap(), report);
             for at in 1..data.len() {
                 for head in [1100, data.len()] {
-                    let (two, split) = two_scans(data, by, at, head);
+                    let (two, split) = two_scans(data, by, at, head, true);
                     assert_eq!(two.unwrap(), whole, "split at {at}, head {head}, by {by:?}");
+                    merged += usize::from(split);
+                    let (two, split) = two_scans(data, by, at, head, false);
+                    assert_eq!(
+                        two.unwrap(),
+                        report,
+                        "report alone, split at {at}, by {by:?}"
+                    );
                     merged += usize::from(split);
                 }
             }
         }
         // The split was taken (not only the first scan reading on) at the line starts after
-        // the first kilobyte: 2 heads × 3 groupings × 40 lines.
-        assert!(merged >= 2 * 3 * 40, "merged {merged} times");
+        // the first kilobyte: 2 heads × 3 groupings × 40 lines, with the analysis and without.
+        assert!(merged >= 2 * 2 * 3 * 40, "merged {merged} times");
     }
 
     #[test]
@@ -281,7 +322,7 @@ mod tests {
         let whole = scan(data, None, data.len()).unwrap();
         let at = data.len() / 2;
         let at = at + data[at..].iter().position(|&b| b == b'\n').unwrap() + 1;
-        let (two, split) = two_scans(data, None, at, 1 << 16);
+        let (two, split) = two_scans(data, None, at, 1 << 16, true);
         assert!(split);
         assert_eq!(two.unwrap(), whole);
     }
