@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Scorer benchmark (prints figures, asserts nothing): one CSV export scored in headless Chromium by
-//   (a)  the wasm scorer on the page's main thread: a `Session` fed 4 MiB slices, then finish();
-//   (a′) the same through the real scorer page's Web Worker: `NpsScorer.scoreFile(file)`;
+//   (a)  the wasm scorer on the page's main thread: a `Session` fed 4 MiB slices, then finish()
+//        (the page's full pass: the report and the app's analysis);
+//   (a′) the real scorer page's public API, `NpsScorer.scoreFile(file)`: its Web Workers (started
+//        with the page), each streaming half of the file into a `Session` for the report alone;
 //   (b)  the obvious hand-written JS: decode, split lines, split on commas, parseInt, count;
 //   (c)  PapaParse with `header: true`, then counting;
-//   and, for reference, reading the file's 4 MiB slices and nothing else (the wasm paths' floor).
+//   and, for reference, reading the file's 4 MiB slices and nothing else ((a)'s floor; the
+//   workers read as streams, two at once).
 // All in one page (www/bench/score.html, scorers in www/bench/score-js.js), the file given to an
 // <input type=file> as a user would; median of N timed rounds after one warm-up, the scorers taken
 // in turn each round. Then one more run of each in a fresh page, for memory: the JS heap sampled
