@@ -2,16 +2,17 @@
 // each returning {n, promoters, detractors}. `probe()`, when given, samples the JS heap at the
 // points where a scorer holds the most (the memory run calls it; the timed runs do not).
 //
-// - scoreWasm: the scorer page's own path, run on the calling thread: a wasm `Session` (the same
-//   reader as `nps score`) fed 4 MiB slices of the file's bytes, then `finish()` — what
-//   pkg/score/worker.js does in its Web Worker.
+// - scoreWasm: the scorer page's full pass (report and the page's analysis), run on the calling
+//   thread: a wasm `Session` (the same reader as `nps score`) fed 4 MiB slices of the file's
+//   bytes, then `finish()`. What the page's own reading computes; its workers stream the file
+//   instead (pkg/score/worker.js), and `NpsScorer.scoreFile` reads for the report alone.
 // - scorePlain: the obvious hand-written code: decode the text, split lines, split each line on
 //   commas, parseInt the score column, count. (It ignores CSV quoting, so it is only right because
 //   the bench file's `score` column comes before its quoted `comment` column.)
 // - scorePapa: PapaParse (npm `papaparse`) parsing the File with `header: true`, then counting.
 // - readOnly: not a scorer, the floor under the wasm paths: reading the file's 4 MiB slices alone.
 
-/** The Web Worker's chunk size (pkg/score/worker.js). */
+/** The slice size of `scoreWasm` and `readOnly` (the workers read a stream). */
 export const CHUNK = 4 << 20;
 
 const noop = () => {};
