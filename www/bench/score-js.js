@@ -6,6 +6,8 @@
 //   thread: a wasm `Session` (the same reader as `nps score`) fed 4 MiB slices of the file's
 //   bytes, then `finish()`. What the page's own reading computes; its workers stream the file
 //   instead (pkg/score/worker.js), and `NpsScorer.scoreFile` reads for the report alone.
+// - scoreInApp: the scorer page's app (mounted in `root`) given the file in its own input, timed
+//   until its results are on the page, read back from the text it shows.
 // - scorePlain: the obvious hand-written code: decode the text, split lines, split each line on
 //   commas, parseInt the score column, count. (It ignores CSV quoting, so it is only right because
 //   the bench file's `score` column comes before its quoted `comment` column.)
@@ -19,6 +21,37 @@ const noop = () => {};
 
 function tally(n, promoters, detractors) {
   return { n, promoters, detractors };
+}
+
+/** Resolves once `ready()` is true, checked at every animation frame; rejects after `ms`. */
+function until(ready, ms, what) {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (ready()) resolve();
+      else if (performance.now() - t0 > ms) reject(new Error(`the scorer page's app did not ${what} in ${ms} ms`));
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
+/** The app in `root` reads `file` as if a person chose it; its figures, once shown. */
+export async function scoreInApp(root, file) {
+  const input = root.querySelector('input[type=file]');
+  if (!input) throw new Error("no file input in the scorer page's app");
+  const chosen = new DataTransfer();
+  chosen.items.add(file);
+  input.files = chosen.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  // Its progress first (so an earlier run's results are not taken for this one's), then the
+  // results.
+  await until(() => root.querySelector('section.reading'), 10000, 'start reading');
+  await until(() => !root.querySelector('section.reading') && root.querySelector('[data-nps]'), 60000, 'show its results');
+  const line = [...root.querySelectorAll('section.score p')].map((p) => p.textContent).find((t) => / answers: /.test(t)) || '';
+  const m = /^(\d+) answers: (\d+) promoters, \d+ passives, (\d+) detractors/.exec(line);
+  if (!m) throw new Error(`the app's results did not say how many answers: "${line}"`);
+  return tally(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /** `Session` is the class exported by pkg/score/nps_scorer.js (initialised). */

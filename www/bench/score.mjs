@@ -4,6 +4,8 @@
 //        (the page's full pass: the report and the app's analysis);
 //   (a′) the real scorer page's public API, `NpsScorer.scoreFile(file)`: its Web Workers (started
 //        with the page), each streaming half of the file into a `Session` for the report alone;
+//   (a″) the scorer page's app as a person uses it: the file chosen in its input, timed until its
+//        results are shown (report and analysis read in the same workers, every view rendered);
 //   (b)  the obvious hand-written JS: decode, split lines, split on commas, parseInt, count;
 //   (c)  PapaParse with `header: true`, then counting;
 //   and, for reference, reading the file's 4 MiB slices and nothing else ((a)'s floor; the
@@ -35,6 +37,7 @@ const DEFAULT_CSV = path.join(ROOT, 'target', 'bench', 'responses-1m.csv');
 const LABELS = {
   wasm: '(a)  wasm Session, main thread',
   worker: '(a′) wasm scoreFile, Web Worker',
+  app: '(a″) page app, file → views',
   plain: '(b)  plain JS split/parseInt',
   papa: '(c)  PapaParse header:true',
   read: '(–)  read 4 MiB slices only',
@@ -258,7 +261,7 @@ async function main() {
     chromium: browser.version(),
     papaparse: papaVersion,
     scorers: summary,
-    ratios: { wasmOverPlain: ratio('wasm', 'plain'), wasmOverPapa: ratio('wasm', 'papa'), workerOverPlain: ratio('worker', 'plain'), workerOverPapa: ratio('worker', 'papa') },
+    ratios: { wasmOverPlain: ratio('wasm', 'plain'), wasmOverPapa: ratio('wasm', 'papa'), workerOverPlain: ratio('worker', 'plain'), workerOverPapa: ratio('worker', 'papa'), appOverPlain: ratio('app', 'plain'), appOverPapa: ratio('app', 'papa') },
     agree,
   };
   if (opts.json) {
@@ -274,9 +277,10 @@ async function main() {
     const s = summary[name];
     const m = s.memory;
     const base = BASELINES.has(name);
-    const heap = base ? '–' : name === 'worker' ? 'n/a (worker)' : `+${mb(m.heapPeak - m.heapBase)}`;
+    const inWorkers = name === 'worker' || name === 'app';
+    const heap = base ? '–' : inWorkers ? 'n/a (worker)' : `+${mb(m.heapPeak - m.heapBase)}`;
     const rss = Number.isFinite(m.rendererPeakRss) ? `${mb(m.rendererPeakRss)} (+${mb(m.rendererPeakRss - m.rendererRssLoaded)})` : 'n/a';
-    const wasm = name === 'wasm' ? `${mb(m.wasmBefore)} → ${mb(m.wasmAfter)}` : name === 'worker' ? 'n/a (worker)' : '–';
+    const wasm = name === 'wasm' ? `${mb(m.wasmBefore)} → ${mb(m.wasmAfter)}` : inWorkers ? 'n/a (worker)' : '–';
     console.log([
       s.label.padEnd(32),
       s.seconds.median.toFixed(3).padStart(8),
@@ -291,7 +295,8 @@ async function main() {
   }
   const r = out.ratios;
   console.log(`ratios (time of the other / time of wasm): wasm vs plain JS ${r.wasmOverPlain.toFixed(2)}x, wasm vs PapaParse ${r.wasmOverPapa.toFixed(2)}x; ` +
-    `worker path vs plain JS ${r.workerOverPlain.toFixed(2)}x, vs PapaParse ${r.workerOverPapa.toFixed(2)}x`);
+    `worker path vs plain JS ${r.workerOverPlain.toFixed(2)}x, vs PapaParse ${r.workerOverPapa.toFixed(2)}x; ` +
+    `the page's app vs plain JS ${r.appOverPlain.toFixed(2)}x, vs PapaParse ${r.appOverPapa.toFixed(2)}x`);
   console.log('memory: one more run of each in a fresh page; JS heap peak = performance.memory.usedJSHeapSize sampled inside the scorer, above the idle page ' +
     '(wasm memory is not in it); renderer peak RSS = VmHWM of the page\'s renderer process (in brackets: above the loaded page); ' +
     'wasm memory = the linear memory before → after the run (1 MB = 10^6 bytes)');
