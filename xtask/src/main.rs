@@ -281,7 +281,10 @@ enum Build {
 /// panic hook, no formatted panic messages, no panic locations). The embed never panics on
 /// purpose; a trap is caught by the embed's re-entry check (`src/embed.rs`). Measured on the
 /// same source: wasm 117 102 → 109 684 B raw, 45 999 → 43 262 B brotli (−2 737 B); with
-/// `-Zlocation-detail=none` −300 B more. These are unstable flags of the stable toolchain
+/// `-Zlocation-detail=none` −300 B more. Built without the `reference-types` feature (std
+/// too, which only `-Zbuild-std` allows), wasm-bindgen keeps JS values in its glue's heap array
+/// instead of an externref table with a shim per export: wasm −670 B, glue +159 B brotli
+/// (46 695 → 46 184 B in all). These are unstable flags of the stable toolchain
 /// (`RUSTC_BOOTSTRAP=1`; rustc 1.95.0), the one toolchain a machine of this kind has: a
 /// newer rustc that renames one fails the build with rustc's own message, never a silently
 /// bigger wasm (docs/build.md). `cargo xtask build --plain` does not use them.
@@ -296,6 +299,7 @@ const SMALL_STD: SmallStd = SmallStd {
         "-Zunstable-options",
         "-Cpanic=immediate-abort",
         "-Zlocation-detail=none",
+        "-Ctarget-feature=-reference-types",
     ],
 };
 
