@@ -1,7 +1,8 @@
 // The scorer's Web Worker: reads a file, or a part of it, in chunks through the wasm reader
 // (the same reader as `nps score`) and posts the bytes read, then the report and the page's
-// analysis (JSON text; the analysis empty when {reportOnly}: NpsScorer.scoreFile). Bundled with the wasm-bindgen glue into pkg/score/worker.js (no imports
-// left), which the page fetches while it loads and starts from a blob: URL.
+// analysis (JSON text; the analysis empty when {reportOnly}: NpsScorer.scoreFile). Bundled
+// with the wasm-bindgen glue into pkg/score/worker.js (no imports left), which the page
+// fetches while it loads and starts from a blob: URL.
 //
 // A large file is read by two workers at once (page.js): this one from the start to `to`, one
 // more from `from` (a line start) to the end, which posts its counts ({part}). At `to` this one

@@ -31,49 +31,57 @@ impl Sink for Columns {
     }
 }
 
+/// The page's pass: its report and analysis.
+fn page(data: &[u8], path: &str) -> (String, nps_scorer::analysis::Analysis) {
+    let mut scan = nps_scorer::scan::Scan::new(None, Some(path), true);
+    for chunk in data.chunks(4 << 20) {
+        scan.push(chunk).expect("not an export");
+    }
+    scan.finish().expect("not an export")
+}
+
+/// nps-core's reader alone (the score column).
+fn reader(data: &[u8]) -> nps_core::report::Report {
+    nps_core::reader::score(data, None, None).expect("not an export")
+}
+
+/// The reader handing every column to a sink that counts nothing.
+fn columns(data: &[u8]) -> usize {
+    let mut columns = Reader::with_sink(Columns::default(), None);
+    for chunk in data.chunks(4 << 20) {
+        columns.push(chunk).expect("not an export");
+    }
+    columns.into_sink().expect("not an export").0
+}
+
 fn main() {
     let path = std::env::args().nth(1).expect("usage: scan_file FILE");
     let data = std::fs::read(&path).expect("cannot read the file");
     match std::env::args().nth(2).as_deref() {
         Some("page") => {
-            let mut scan = nps_scorer::scan::Scan::new(None, Some(&path), true);
-            for chunk in data.chunks(4 << 20) {
-                scan.push(chunk).expect("not an export");
-            }
-            black_box(scan.finish().expect("not an export"));
-            return;
+            black_box(page(&data, &path));
         }
         Some("reader") => {
-            black_box(nps_core::reader::score(&data, None, None).expect("not an export"));
-            return;
+            black_box(reader(&data));
         }
         Some("columns") => {
-            let mut columns = Reader::with_sink(Columns::default(), None);
-            for chunk in data.chunks(4 << 20) {
-                columns.push(chunk).expect("not an export");
-            }
-            black_box(columns.into_sink().expect("not an export").0);
-            return;
+            black_box(columns(&data));
         }
-        _ => {}
+        _ => timed(&data, &path),
     }
+}
+
+/// Each pass three times, timed.
+fn timed(data: &[u8], path: &str) {
     for _ in 0..3 {
         let t = Instant::now();
-        let mut scan = nps_scorer::scan::Scan::new(None, Some(&path), true);
-        for chunk in data.chunks(4 << 20) {
-            scan.push(chunk).expect("not an export");
-        }
-        let (report, analysis) = scan.finish().expect("not an export");
+        let (report, analysis) = page(data, path);
         let page = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let alone = nps_core::reader::score(&data, None, None).expect("not an export");
+        let alone = reader(data);
         let core = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let mut columns = Reader::with_sink(Columns::default(), None);
-        for chunk in data.chunks(4 << 20) {
-            columns.push(chunk).expect("not an export");
-        }
-        black_box(columns.into_sink().expect("not an export").0);
+        black_box(columns(data));
         let every = t.elapsed().as_secs_f64();
         println!(
             "page pass {page:.3} s ({:.0} MB/s), reader alone {core:.3} s, reader of every column {every:.3} s; n {}, report {} B, {} comments kept",

@@ -141,7 +141,7 @@ pub struct Builder {
     /// Each cell's key (touchpoint id, day) and its counts by score (a [`Tally`]'s, counted
     /// here in place).
     cells: Vec<(CellKey, [u64; 11])>,
-    cell_ids: HashMap<(u32, Option<i64>), usize>,
+    cell_ids: HashMap<CellKey, usize>,
     /// The day of each `YYYY-MM-DD` of a UTC time seen.
     dates: HashMap<[u8; 10], i64>,
     /// Recent row keys and the index of their cell in `cells`, two in each set (the last
@@ -316,7 +316,7 @@ impl Builder {
     }
 
     /// The index in `cells` of a (touchpoint, day) cell, made on its first row.
-    fn cell(&mut self, key: (u32, Option<i64>)) -> usize {
+    fn cell(&mut self, key: CellKey) -> usize {
         if let Some(at) = self.cell_ids.get(&key) {
             return *at;
         }
