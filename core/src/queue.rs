@@ -136,10 +136,7 @@ fn refusal_reason(status: u16, body: &str) -> String {
         crate::push_u64(&mut s, u64::from(status));
         return s;
     }
-    match body.char_indices().nth(MAX_REASON_CHARS) {
-        Some((cut, _)) => body.get(..cut).unwrap_or(body).to_owned(),
-        None => body.to_owned(),
-    }
+    crate::char_prefix(body, MAX_REASON_CHARS).to_owned()
 }
 
 /// Parses a `Retry-After` value: delta-seconds or an IMF-fixdate
@@ -163,7 +160,7 @@ pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
     let v = value.trim();
     let ms = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
         // Saturate absurdly long numbers instead of rejecting them.
-        let secs = v.parse::<u64>().unwrap_or(u64::MAX);
+        let secs = crate::parse_digits(v).unwrap_or(u64::MAX);
         secs.saturating_mul(1000)
     } else {
         http_date_ms(v)?.saturating_sub(now_ms)

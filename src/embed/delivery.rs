@@ -198,8 +198,8 @@ impl Delivery {
         let me = &self.tab_id;
         if let Some((owner, until)) = storage::get(LEASE_KEY)
             .as_deref()
-            .and_then(|raw| raw.split_once(' '))
-            .map(|(o, u)| (o.to_owned(), u.parse::<u64>().unwrap_or(0)))
+            .and_then(|raw| nps_core::split_ascii(raw, b' '))
+            .map(|(o, u)| (o.to_owned(), nps_core::parse_digits(u).unwrap_or(0)))
         {
             if owner != *me && until > now {
                 return Err(until - now);
@@ -215,7 +215,7 @@ impl Delivery {
 
     fn release_lease(&self) {
         let mine = storage::get(LEASE_KEY)
-            .and_then(|raw| raw.split_once(' ').map(|(o, _)| o == self.tab_id))
+            .and_then(|raw| nps_core::split_ascii(&raw, b' ').map(|(o, _)| o == self.tab_id))
             .unwrap_or(false);
         if mine {
             storage::remove(LEASE_KEY);

@@ -137,16 +137,9 @@ impl SurveyState {
 
     /// Sets the comment, cut to `MAX_COMMENT_CHARS` characters.
     pub fn set_comment(&mut self, text: &str) {
-        match text.char_indices().nth(MAX_COMMENT_CHARS) {
-            Some((cut, _)) => {
-                self.comment = text.get(..cut).unwrap_or(text).to_owned();
-                self.chars = MAX_COMMENT_CHARS;
-            }
-            None => {
-                self.comment = text.to_owned();
-                self.chars = nps_core::char_count(text);
-            }
-        }
+        let kept = nps_core::char_prefix(text, MAX_COMMENT_CHARS);
+        self.comment = kept.to_owned();
+        self.chars = nps_core::char_count(kept);
     }
 
     /// Moves the roving focus (used for the Tab stop before anything is chosen).

@@ -4,14 +4,13 @@
 /// Whether `s` looks like a BCP 47 tag: 1–8 alphanumerics per subtag, `-` (or `_`) between,
 /// the first subtag 2–8 letters (or `i`/`x` for private/irregular tags).
 pub(crate) fn is_language_tag(s: &str) -> bool {
-    let mut parts = s.split(['-', '_']);
-    let first = parts.next().unwrap_or("");
-    let first_ok = ((2..=8).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_alphabetic()))
-        || first.eq_ignore_ascii_case("x")
-        || first.eq_ignore_ascii_case("i");
-    first_ok
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    // Subtags as bytes (`[u8]::split`): no `char` searcher in the widget's wasm.
+    let mut parts = s.as_bytes().split(|b| matches!(b, b'-' | b'_'));
+    let first = parts.next().unwrap_or_default();
+    let first_ok = ((2..=8).contains(&first.len()) && first.iter().all(u8::is_ascii_alphabetic))
+        || first.eq_ignore_ascii_case(b"x")
+        || first.eq_ignore_ascii_case(b"i");
+    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.iter().all(u8::is_ascii_alphanumeric))
 }
 
 /// Picks the supported locale nearest to `requested`.
@@ -44,9 +43,8 @@ pub fn negotiate_locale(requested: &str, supported: &[&'static str]) -> &'static
                 norm(x) == norm(y)
             })
     };
-    let language =
-        |tag: &'static str| -> &'static str { tag.split(['-', '_']).next().unwrap_or(tag) };
-    let req_lang = requested.split(['-', '_']).next().unwrap_or(requested);
+    let language = |tag: &'static str| -> &'static str { language_subtag(tag) };
+    let req_lang = language_subtag(requested);
     supported
         .iter()
         .find(|s| same(s, requested))
@@ -59,4 +57,10 @@ pub fn negotiate_locale(requested: &str, supported: &[&'static str]) -> &'static
         .or_else(|| supported.first())
         .copied()
         .unwrap_or("en")
+}
+
+/// The language subtag of a tag: what comes before the first `-` or `_` (by bytes).
+fn language_subtag(tag: &str) -> &str {
+    let end = crate::find_byte(tag, |b| matches!(b, b'-' | b'_')).unwrap_or(tag.len());
+    tag.get(..end).unwrap_or(tag)
 }

@@ -140,7 +140,7 @@ fn canonical_key(key: &str) -> String {
         _ => key,
     };
     let mut out = String::with_capacity(key.len() + 4);
-    if key.contains('-') {
+    if crate::find_ascii(key, b'-').is_some() {
         // Attribute spelling: case-insensitive, as HTML attribute names are.
         out.extend(key.chars().map(|c| c.to_ascii_lowercase()));
         return out;
@@ -287,11 +287,7 @@ pub(super) fn company(v: Value<'_>) -> Option<Option<String>> {
 }
 
 pub(super) fn whole(v: Value<'_>) -> Option<u32> {
-    let v = v.text()?;
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    v.parse().ok()
+    u32::try_from(crate::parse_digits(v.text()?)?).ok()
 }
 
 pub(super) fn percent(v: Value<'_>) -> Option<u8> {
@@ -355,9 +351,9 @@ pub(super) fn content_type(v: Value<'_>) -> Option<Option<String>> {
     }
     // Bytes and `get`, not `str::split` or indexing: the char searcher, and the formatted
     // panic of a slice off a char boundary, would cost the widget's wasm 268 B and 2.8 KB.
-    let end = t.bytes().position(|c| c == b';').unwrap_or(t.len());
+    let end = crate::find_ascii(t, b';').unwrap_or(t.len());
     let essence = t.get(..end)?.trim_end();
-    let slash = essence.bytes().position(|c| c == b'/')?;
+    let slash = crate::find_ascii(essence, b'/')?;
     let (ty, sub) = (essence.get(..slash)?, essence.get(slash + 1..)?);
     (is_token(ty) && is_token(sub) && is_header_value(t)).then(|| Some(t.to_owned()))
 }

@@ -30,15 +30,15 @@ pub fn endpoint_allowed(url: &str) -> bool {
     } else {
         return false;
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = crate::find_byte(rest, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
     // `get` rather than indexing, here and below: no slicing panic (and its
     // formatting code) in the widget's wasm.
     let authority = rest.get(..end).unwrap_or(rest);
-    if authority.contains('@') {
+    if crate::find_ascii(authority, b'@').is_some() {
         return false;
     }
-    let (host, port) = if authority.starts_with('[') {
-        match authority.find(']') {
+    let (host, port) = if authority.starts_with("[") {
+        match crate::find_ascii(authority, b']') {
             Some(i) => match authority.split_at_checked(i + 1) {
                 Some(parts) => parts,
                 None => return false,
@@ -46,7 +46,7 @@ pub fn endpoint_allowed(url: &str) -> bool {
             None => return false,
         }
     } else {
-        match authority.find(':') {
+        match crate::find_ascii(authority, b':') {
             Some(i) => authority.split_at_checked(i).unwrap_or((authority, "")),
             None => (authority, ""),
         }
@@ -54,12 +54,12 @@ pub fn endpoint_allowed(url: &str) -> bool {
     let port_ok = port.is_empty()
         || (port.len() >= 2
             && port.len() <= 6
-            && port.starts_with(':')
+            && port.starts_with(":")
             && port.bytes().skip(1).all(|b| b.is_ascii_digit()));
     if host.is_empty() || !port_ok {
         return false;
     }
-    let host_ok = if host.starts_with('[') {
+    let host_ok = if host.starts_with("[") {
         host.len() > 2
             && host
                 .bytes()
@@ -69,7 +69,7 @@ pub fn endpoint_allowed(url: &str) -> bool {
     } else {
         host.chars()
             .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
-            && !host.starts_with('.')
+            && !host.starts_with(".")
     };
     if !host_ok {
         return false;
