@@ -56,17 +56,24 @@ pub struct View {
     preview: Option<(web_sys::Node, [Element; 3])>,
 }
 
-/// Appends `<tag attr=value…>text</tag>` to `parent`.
+/// Appends `<tag name=value…>text</tag>` to `parent`. `attrs` is `name=value` pairs separated
+/// by spaces (no value holds one): written so, the prompt's tree is a few string constants per
+/// element, where a slice of `(name, value)` pairs built at each call cost the wasm 1 KB.
 fn add(
     doc: &Document,
     parent: &Element,
     tag: &str,
-    attrs: &[(&str, &str)],
+    attrs: &str,
     text: &str,
 ) -> Result<Element, JsValue> {
     let el = doc.create_element(tag)?;
-    for (name, value) in attrs {
-        el.set_attribute(name, value)?;
+    let mut rest = attrs;
+    while !rest.is_empty() {
+        let (pair, after) = nps_core::split_ascii(rest, b' ').unwrap_or((rest, ""));
+        if let Some((name, value)) = nps_core::split_ascii(pair, b'=') {
+            el.set_attribute(name, value)?;
+        }
+        rest = after;
     }
     if !text.is_empty() {
         el.set_text_content(Some(text));
@@ -82,99 +89,58 @@ impl View {
     /// The DOM call that failed.
     pub fn build(doc: &Document, mount: &Element, t: Texts) -> Result<View, JsValue> {
         let s = t.strings;
-        let mut attrs = vec![("class", t.class.as_str()), ("role", t.role)];
+        let root = add(doc, mount, "div", "aria-labelledby=nps-q", "")?;
+        root.set_attribute("class", &t.class)?;
+        root.set_attribute("role", t.role)?;
         if t.modal {
-            attrs.push(("aria-modal", "true"));
+            root.set_attribute("aria-modal", "true")?;
         }
-        attrs.push(("aria-labelledby", "nps-q"));
-        let root = add(doc, mount, "div", &attrs, "")?;
-        add(
-            doc,
-            &root,
-            "button",
-            &[("class", "x"), ("aria-label", s.close)],
-            "×",
-        )?;
-        add(
-            doc,
-            &root,
-            "p",
-            &[("id", "nps-q"), ("class", "q")],
-            &t.question,
-        )?;
-        let body = add(doc, &root, "div", &[("class", "body")], "")?;
-        let group = [
-            ("role", "radiogroup"),
-            ("class", "sc"),
-            ("aria-labelledby", "nps-q"),
-        ];
-        let group = add(doc, &body, "div", &group, "")?;
+        add(doc, &root, "button", "class=x", "×")?.set_attribute("aria-label", s.close)?;
+        add(doc, &root, "p", "id=nps-q class=q", &t.question)?;
+        let body = add(doc, &root, "div", "class=body", "")?;
+        let group = "role=radiogroup class=sc aria-labelledby=nps-q";
+        let group = add(doc, &body, "div", group, "")?;
         let mut radios = Vec::with_capacity(11);
         for (i, label) in LABELS.iter().enumerate() {
-            let radio = add(doc, &group, "button", &[("role", "radio")], label)?;
-            match i {
-                0 => radio.set_attribute("aria-describedby", "nps-lo")?,
-                10 => radio.set_attribute("aria-describedby", "nps-hi")?,
-                _ => {}
-            }
-            radios.push(radio);
+            let attrs = match i {
+                0 => "role=radio aria-describedby=nps-lo",
+                10 => "role=radio aria-describedby=nps-hi",
+                _ => "role=radio",
+            };
+            radios.push(add(doc, &group, "button", attrs, label)?);
         }
-        let ends = add(doc, &body, "div", &[("class", "ends")], "")?;
-        add(doc, &ends, "span", &[("id", "nps-lo")], s.not_likely)?;
-        add(doc, &ends, "span", &[("id", "nps-hi")], s.very_likely)?;
-        let follow_up = add(doc, &body, "div", &[("class", "fu-part")], "")?;
+        let ends = add(doc, &body, "div", "class=ends", "")?;
+        add(doc, &ends, "span", "id=nps-lo", s.not_likely)?;
+        add(doc, &ends, "span", "id=nps-hi", s.very_likely)?;
+        let follow_up = add(doc, &body, "div", "class=fu-part", "")?;
         // The three follow-up questions stacked in one cell, the chosen category's visible
         // (widget.css): the label is as tall as the tallest from the start, so the prompt does
         // not grow on a choice (an inline prompt moves nothing below it).
-        let label = add(
-            doc,
-            &follow_up,
-            "label",
-            &[("for", "nps-c"), ("class", "fu")],
-            "",
-        )?;
+        let label = add(doc, &follow_up, "label", "for=nps-c class=fu", "")?;
         for (class, category) in [
-            ("d", Category::Detractor),
-            ("p", Category::Passive),
-            ("r", Category::Promoter),
+            ("class=d", Category::Detractor),
+            ("class=p", Category::Passive),
+            ("class=r", Category::Promoter),
         ] {
-            add(
-                doc,
-                &label,
-                "span",
-                &[("class", class)],
-                s.follow_up(category),
-            )?;
+            add(doc, &label, "span", class, s.follow_up(category))?;
         }
-        let area = [("id", "nps-c"), ("maxlength", "2000"), ("rows", "3")];
-        add(doc, &follow_up, "textarea", &area, "")?;
-        let row = add(doc, &follow_up, "div", &[("class", "row")], "")?;
-        let counter = add(doc, &row, "span", &[("class", "cnt")], "")?;
-        add(doc, &row, "button", &[("class", "send")], s.send)?;
-        let thanks = add(
-            doc,
-            &root,
-            "div",
-            &[("role", "status"), ("class", "ty")],
-            "",
-        )?;
+        let area = "id=nps-c maxlength=2000 rows=3";
+        add(doc, &follow_up, "textarea", area, "")?;
+        let row = add(doc, &follow_up, "div", "class=row", "")?;
+        let counter = add(doc, &row, "span", "class=cnt", "")?;
+        add(doc, &row, "button", "class=send", s.send)?;
+        let thanks = add(doc, &root, "div", "role=status class=ty", "")?;
         let preview = if t.preview {
-            let attrs = [("class", "pv"), ("aria-label", s.preview), ("role", "note")];
-            let panel = add(doc, &root, "div", &attrs, "")?;
-            add(doc, &panel, "b", &[], s.preview)?;
+            let panel = add(doc, &root, "div", "class=pv role=note", "")?;
+            panel.set_attribute("aria-label", s.preview)?;
+            add(doc, &panel, "b", "", s.preview)?;
             // One text node: " NPS 42 · 95% CI 12 to 63 · good · n 17". The 0–10 distribution
             // as 11 block characters (▁…█, a space for none) in three spans coloured by
             // category.
             let figures = panel.append_child(&doc.create_text_node(""))?;
-            let bars = add(
-                doc,
-                &panel,
-                "span",
-                &[("class", "bars"), ("aria-hidden", "true")],
-                "",
-            )?;
-            let bar = |class| add(doc, &bars, "span", &[("class", class)], "");
-            Some((figures, [bar("d")?, bar("p")?, bar("r")?]))
+            let bars = add(doc, &panel, "span", "class=bars aria-hidden=true", "")?;
+            let bar = |class| add(doc, &bars, "span", class, "");
+            Some((figures, [bar("class=d")?, bar("class=p")?, bar("class=r")?]))
         } else {
             None
         };
