@@ -2,6 +2,7 @@
 //! `JsValue` errors are turned into plain outcomes at this boundary.
 
 pub mod console;
+pub mod dom;
 pub mod host;
 pub mod js;
 pub mod lifecycle;

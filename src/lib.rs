@@ -11,14 +11,14 @@
 //! // Mount a prompt into an element (what the browser tests do):
 //! use nps_widget::widget::{mount_prompt, PromptConfig, i18n};
 //! use nps_core::options::{Mode, Theme};
-//! # fn demo(parent: &web_sys::Element) -> Result<(), wasm_bindgen::JsValue> {
+//! # fn demo(parent: &web_sys::Element) {
 //! let config = PromptConfig {
 //!     strings: &i18n::EN, company: Some("Acme".into()),
 //!     mode: Mode::Inline, theme: Theme::Auto, preview: None, reset_ms: None,
 //! };
-//! let mounted = mount_prompt(parent, config, |answer| { let _ = answer.score; }, |_dismissed| {})?;
+//! let mounted = mount_prompt(parent, config, |answer| { let _ = answer.score; }, |_dismissed| {});
 //! let _shadow = mounted.root();
-//! # Ok(()) }
+//! # }
 //! ```
 //!
 //! Design notes:

@@ -12,10 +12,10 @@ use std::rc::{Rc, Weak};
 use nps_core::options::{Mode, Theme};
 use nps_core::scoring::{Summary, Tally};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    CssStyleSheet, Element, Event, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
-};
+use wasm_bindgen::JsCast;
+use web_sys::{CssStyleSheet, Element, Event, HtmlElement, ShadowRoot};
+
+use crate::browser::dom;
 
 use i18n::Strings;
 use state::{Answer, Closed, SurveyState};
@@ -86,6 +86,10 @@ impl Mounted {
     pub fn host(&self) -> &Element {
         &self.host
     }
+    /// The element in the shadow root that the prompt is built in.
+    pub fn mount(&self) -> &HtmlElement {
+        &self.mount
+    }
     /// The open shadow root holding the prompt.
     pub fn root(&self) -> &ShadowRoot {
         &self.root
@@ -116,36 +120,33 @@ thread_local! {
 
 /// Appends a host element to `parent`, attaches an open shadow root with the
 /// widget's stylesheet, and mounts the prompt in it.
-///
-/// # Errors
-/// The DOM call that failed (attachShadow, createElement…), as a `JsValue`.
 pub fn mount_prompt(
     parent: &Element,
     config: PromptConfig,
     on_submit: impl Fn(Answer) + 'static,
     on_close: impl Fn(Closed) + 'static,
-) -> Result<Mounted, JsValue> {
-    let doc = parent
-        .owner_document()
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let host = doc.create_element("div")?;
+) -> Mounted {
     let mode = config.mode.as_str();
-    host.set_attribute("data-nps-widget", mode)?;
-    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    SHEET.with(|sheet| match sheet {
-        Some(sheet) => {
-            root.set_adopted_style_sheets(&js_sys::Array::of1(sheet));
+    let mut attrs = String::from("data-nps-widget=");
+    attrs.push_str(mode);
+    let host = dom::add(parent, "div", &attrs, "");
+    let root = SHEET.with(|sheet| {
+        if sheet.is_none() {
+            crate::browser::console::error(
+                "constructable stylesheets are not supported; the prompt is unstyled",
+            );
         }
-        None => crate::browser::console::error(
-            "constructable stylesheets are not supported; the prompt is unstyled",
-        ),
+        dom::shadow(&host, sheet.as_ref())
     });
-    let mount: HtmlElement = doc.create_element("div")?.unchecked_into();
     // The language and direction of the prompt.
-    mount.set_attribute("lang", config.strings.locale)?;
-    mount.set_attribute("dir", if config.strings.rtl { "rtl" } else { "ltr" })?;
-    root.append_child(&mount)?;
-    parent.append_child(&host)?;
+    let mut attrs = String::from("lang=");
+    attrs.push_str(config.strings.locale);
+    attrs.push_str(if config.strings.rtl {
+        " dir=rtl"
+    } else {
+        " dir=ltr"
+    });
+    let mount: HtmlElement = dom::add(&root, "div", &attrs, "").unchecked_into();
 
     let mut class = String::with_capacity(24);
     class.push_str("box ");
@@ -165,7 +166,7 @@ pub fn mount_prompt(
         modal,
         preview: config.preview.is_some(),
     };
-    let view = Rc::new(View::build(&doc, &mount, texts)?);
+    let view = Rc::new(View::build(&mount, texts));
     if let Some(live) = &config.preview {
         live.show_in(&view);
     }
@@ -182,13 +183,13 @@ pub fn mount_prompt(
         // Cannot fail for these names on an element; nothing may be left half-registered.
         let _ = mount.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
     }
-    Ok(Mounted {
+    Mounted {
         host,
         root,
         mount,
         listener,
         state,
-    })
+    }
 }
 
 /// "42", "-12.5", "–" for undefined.

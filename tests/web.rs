@@ -66,8 +66,7 @@ impl Fixture {
             config,
             move |answer| a.lock().unwrap().answers.push(answer),
             move |closed| c.lock().unwrap().closes.push(closed),
-        )
-        .unwrap();
+        );
         Fixture {
             mounted,
             seen,

@@ -4,7 +4,6 @@
 use nps_core::eligible;
 use nps_core::options::{Mode, Options};
 use nps_core::wire::Properties;
-use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
 use super::records::visitor_history;
@@ -45,25 +44,20 @@ impl Prompt {
         props: Properties,
         on_submit: impl Fn(Answer) + 'static,
         on_close: impl Fn(Closed) + 'static,
-    ) -> Result<(), JsValue> {
+    ) {
         let (mode, reset_ms) = (config.mode, config.reset_ms);
-        let m = mount_prompt(parent, config, on_submit, on_close)?;
+        let m = mount_prompt(parent, config, on_submit, on_close);
         // Before the modal takes the focus: the shell notes where it was.
         if mode != Mode::Inline {
             shell.keys(Some(m.host().clone()), mode == Mode::Modal, reset_ms);
         }
         // A modal, and a kiosk (the whole screen), start with the focus on the scale.
         if matches!(mode, Mode::Modal | Mode::Kiosk) {
-            if let Ok(Some(el)) = m.root().query_selector("[tabindex=\"0\"]") {
-                if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
+            crate::browser::dom::focus_in(m.mount(), "[tabindex=\"0\"]");
         }
         self.mounted = Some(m);
         self.props = props;
         self.shown = self.shown.wrapping_add(1);
-        Ok(())
     }
 
     /// The properties the prompt on screen was shown with.

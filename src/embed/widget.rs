@@ -217,7 +217,7 @@ impl Widget {
             reset_ms: (opts.mode == Mode::Kiosk).then_some(opts.kiosk_reset_ms),
         };
         let mode = opts.mode;
-        let opened = self.prompt.open(
+        self.prompt.open(
             &self.shell,
             &parent,
             config,
@@ -229,13 +229,6 @@ impl Widget {
                 with_widget(|w| w.closed(closed, mode));
             },
         );
-        if let Err(e) = opened {
-            web_sys::console::error_2(
-                &wasm_bindgen::JsValue::from_str("nps-widget: could not show the prompt"),
-                &e,
-            );
-            return;
-        }
         self.shell.disarm();
         let detail = js::obj();
         js::set_str(&detail, "touchpoint", &opts.touchpoint);

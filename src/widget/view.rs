@@ -14,11 +14,12 @@ use std::rc::Rc;
 
 use nps_core::scoring::{Category, Tally};
 use nps_core::wire::MAX_COMMENT_CHARS;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, HtmlTextAreaElement, KeyboardEvent};
 
 use super::i18n::Strings;
 use super::state::{Answer, Closed, KeyAction, Phase, SurveyState};
+use crate::browser::dom::{self, add};
 
 const LABELS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
 
@@ -52,54 +53,25 @@ pub struct View {
     label: Element,
     counter: Element,
     thanks: Element,
-    /// The preview's figures (a text node after its title) and its three bars.
+    /// The preview's figures (a span after its title) and its three bars.
     preview: Option<(web_sys::Node, [Element; 3])>,
-}
-
-/// Appends `<tag name=value…>text</tag>` to `parent`. `attrs` is `name=value` pairs separated
-/// by spaces (no value holds one): written so, the prompt's tree is a few string constants per
-/// element, where a slice of `(name, value)` pairs built at each call cost the wasm 1 KB.
-fn add(
-    doc: &Document,
-    parent: &Element,
-    tag: &str,
-    attrs: &str,
-    text: &str,
-) -> Result<Element, JsValue> {
-    let el = doc.create_element(tag)?;
-    let mut rest = attrs;
-    while !rest.is_empty() {
-        let (pair, after) = nps_core::split_ascii(rest, b' ').unwrap_or((rest, ""));
-        if let Some((name, value)) = nps_core::split_ascii(pair, b'=') {
-            el.set_attribute(name, value)?;
-        }
-        rest = after;
-    }
-    if !text.is_empty() {
-        el.set_text_content(Some(text));
-    }
-    parent.append_child(&el)?;
-    Ok(el)
 }
 
 impl View {
     /// Builds the prompt in `mount`, rendered for a fresh state.
-    ///
-    /// # Errors
-    /// The DOM call that failed.
-    pub fn build(doc: &Document, mount: &Element, t: Texts) -> Result<View, JsValue> {
+    pub fn build(mount: &Element, t: Texts) -> View {
         let s = t.strings;
-        let root = add(doc, mount, "div", "aria-labelledby=nps-q", "")?;
-        root.set_attribute("class", &t.class)?;
-        root.set_attribute("role", t.role)?;
+        let root = add(mount, "div", "aria-labelledby=nps-q", "");
+        dom::set(&root, "class", &t.class);
+        dom::set(&root, "role", t.role);
         if t.modal {
-            root.set_attribute("aria-modal", "true")?;
+            dom::set(&root, "aria-modal", "true");
         }
-        add(doc, &root, "button", "class=x", "×")?.set_attribute("aria-label", s.close)?;
-        add(doc, &root, "p", "id=nps-q class=q", &t.question)?;
-        let body = add(doc, &root, "div", "class=body", "")?;
+        dom::set(&add(&root, "button", "class=x", "×"), "aria-label", s.close);
+        add(&root, "p", "id=nps-q class=q", &t.question);
+        let body = add(&root, "div", "class=body", "");
         let group = "role=radiogroup class=sc aria-labelledby=nps-q";
-        let group = add(doc, &body, "div", group, "")?;
+        let group = add(&body, "div", group, "");
         let mut radios = Vec::with_capacity(11);
         for (i, label) in LABELS.iter().enumerate() {
             let attrs = match i {
@@ -107,40 +79,40 @@ impl View {
                 10 => "role=radio aria-describedby=nps-hi",
                 _ => "role=radio",
             };
-            radios.push(add(doc, &group, "button", attrs, label)?);
+            radios.push(add(&group, "button", attrs, label));
         }
-        let ends = add(doc, &body, "div", "class=ends", "")?;
-        add(doc, &ends, "span", "id=nps-lo", s.not_likely)?;
-        add(doc, &ends, "span", "id=nps-hi", s.very_likely)?;
-        let follow_up = add(doc, &body, "div", "class=fu-part", "")?;
+        let ends = add(&body, "div", "class=ends", "");
+        add(&ends, "span", "id=nps-lo", s.not_likely);
+        add(&ends, "span", "id=nps-hi", s.very_likely);
+        let follow_up = add(&body, "div", "class=fu-part", "");
         // The three follow-up questions stacked in one cell, the chosen category's visible
         // (widget.css): the label is as tall as the tallest from the start, so the prompt does
         // not grow on a choice (an inline prompt moves nothing below it).
-        let label = add(doc, &follow_up, "label", "for=nps-c class=fu", "")?;
+        let label = add(&follow_up, "label", "for=nps-c class=fu", "");
         for (class, category) in [
             ("class=d", Category::Detractor),
             ("class=p", Category::Passive),
             ("class=r", Category::Promoter),
         ] {
-            add(doc, &label, "span", class, s.follow_up(category))?;
+            add(&label, "span", class, s.follow_up(category));
         }
         let area = "id=nps-c maxlength=2000 rows=3";
-        add(doc, &follow_up, "textarea", area, "")?;
-        let row = add(doc, &follow_up, "div", "class=row", "")?;
-        let counter = add(doc, &row, "span", "class=cnt", "")?;
-        add(doc, &row, "button", "class=send", s.send)?;
-        let thanks = add(doc, &root, "div", "role=status class=ty", "")?;
+        add(&follow_up, "textarea", area, "");
+        let row = add(&follow_up, "div", "class=row", "");
+        let counter = add(&row, "span", "class=cnt", "");
+        add(&row, "button", "class=send", s.send);
+        let thanks = add(&root, "div", "role=status class=ty", "");
         let preview = if t.preview {
-            let panel = add(doc, &root, "div", "class=pv role=note", "")?;
-            panel.set_attribute("aria-label", s.preview)?;
-            add(doc, &panel, "b", "", s.preview)?;
+            let panel = add(&root, "div", "class=pv role=note", "");
+            dom::set(&panel, "aria-label", s.preview);
+            add(&panel, "b", "", s.preview);
             // One text node: " NPS 42 · 95% CI 12 to 63 · good · n 17". The 0–10 distribution
             // as 11 block characters (▁…█, a space for none) in three spans coloured by
             // category.
-            let figures = panel.append_child(&doc.create_text_node(""))?;
-            let bars = add(doc, &panel, "span", "class=bars aria-hidden=true", "")?;
-            let bar = |class| add(doc, &bars, "span", class, "");
-            Some((figures, [bar("class=d")?, bar("class=p")?, bar("class=r")?]))
+            let figures: web_sys::Node = add(&panel, "span", "", "").into();
+            let bars = add(&panel, "span", "class=bars aria-hidden=true", "");
+            let bar = |class| add(&bars, "span", class, "");
+            Some((figures, [bar("class=d"), bar("class=p"), bar("class=r")]))
         } else {
             None
         };
@@ -155,31 +127,27 @@ impl View {
             preview,
         };
         view.render(&SurveyState::new());
-        Ok(view)
+        view
     }
 
     /// Shows `state`.
     pub fn render(&self, state: &SurveyState) {
         for (i, radio) in (0u8..).zip(&self.radios) {
             let checked = if state.is_checked(i) { "true" } else { "false" };
-            let _ = radio.set_attribute("aria-checked", checked);
+            dom::set(radio, "aria-checked", checked);
             let tab = if state.tab_stop() == i { "0" } else { "-1" };
-            let _ = radio.set_attribute("tabindex", tab);
+            dom::set(radio, "tabindex", tab);
         }
         let phase = state.phase();
-        let _ = self
-            .body
-            .toggle_attribute_with_force("hidden", phase == Phase::Thanks);
-        let _ = self
-            .follow_up
-            .toggle_attribute_with_force("hidden", phase != Phase::FollowUp);
+        dom::toggle(&self.body, "hidden", phase == Phase::Thanks);
+        dom::toggle(&self.follow_up, "hidden", phase != Phase::FollowUp);
         let chosen = match state.category() {
             Some(Category::Detractor) => "d",
             Some(Category::Passive) => "p",
             Some(Category::Promoter) => "r",
             None => "",
         };
-        let _ = self.label.set_attribute("data-c", chosen);
+        dom::set(&self.label, "data-c", chosen);
         let count = self.strings.counter(state.chars(), MAX_COMMENT_CHARS);
         self.counter.set_text_content(Some(&count));
         let thanks = if phase == Phase::Thanks {
@@ -248,7 +216,7 @@ impl Events {
     }
 
     fn click(&self, target: &Element) {
-        let Some(button) = target.closest("button").ok().flatten() else {
+        let Some(button) = dom::closest(target, "button") else {
             return;
         };
         if let Some(score) = radio_score(&button) {
@@ -272,7 +240,7 @@ impl Events {
                 let mut selector = String::from("[role=radio]:nth-child(");
                 nps_core::push_u64(&mut selector, u64::from(to) + 1);
                 selector.push(')');
-                focus_in(&target, &selector);
+                dom::focus_in(&target, &selector);
             }
             Some(KeyAction::Choose(score)) => self.choose(score, target),
             Some(KeyAction::Dismiss) => self.close(),
@@ -283,7 +251,7 @@ impl Events {
 
     fn choose(&self, score: u8, from: Element) {
         if self.change(|s| s.choose(score)) {
-            focus_in(&from, "textarea");
+            dom::focus_in(&from, "textarea");
         }
     }
 
@@ -309,17 +277,4 @@ fn radio_score(el: &Element) -> Option<u8> {
     }
     let label = el.text_content()?;
     LABELS.iter().position(|l| *l == label).map(|i| i as u8)
-}
-
-/// Focuses the first match of `selector` in the prompt that holds `from`
-/// (no node refs: plain DOM lookups are smaller in the wasm).
-fn focus_in(from: &Element, selector: &str) {
-    let el = from
-        .closest(".box")
-        .ok()
-        .flatten()
-        .and_then(|b| b.query_selector(selector).ok().flatten());
-    if let Some(el) = el.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-        let _ = el.focus();
-    }
 }

@@ -485,6 +485,12 @@ fn bundle_runtime(pkg: &Path, build: Build) -> Result<(), Failed> {
         fs::remove_file(&scratch)
             .map_err(|e| Failed(format!("cannot remove {}: {e}", scratch.display())))?;
     }
+    // The glue's JavaScript snippets (`inline_js`, src/browser/dom.rs), bundled into the module.
+    let snippets = pkg.join("snippets");
+    if snippets.exists() {
+        fs::remove_dir_all(&snippets)
+            .map_err(|e| Failed(format!("cannot remove {}: {e}", snippets.display())))?;
+    }
     Ok(())
 }
 
