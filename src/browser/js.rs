@@ -10,11 +10,32 @@
 //! docs/build.md), and its objects assign keys, so a `"__proto__"` property
 //! would be lost.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use nps_core::queue::{DeadLetter, QueueState};
 use nps_core::scoring::Tally;
 use nps_core::wire::{Batch, Properties, PropertyValue, Response};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+// Property access and JSON as JavaScript that cannot throw, where `Reflect` and `JSON` through
+// js-sys are fallible imports whose error path the wasm carries at every call site (measured:
+// wasm 95 002 → 94 416 B raw, the embed 43 680 → 43 559 B brotli).
+#[wasm_bindgen(inline_js = "
+export function get(v, k) { try { return v !== null && typeof v === 'object' ? v[k] : undefined; } catch (e) {} }
+export function put(o, k, v) { o[k] = v; }
+export function stringify(v) { try { return JSON.stringify(v); } catch (e) {} }
+export function parse(t) { try { return JSON.parse(t); } catch (e) {} }
+")]
+extern "C" {
+    #[wasm_bindgen(js_name = get)]
+    fn js_get(v: &JsValue, key: &str) -> JsValue;
+    #[wasm_bindgen(js_name = put)]
+    fn js_put(o: &Object, key: &str, value: &JsValue);
+    #[wasm_bindgen(js_name = stringify)]
+    fn js_stringify(v: &JsValue) -> Option<String>;
+    #[wasm_bindgen(js_name = parse)]
+    fn js_parse(text: &str) -> JsValue;
+}
 
 /// A new empty object.
 pub fn obj() -> Object {
@@ -23,7 +44,7 @@ pub fn obj() -> Object {
 
 /// `o[key] = value` (ignores the impossible failure on a plain object).
 pub fn set(o: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(o, &JsValue::from_str(key), value);
+    js_put(o, key, value);
 }
 
 /// An object with these own properties, whatever the keys: `Object.fromEntries`
@@ -55,11 +76,7 @@ fn set_opt(o: &Object, key: &str, value: Option<f64>) {
 
 /// `v[key]`, or undefined when `v` is not an object.
 pub fn get(v: &JsValue, key: &str) -> JsValue {
-    if v.is_object() {
-        Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
+    js_get(v, key)
 }
 
 pub fn get_str(v: &JsValue, key: &str) -> Option<String> {
@@ -80,14 +97,13 @@ pub fn as_u64(v: &JsValue) -> Option<u64> {
 
 /// `JSON.stringify(value)`.
 pub fn stringify(value: &JsValue) -> Option<String> {
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
+    js_stringify(value)
 }
 
 /// `JSON.parse(text)`.
 pub fn parse(text: &str) -> Option<JsValue> {
-    js_sys::JSON::parse(text).ok()
+    // JSON has no `undefined`: it is what a failed parse answers.
+    Some(js_parse(text)).filter(|v| !v.is_undefined())
 }
 
 fn array<T>(items: &[T], f: impl Fn(&T) -> JsValue) -> Array {
