@@ -24,6 +24,8 @@ export function shadow(host, sheet) {
   return r;
 }
 export function closest(e, selector) { return e.closest(selector); }
+export function body() { return document.body; }
+export function find(selector) { try { return document.querySelector(selector); } catch (e) { return null; } }
 export function focusIn(e, selector) {
   const t = (e.closest('.box') || e).querySelector(selector);
   if (t) t.focus();
@@ -45,6 +47,12 @@ extern "C" {
 
     /// `el.closest(selector)`.
     pub fn closest(el: &Element, selector: &str) -> Option<Element>;
+
+    /// `document.body`.
+    pub fn body() -> Option<Element>;
+
+    /// `document.querySelector(selector)`; None too for a selector that is not valid CSS.
+    pub fn find(selector: &str) -> Option<Element>;
 
     /// Focuses the first match of `selector` in the prompt (`.box`) that holds `el`, or in
     /// `el` itself.

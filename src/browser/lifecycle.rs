@@ -2,15 +2,10 @@
 //! watched by the shell, `shell.js`.)
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 /// Runs `f` once after `ms` milliseconds.
 pub fn after(ms: u32, f: impl FnOnce() + 'static) {
-    let f = Closure::once_into_js(f);
-    if let Some(window) = web_sys::window() {
-        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
-    }
+    super::after(ms, &Closure::once_into_js(f));
 }
 
 /// Runs `f` after the current task (lets an event handler finish before the

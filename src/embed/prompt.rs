@@ -7,8 +7,8 @@ use nps_core::wire::Properties;
 use web_sys::Element;
 
 use super::records::visitor_history;
-use crate::browser::console;
 use crate::browser::host::Shell;
+use crate::browser::{console, dom};
 use crate::widget::state::{Answer, Closed};
 use crate::widget::{mount_prompt, Mounted, PromptConfig};
 
@@ -53,7 +53,7 @@ impl Prompt {
         }
         // A modal, and a kiosk (the whole screen), start with the focus on the scale.
         if matches!(mode, Mode::Modal | Mode::Kiosk) {
-            crate::browser::dom::focus_in(m.mount(), "[tabindex=\"0\"]");
+            dom::focus_in(m.mount(), "[tabindex=\"0\"]");
         }
         self.mounted = Some(m);
         self.props = props;
@@ -85,15 +85,14 @@ impl Prompt {
 /// Where the prompt goes: the element given (`init({target})`, `<nps-survey>`) or the one
 /// `data-target` selects for `inline`; the body for a popup or modal.
 pub(super) fn parent(opts: &Options, target: Option<&Element>) -> Option<Element> {
-    let doc = web_sys::window().and_then(|w| w.document())?;
     if opts.mode != Mode::Inline {
-        return doc.body().map(Into::into);
+        return dom::body();
     }
     if let Some(el) = target {
         return Some(el.clone());
     }
     let sel = opts.target.as_deref().unwrap_or("");
-    let found = doc.query_selector(sel).ok().flatten();
+    let found = dom::find(sel);
     if found.is_none() {
         let mut m = String::from("data-target \"");
         m.push_str(sel);
