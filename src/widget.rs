@@ -103,11 +103,7 @@ impl Mounted {
 
 impl Drop for Mounted {
     fn drop(&mut self) {
-        for event in view::EVENTS {
-            let _ = self
-                .mount
-                .remove_event_listener_with_callback(event, self.listener.as_ref().unchecked_ref());
-        }
+        dom::listen(&self.mount, self.listener.as_ref(), false);
         self.host.remove();
     }
 }
@@ -115,7 +111,7 @@ impl Drop for Mounted {
 pub const CSS: &str = include_str!("widget/widget.css");
 
 thread_local! {
-    static SHEET: Option<CssStyleSheet> = CssStyleSheet::new().ok().filter(|s| s.replace_sync(CSS).is_ok());
+    static SHEET: Option<CssStyleSheet> = dom::sheet(CSS);
 }
 
 /// Appends a host element to `parent`, attaches an open shadow root with the
@@ -179,10 +175,7 @@ pub fn mount_prompt(
         rtl: config.strings.rtl,
     };
     let listener = Closure::<dyn Fn(Event)>::new(move |ev: Event| events.handle(&ev));
-    for event in view::EVENTS {
-        // Cannot fail for these names on an element; nothing may be left half-registered.
-        let _ = mount.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
+    dom::listen(&mount, listener.as_ref(), true);
     Mounted {
         host,
         root,

@@ -7,6 +7,7 @@
 //! no `eval`, nothing for a strict CSP to refuse.
 
 use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Element, Node, ShadowRoot};
 
 #[wasm_bindgen(inline_js = "
@@ -22,6 +23,12 @@ export function shadow(host, sheet) {
   const r = host.attachShadow({ mode: 'open' });
   if (sheet) r.adoptedStyleSheets = [sheet];
   return r;
+}
+export function sheet(css) {
+  try { const s = new CSSStyleSheet(); s.replaceSync(css); return s; } catch (e) { return null; }
+}
+export function listen(el, f, on) {
+  for (const t of ['click', 'keydown', 'input']) on ? el.addEventListener(t, f) : el.removeEventListener(t, f);
 }
 export function closest(e, selector) { return e.closest(selector); }
 export function body() { return document.body; }
@@ -44,6 +51,12 @@ extern "C" {
 
     /// Attaches an open shadow root to `host`, styled by `sheet` when there is one.
     pub fn shadow(host: &Element, sheet: Option<&CssStyleSheet>) -> ShadowRoot;
+
+    /// A constructable stylesheet of `css`; None where the browser has none.
+    pub fn sheet(css: &str) -> Option<CssStyleSheet>;
+
+    /// Adds (`on`) or removes the prompt's one listener `f` for `click`, `keydown` and `input`.
+    pub fn listen(el: &Element, f: &JsValue, on: bool);
 
     /// `el.closest(selector)`.
     pub fn closest(el: &Element, selector: &str) -> Option<Element>;

@@ -23,9 +23,6 @@ use crate::browser::dom::{self, add};
 
 const LABELS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
 
-/// The events [`Events::handle`] is registered for.
-pub const EVENTS: [&str; 3] = ["click", "keydown", "input"];
-
 /// What the prompt is built from.
 pub struct Texts {
     /// Texts in the negotiated language.
@@ -186,7 +183,7 @@ pub struct Events {
 }
 
 impl Events {
-    /// One of [`EVENTS`], from anywhere inside the prompt.
+    /// A `click`, `keydown` or `input` event ([`dom::listen`]), from anywhere inside the prompt.
     pub fn handle(&self, ev: &Event) {
         let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
