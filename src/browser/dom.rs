@@ -31,6 +31,7 @@ export function listen(el, f, on) {
   for (const t of ['click', 'keydown', 'input']) on ? el.addEventListener(t, f) : el.removeEventListener(t, f);
 }
 export function closest(e, selector) { return e.closest(selector); }
+export function radioScore(e) { return e.getAttribute('role') === 'radio' ? +e.textContent : -1; }
 export function body() { return document.body; }
 export function find(selector) { try { return document.querySelector(selector); } catch (e) { return null; } }
 export function focusIn(e, selector) {
@@ -60,6 +61,10 @@ extern "C" {
 
     /// `el.closest(selector)`.
     pub fn closest(el: &Element, selector: &str) -> Option<Element>;
+
+    /// The number a radio of the scale shows, -1 for any other element.
+    #[wasm_bindgen(js_name = radioScore)]
+    pub fn radio_score(el: &Element) -> i32;
 
     /// `document.body`.
     pub fn body() -> Option<Element>;

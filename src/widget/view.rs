@@ -269,9 +269,5 @@ impl Events {
 
 /// The score of a radio button (its label), None for any other element.
 fn radio_score(el: &Element) -> Option<u8> {
-    if el.get_attribute("role").as_deref() != Some("radio") {
-        return None;
-    }
-    let label = el.text_content()?;
-    LABELS.iter().position(|l| *l == label).map(|i| i as u8)
+    u8::try_from(dom::radio_score(el)).ok().filter(|s| *s <= 10)
 }

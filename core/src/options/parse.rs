@@ -332,6 +332,7 @@ pub(super) const EXPECT_HEADERS: &str =
     "a JSON object of string header values, e.g. {\"apikey\": \"…\"}";
 
 /// An HTTP token (RFC 9110 `tchar`s): a header name, a media type's type or subtype.
+#[allow(clippy::manual_contains)]
 fn is_token(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
