@@ -22,7 +22,7 @@ use wasm_bindgen::{JsCast, JsValue};
 // wasm 95 002 → 94 416 B raw, the embed 43 680 → 43 559 B brotli).
 #[wasm_bindgen(inline_js = "
 export function get(v, k) { try { return v !== null && typeof v === 'object' ? v[k] : undefined; } catch (e) {} }
-export function put(o, k, v) { o[k] = v; }
+export function put(o, k, v) { Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true }); }
 export function stringify(v) { try { return JSON.stringify(v); } catch (e) {} }
 export function parse(t) { try { return JSON.parse(t); } catch (e) {} }
 ")]
@@ -42,20 +42,20 @@ pub fn obj() -> Object {
     Object::new()
 }
 
-/// `o[key] = value` (ignores the impossible failure on a plain object).
+/// Gives `o` the own property `key`, whatever the key: defined, where an assignment with
+/// `"__proto__"` would change the prototype instead (and `JSON.stringify` would drop it).
 pub fn set(o: &Object, key: &str, value: &JsValue) {
     js_put(o, key, value);
 }
 
-/// An object with these own properties, whatever the keys: `Object.fromEntries`
-/// defines them, where an assignment with `"__proto__"` would change the
-/// prototype instead (and `JSON.stringify` would drop it). For objects whose
-/// keys come from the site (properties, touchpoints).
+/// An object with these own properties ([`set`]): for objects whose keys come from the site
+/// (properties, touchpoints, headers).
 pub fn object_from<'a>(entries: impl Iterator<Item = (&'a str, JsValue)>) -> JsValue {
-    let pairs: Array = entries
-        .map(|(k, v)| JsValue::from(Array::of2(&JsValue::from_str(k), &v)))
-        .collect();
-    Object::from_entries(&pairs).map_or(JsValue::NULL, JsValue::from)
+    let o = obj();
+    for (k, v) in entries {
+        set(&o, k, &v);
+    }
+    o.into()
 }
 
 pub fn set_str(o: &Object, key: &str, value: &str) {
