@@ -154,9 +154,10 @@ async function recordMany(page, n, tag, chunk = 50) {
   return ids;
 }
 
-/** The page's deadLetters(): every entry, and the ids of those that carry a response. */
-async function deadLetters(page) {
-  const all = await page.evaluate(() => window.NpsWidget.deadLetters());
+/** The pages' deadLetters(): every entry of each page, and the ids of those that carry a response. */
+async function deadLetters(pages) {
+  const all = [];
+  for (const p of pages) all.push(...(await p.evaluate(() => window.NpsWidget.deadLetters())));
   return { all, ids: all.filter((d) => d.response).map((d) => d.response.id) };
 }
 
@@ -266,19 +267,25 @@ async function bookNpsServe(scenario, { server, made, dead, wire }) {
  * The end of a scenario against the fixture's `nps serve`: waits until its SQLite file holds
  * `expected` answers (settle(); `settled` names that moment), books the row (bookNpsServe, with
  * the dead letters of all `pages`) and checks that nothing is left pending in them. The row, and
- * the dead letters (as deadLetters() gives them, of every page).
+ * the dead letters (deadLetters()).
  */
 async function settleAndBook(scenario, { server, wire, made, pages, expected = N, settled = 'all stored', timeout }) {
   await settle(settled, () => sqliteCount(server), expected, { pages, timeout });
-  const dead = { all: [], ids: [] };
-  for (const p of pages) {
-    const d = await deadLetters(p);
-    dead.all.push(...d.all);
-    dead.ids.push(...d.ids);
-  }
+  const dead = await deadLetters(pages);
   const row = await bookNpsServe(scenario, { server, made, dead: dead.ids, wire });
   await nothingPending(pages);
   return { row, dead };
+}
+
+/**
+ * The end of a scenario against another receiver, once settled: books the row from the ids it
+ * `stored` and the `duplicates` it counted, with the dead letters of all `pages`, and checks that
+ * nothing is left pending in them.
+ */
+async function bookReceiver(scenario, { made, stored, duplicates, pages }) {
+  const row = book(scenario, { made, stored, dead: (await deadLetters(pages)).ids, duplicates });
+  await nothingPending(pages);
+  return row;
 }
 
 /** Every answer stored once: no duplicate absorbed, no dead letter, nothing POSTed again after its 2xx. */
@@ -709,13 +716,12 @@ for (const f of [
       await page.unrouteAll({ behavior: 'wait' });
       const made = await recordMany(page, FORMAT_N, `format-${f.format}`);
       await settle('all stored', () => receiver.stored.size, FORMAT_N, { pages: [page] });
-      const row = book(`body format ${f.format} (${f.contentType})`, {
+      const row = await bookReceiver(`body format ${f.format} (${f.contentType})`, {
         made,
         stored: [...receiver.stored.keys()],
-        dead: (await deadLetters(page)).ids,
         duplicates: receiver.duplicates,
+        pages: [page],
       });
-      await nothingPending([page]);
       const storedThen503 = receiver.requests.filter((r) => r.stored && r.answer === 503).reduce((k, r) => k + r.ids.length, 0);
       expect(storedThen503).toBeGreaterThan(0);
       expect(row.duplicates, 'exactly the batches answered 503 after storing came again').toBe(storedThen503);
@@ -766,13 +772,12 @@ test('ClickHouse (ndjson as text/plain, ReplacingMergeTree): 503 after storing a
     await settle('all in ClickHouse (FINAL)', count, N, { pages: [page] });
     const stored = (await ch.rows('SELECT id FROM nps.responses FINAL')).map((r) => r.id);
     const [{ rows, ids }] = await ch.rows('SELECT count() AS rows, uniqExact(id) AS ids FROM nps.deliveries');
-    const row = book('ClickHouse (ndjson, text/plain)', {
+    const row = await bookReceiver('ClickHouse (ndjson, text/plain)', {
       made,
       stored,
-      dead: (await deadLetters(page)).ids,
       duplicates: Number(rows) - Number(ids),
+      pages: [page],
     });
-    await nothingPending([page]);
     expect(Number(ids)).toBe(row.stored);
     expect(row.duplicates, 'exactly the batches answered 503 after storing came again').toBe(storedThen503.length);
     expect(row.dead).toBe(0);
@@ -818,13 +823,12 @@ test('PostgreSQL (nps serve --db postgres://…): the database stopped mid-fligh
     await settle('all in PostgreSQL', count, N, { pages: [page], timeout: 75_000 });
     const stored = (await pg.query('nps_matrix', 'SELECT id FROM responses')).map((r) => r[0]);
     const [[rows, ids]] = await pg.query('nps_matrix', COUNT_SQL);
-    const row = book('PostgreSQL (stopped mid-flight)', {
+    const row = await bookReceiver('PostgreSQL (stopped mid-flight)', {
       made,
       stored,
-      dead: (await deadLetters(page)).ids,
       duplicates: Number(rows) - Number(ids),
+      pages: [page],
     });
-    await nothingPending([page]);
     expect(Number(ids), 'ids delivered = ids stored').toBe(row.stored);
     expect(wire.resentAcked).toBeLessThanOrEqual(row.duplicates);
     crossCheckLog('PostgreSQL (stopped mid-flight)', pgServer.log, row);
