@@ -311,6 +311,15 @@ const isPost = (route) => route.request().method() === 'POST';
 const postIds = (route) => idsOfBody(route.request().postData() || '');
 const isEndpoint = (url) => url === ENDPOINT;
 
+/**
+ * Routes the POSTs of the test's pages to ENDPOINT through `handle(route, n)` (n: 1 for the first
+ * POST, 2 for the next, …); any other request to it goes on unchanged.
+ */
+async function routePosts(context, handle) {
+  let n = 0;
+  await context.route(ENDPOINT, (route) => (isPost(route) ? handle(route, ++n) : route.continue()));
+}
+
 // ---------- the scenarios ----------
 
 test('offline, then back online', async ({ context, page, server, wire }) => {
@@ -359,14 +368,11 @@ test('receiver killed mid-flight (SIGKILL), restarted later', async ({ page, ser
 });
 
 test('5xx answers, one after the receiver stored the batch', async ({ context, page, server, wire }) => {
-  let n = 0;
   const storedThen500 = [];
   // POSTs 1, 4, 7, 9 fail without reaching the receiver; POST 3 reaches it, and the page is
   // told 500 anyway: the widget sends that batch again, and the receiver absorbs it.
   const fail = { 1: 500, 4: 500, 7: 502, 9: 503 };
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
-    n += 1;
+  await routePosts(context, async (route, n) => {
     if (fail[n]) return route.fulfill({ status: fail[n], contentType: 'application/json', body: '{"error":"matrix: 5xx"}' });
     if (n === 3) {
       const response = await route.fetch();
@@ -388,11 +394,8 @@ test('5xx answers, one after the receiver stored the batch', async ({ context, p
 });
 
 test('429 with Retry-After (seconds and an HTTP date): honoured, nothing lost', async ({ context, page, server, wire }) => {
-  let n = 0;
   const posts = [];
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
-    n += 1;
+  await routePosts(context, async (route, n) => {
     const at = Date.now();
     if (n === 2 || n === 5) {
       posts.push({ n, at, notBefore: at + 2_000 });
@@ -430,11 +433,8 @@ test('400 for one batch: exactly that batch is dead-lettered, never sent again, 
   server,
   wire,
 }) => {
-  let n = 0;
   const refused = [];
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
-    n += 1;
+  await routePosts(context, async (route, n) => {
     if (n === 3) {
       refused.push(...postIds(route));
       return route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"matrix: refused for good","field":"responses"}' });
@@ -470,15 +470,12 @@ test('hanging endpoint: no answer at all, then an answer that never comes after 
   server,
   wire,
 }) => {
-  let n = 0;
   const at = [];
   const hung = [];
   const storedThenHung = [];
   // POST 2 hangs before the receiver; POST 5 reaches the receiver, whose answer never comes
   // back. Each time the widget gives up after 10 s and sends again.
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
-    n += 1;
+  await routePosts(context, async (route, n) => {
     at[n] = Date.now();
     if (n === 2) {
       hung.push(route);
@@ -516,8 +513,7 @@ test('page reloaded three times with a batch in flight; each late batch reaches 
 }) => {
   let holdNext = false;
   const held = [];
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
+  await routePosts(context, async (route) => {
     if (holdNext) {
       holdNext = false;
       held.push(route);
@@ -552,8 +548,7 @@ test('tab closed while its POST is in flight: the other tab sends everything', a
   const tabB = await context.newPage();
   let holdA = true;
   let held = null;
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
+  await routePosts(context, async (route) => {
     let from = null;
     try {
       from = route.request().frame().page();
@@ -592,8 +587,7 @@ test('three tabs answering at once while 30 % of POSTs fail', async ({ context, 
   const random = mulberry32(0x5eed);
   let posts = 0;
   let failed = 0;
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
+  await routePosts(context, async (route) => {
     posts += 1;
     if (random() < 0.3) {
       failed += 1;
