@@ -130,6 +130,23 @@ async function throttle(context, page, opts) {
   }
 }
 
+/** A fresh browser context (empty HTTP cache and storage) and a page in it, given to `use(page,
+ * context)` and closed after it. `instrumented`: instrument() runs in each page before its
+ * scripts; `change`: prompt.html at `url` served with `change` applied (changePage); `opts`: the
+ * page throttled as asked on the command line. */
+async function inContext(browser, { url, change, instrumented = false, opts } = {}, use) {
+  const context = await browser.newContext();
+  try {
+    if (instrumented) await context.addInitScript(instrument);
+    if (change) await changePage(context, url, change);
+    const page = await context.newPage();
+    if (opts) await throttle(context, page, opts);
+    return await use(page, context);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Opens `url` in `page` (instrumented), waits for the interactive prompt and 500 ms more (long
  * tasks and shifts right after it count too); the load's timings, long tasks, shifts and bytes. */
 async function measureLoad(page, url) {
@@ -161,44 +178,27 @@ async function measureLoad(page, url) {
 }
 
 /** A first visit: a fresh context (empty HTTP cache and storage). */
-async function coldLoad(browser, url, opts) {
-  const context = await browser.newContext();
-  try {
-    await context.addInitScript(instrument);
-    const page = await context.newPage();
-    await throttle(context, page, opts);
-    return await measureLoad(page, url);
-  } finally {
-    await context.close();
-  }
+function coldLoad(browser, url, opts) {
+  return inContext(browser, { instrumented: true, opts }, (page) => measureLoad(page, url));
 }
 
 /** `runs` visits of a returning visitor: one context, its HTTP cache warm from a first load (not
  * counted). Nothing was answered, so each visit asks again and loads the widget. */
-async function cachedLoads(browser, url, opts) {
-  const context = await browser.newContext();
-  try {
-    await context.addInitScript(instrument);
-    const page = await context.newPage();
-    await throttle(context, page, opts);
+function cachedLoads(browser, url, opts) {
+  return inContext(browser, { instrumented: true, opts }, async (page) => {
     await measureLoad(page, url);
     const out = [];
     for (let i = 0; i < opts.runs; i++) out.push(await measureLoad(page, url));
     return out;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** One visitor answers: the prompt loaded (a fresh context, prompt.html posting to `endpoint`),
  * then click 9, type a comment key by key, send, until the thank-you and the receiver's answer
  * to the POST (after data-flush-ms, 5 s). The long tasks and shifts from the click on. */
-async function oneAnswer(browser, url, endpoint) {
-  const context = await browser.newContext();
-  try {
-    await context.addInitScript(instrument);
-    await changePage(context, url, (html) => html.replace(SNIPPET_ENDPOINT, endpoint));
-    const page = await context.newPage();
+function oneAnswer(browser, url, endpoint) {
+  const change = (html) => html.replace(SNIPPET_ENDPOINT, endpoint);
+  return inContext(browser, { url, change, instrumented: true }, async (page) => {
     await measureLoad(page, url);
     const widget = page.locator('[data-nps-widget]');
     const posted = page.waitForResponse((r) => r.url() === endpoint && r.request().method() === 'POST', { timeout: 30_000 });
@@ -209,14 +209,12 @@ async function oneAnswer(browser, url, endpoint) {
     await widget.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
     const status = (await posted).status();
     await page.waitForTimeout(500);
-    return await page.evaluate(([t0, status]) => ({
+    return page.evaluate(([t0, status]) => ({
       status,
       longTasks: window.__npsLong.filter(([start]) => start >= t0),
       shifts: window.__npsShifts.filter((s) => s.start >= t0),
     }), [t0, status]);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** The page's JS heap (after a full garbage collection) and its wasm memories' sizes, by CDP:
@@ -239,11 +237,9 @@ async function memory(cdp) {
  * receiver behind `endpoint`), each 100 are delivered (`flush()`) before the next, as answers
  * given over a page's life would be, and counted in its database. Wasm memory only grows: its
  * size is the most the widget ever held at once (a send loop reads the whole queue). */
-async function memoryAfterAnswers(browser, url, endpoint, n, server) {
-  const context = await browser.newContext();
-  try {
-    await changePage(context, url, (html) => html.replace(SNIPPET_ENDPOINT, endpoint).replace('data-delay-ms="0"', 'data-trigger="manual"'));
-    const page = await context.newPage();
+function memoryAfterAnswers(browser, url, endpoint, n, server) {
+  const change = (html) => html.replace(SNIPPET_ENDPOINT, endpoint).replace('data-delay-ms="0"', 'data-trigger="manual"');
+  return inContext(browser, { url, change }, async (page, context) => {
     await page.goto(url);
     await page.evaluate(() => window.NpsWidget.ready);
     const cdp = await context.newCDPSession(page);
@@ -260,9 +256,7 @@ async function memoryAfterAnswers(browser, url, endpoint, n, server) {
     const pending = await page.evaluate(() => window.NpsWidget.pending());
     const stored = server ? (await readResponses(server.dbPath)).length - rowsBefore : 0;
     return { before, after: await memory(cdp), pending, stored };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
@@ -294,46 +288,35 @@ function showRounds(rounds) {
 
 // Trigger → interactive prompt with the widget loaded (what an auto trigger or a page's show()
 // costs once the visitor is eligible): `rounds` shows in one page.
-async function warmTrigger(browser, url, rounds) {
-  const context = await browser.newContext();
-  try {
-    await context.addInitScript(instrument);
-    const page = await context.newPage();
+function warmTrigger(browser, url, rounds) {
+  return inContext(browser, { instrumented: true }, async (page) => {
     await page.goto(url);
     await page.waitForFunction(() => window.__npsPainted !== undefined, null, { timeout: 60_000, polling: 50 });
-    return await page.evaluate(showRounds, rounds);
-  } finally {
-    await context.close();
-  }
+    return page.evaluate(showRounds, rounds);
+  });
 }
 
 // Trigger → interactive prompt on a page where the widget was not loaded (trigger manual, a
 // first visit: a visitor not asked, the loader only): show() fetches the module and the wasm,
 // then shows. Also what that page fetched from pkg/ before show().
-async function coldTrigger(browser, url) {
-  const context = await browser.newContext();
-  try {
-    await changePage(context, url, (html) => html.replace('data-delay-ms="0"', 'data-trigger="manual"'));
-    const page = await context.newPage();
+function coldTrigger(browser, url) {
+  const change = (html) => html.replace('data-delay-ms="0"', 'data-trigger="manual"');
+  return inContext(browser, { url, change }, async (page) => {
     await page.goto(url);
     await page.waitForLoadState('networkidle');
     const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
       .map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/pkg/')));
     if (fetched.some((p) => p.endsWith('.wasm'))) throw new Error('the manual-trigger page loaded the wasm before show()');
     return { ...(await page.evaluate(showRounds, 1))[0], fetched };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 // record() in local-only mode (each answer written to localStorage before it resolves) and
 // stats() as the history grows: the time of each block of answers, and of stats() after it.
-async function recordAndStats(browser, url) {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
+function recordAndStats(browser, url) {
+  return inContext(browser, {}, async (page) => {
     await page.goto(url);
-    return await page.evaluate(async () => {
+    return page.evaluate(async () => {
       await NpsWidget.init({ touchpoint: 'bench', trigger: 'manual' });
       const blocks = [];
       let n = 0;
@@ -349,9 +332,7 @@ async function recordAndStats(browser, url) {
       }
       return blocks;
     });
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** Long tasks of `runs` (each a list of [start, duration]): count, runs with one, longest. */

@@ -4,7 +4,7 @@
 const { test, expect } = require('./fixtures');
 const { HostPage } = require('./pages/host-page');
 const { NpsPrompt, deepFocus } = require('./pages/prompt');
-const { default: AxeBuilder } = require('@axe-core/playwright');
+const { expectNoAxeViolations } = require('./support/axe');
 
 const MODES = ['popup', 'modal', 'inline'];
 const THEMES = ['light', 'dark'];
@@ -21,14 +21,7 @@ for (const mode of MODES) {
         await host.goto();
         const widget = page.locator(`[data-nps-widget="${mode}"]`);
         await expect(widget.getByRole('radio')).toHaveCount(11);
-        const scan = async (when) => {
-          const result = await new AxeBuilder({ page })
-            .include(`[data-nps-widget="${mode}"]`)
-            .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-            .analyze();
-          const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-          expect(found, `axe violations ${when}`).toEqual([]);
-        };
+        const scan = (when) => expectNoAxeViolations(expect, page, when, { include: `[data-nps-widget="${mode}"]` });
         await scan('before a choice');
         await widget.getByRole('radio', { name: '9', exact: true }).click();
         await expect(widget.locator('textarea')).toBeVisible();

@@ -12,7 +12,7 @@ const { test, expect } = require('./fixtures');
 const { uniqueTag } = require('./support/expect-rows');
 const { DOCS } = require('./support/paths');
 const { recordCspViolations, cspProblems } = require('./support/csp');
-const { default: AxeBuilder } = require('@axe-core/playwright');
+const { expectNoAxeViolations } = require('./support/axe');
 
 const TABLET = { width: 768, height: 1024 };
 const HOST = '[data-nps-widget="kiosk"]';
@@ -325,18 +325,11 @@ for (const theme of ['light', 'dark']) {
     await recordCspViolations(page);
     await page.goto(kioskUrl({ theme, locale: 'de' }));
     const host = await currentPrompt(page);
-    const scan = async (when) => {
-      const result = await new AxeBuilder({ page })
-        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-        .analyze();
-      const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(found, `axe violations ${when}`).toEqual([]);
-    };
-    await scan('before a choice');
+    await expectNoAxeViolations(expect, page, 'before a choice');
     await host.getByRole('radio', { name: '4', exact: true }).click();
     await expect(host.locator('textarea')).toBeVisible();
     await page.waitForTimeout(250);
-    await scan('after a choice');
+    await expectNoAxeViolations(expect, page, 'after a choice');
     expect(await cspProblems(page, guard)).toEqual([]);
     expect(guard.console.filter((m) => m.type === 'error').map((m) => m.text)).toEqual([]);
   });

@@ -26,7 +26,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { test, expect } = require('./fixtures');
+const { test: base, expect } = require('./fixtures');
 const { HostPage } = require('./pages/host-page');
 const { readResponses } = require('./support/db');
 const { NpsServer } = require('./support/server');
@@ -47,6 +47,16 @@ const SCENARIOS = 16;
 const RESULTS = path.join(WWW, 'test-results');
 const ROWS_FILE = path.join(RESULTS, 'fault-matrix.rows.jsonl');
 const TABLE_FILE = path.join(RESULTS, 'fault-matrix.md');
+
+/**
+ * The fixtures, and `wire`: the POSTs of the test's pages to ENDPOINT (watchWire), watched from
+ * the test's start. The scenarios against `nps serve` take it; the others watch their own receiver.
+ */
+const test = base.extend({
+  wire: async ({ context }, use) => {
+    await use(watchWire(context, isEndpoint));
+  },
+});
 
 // A scenario takes 3–25 s; 120 s leaves room for a loaded machine (and for settle() to wait).
 test.describe.configure({ timeout: 120_000 });
@@ -89,21 +99,24 @@ test.afterAll(() => {
 
 // ---------- helpers ----------
 
-/**
- * checkout.html with the widget (trigger manual: nothing pops up; answers come from record()),
- * ready, with `window.__matrix.errors` collecting the widget's `error` events.
- */
-async function openShop(page, attributes = {}) {
-  const shop = new HostPage(page, {
+/** checkout.html with the widget (trigger manual: nothing pops up; answers come from record()). */
+function shopPage(page, attributes = {}) {
+  return new HostPage(page, {
     attributes: { 'data-trigger': 'manual', 'data-flush-ms': '200', 'data-batch-size': '25', ...attributes },
   });
+}
+
+/** The shop page, opened and ready (shopReady). */
+async function openShop(page, attributes = {}) {
+  const shop = shopPage(page, attributes);
   await shop.goto();
-  await shop.widgetReady();
-  await collectEvents(page);
+  await shopReady(page, shop);
   return shop;
 }
 
-async function collectEvents(page) {
+/** Waits for the widget of `shop` (loaded in `page`), then `window.__matrix.errors` collects its `error` events. */
+async function shopReady(page, shop) {
+  await shop.widgetReady();
   await page.evaluate(() => {
     window.__matrix = { errors: [] };
     window.NpsWidget.on('error', (d) => window.__matrix.errors.push({ kind: d.kind, status: d.status ?? null, count: d.count }));
@@ -141,9 +154,10 @@ async function recordMany(page, n, tag, chunk = 50) {
   return ids;
 }
 
-/** The page's deadLetters(): every entry, and the ids of those that carry a response. */
-async function deadLetters(page) {
-  const all = await page.evaluate(() => window.NpsWidget.deadLetters());
+/** The pages' deadLetters(): every entry of each page, and the ids of those that carry a response. */
+async function deadLetters(pages) {
+  const all = [];
+  for (const p of pages) all.push(...(await p.evaluate(() => window.NpsWidget.deadLetters())));
   return { all, ids: all.filter((d) => d.response).map((d) => d.response.id) };
 }
 
@@ -249,6 +263,38 @@ async function bookNpsServe(scenario, { server, made, dead, wire }) {
   return row;
 }
 
+/**
+ * The end of a scenario against the fixture's `nps serve`: waits until its SQLite file holds
+ * `expected` answers (settle(); `settled` names that moment), books the row (bookNpsServe, with
+ * the dead letters of all `pages`) and checks that nothing is left pending in them. The row, and
+ * the dead letters (deadLetters()).
+ */
+async function settleAndBook(scenario, { server, wire, made, pages, expected = N, settled = 'all stored', timeout }) {
+  await settle(settled, () => sqliteCount(server), expected, { pages, timeout });
+  const dead = await deadLetters(pages);
+  const row = await bookNpsServe(scenario, { server, made, dead: dead.ids, wire });
+  await nothingPending(pages);
+  return { row, dead };
+}
+
+/**
+ * The end of a scenario against another receiver, once settled: books the row from the ids it
+ * `stored` and the `duplicates` it counted, with the dead letters of all `pages`, and checks that
+ * nothing is left pending in them.
+ */
+async function bookReceiver(scenario, { made, stored, duplicates, pages }) {
+  const row = book(scenario, { made, stored, dead: (await deadLetters(pages)).ids, duplicates });
+  await nothingPending(pages);
+  return row;
+}
+
+/** Every answer stored once: no duplicate absorbed, no dead letter, nothing POSTed again after its 2xx. */
+function expectEachOnce(row, wire) {
+  expect(row.duplicates).toBe(0);
+  expect(row.dead).toBe(0);
+  expect(wire.resentAcked).toBe(0);
+}
+
 /** Deterministic pseudo-random numbers in 0..1 (mulberry32). */
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -265,10 +311,18 @@ const isPost = (route) => route.request().method() === 'POST';
 const postIds = (route) => idsOfBody(route.request().postData() || '');
 const isEndpoint = (url) => url === ENDPOINT;
 
+/**
+ * Routes the POSTs of the test's pages to ENDPOINT through `handle(route, n)` (n: 1 for the first
+ * POST, 2 for the next, …); any other request to it goes on unchanged.
+ */
+async function routePosts(context, handle) {
+  let n = 0;
+  await context.route(ENDPOINT, (route) => (isPost(route) ? handle(route, ++n) : route.continue()));
+}
+
 // ---------- the scenarios ----------
 
-test('offline, then back online', async ({ context, page, server }) => {
-  const wire = watchWire(context, isEndpoint);
+test('offline, then back online', async ({ context, page, server, wire }) => {
   const shop = await openShop(page);
   await context.setOffline(true);
   const made = await recordMany(page, N, 'offline');
@@ -279,16 +333,17 @@ test('offline, then back online', async ({ context, page, server }) => {
 
   await context.setOffline(false);
   // No flush(): the widget comes back by itself (the `online` event, then its backoff).
-  await settle('all stored after going online', () => sqliteCount(server), N, { pages: [page] });
-  const row = await bookNpsServe('offline, then back online', { server, made, dead: (await deadLetters(page)).ids, wire });
-  await nothingPending([page]);
-  expect(row.duplicates).toBe(0);
-  expect(row.dead).toBe(0);
-  expect(wire.resentAcked).toBe(0);
+  const { row } = await settleAndBook('offline, then back online', {
+    server,
+    wire,
+    made,
+    pages: [page],
+    settled: 'all stored after going online',
+  });
+  expectEachOnce(row, wire);
 });
 
-test('receiver killed mid-flight (SIGKILL), restarted later', async ({ context, page, server }) => {
-  const wire = watchWire(context, isEndpoint);
+test('receiver killed mid-flight (SIGKILL), restarted later', async ({ page, server, wire }) => {
   await openShop(page);
   // Answers keep coming and batches keep going out: the receiver is killed in the middle of them.
   const recording = recordMany(page, N / 2, 'killed-a', 10);
@@ -301,22 +356,23 @@ test('receiver killed mid-flight (SIGKILL), restarted later', async ({ context, 
   await page.waitForTimeout(1_000);
   await server.start();
   // No flush(): the widget's own retries find the receiver back.
-  await settle('all stored after the restart', () => sqliteCount(server), N, { pages: [page], timeout: 75_000 });
-  const row = await bookNpsServe('receiver killed mid-flight, restarted', { server, made, dead: (await deadLetters(page)).ids, wire });
-  await nothingPending([page]);
+  const { row } = await settleAndBook('receiver killed mid-flight, restarted', {
+    server,
+    wire,
+    made,
+    pages: [page],
+    settled: 'all stored after the restart',
+    timeout: 75_000,
+  });
   expect(row.dead).toBe(0);
 });
 
-test('5xx answers, one after the receiver stored the batch', async ({ context, page, server }) => {
-  const wire = watchWire(context, isEndpoint);
-  let n = 0;
+test('5xx answers, one after the receiver stored the batch', async ({ context, page, server, wire }) => {
   const storedThen500 = [];
   // POSTs 1, 4, 7, 9 fail without reaching the receiver; POST 3 reaches it, and the page is
   // told 500 anyway: the widget sends that batch again, and the receiver absorbs it.
   const fail = { 1: 500, 4: 500, 7: 502, 9: 503 };
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
-    n += 1;
+  await routePosts(context, async (route, n) => {
     if (fail[n]) return route.fulfill({ status: fail[n], contentType: 'application/json', body: '{"error":"matrix: 5xx"}' });
     if (n === 3) {
       const response = await route.fetch();
@@ -328,9 +384,7 @@ test('5xx answers, one after the receiver stored the batch', async ({ context, p
   });
   await openShop(page);
   const made = await recordMany(page, N, '5xx');
-  await settle('all stored', () => sqliteCount(server), N, { pages: [page] });
-  const row = await bookNpsServe('5xx answers (one after storing)', { server, made, dead: (await deadLetters(page)).ids, wire });
-  await nothingPending([page]);
+  const { row } = await settleAndBook('5xx answers (one after storing)', { server, wire, made, pages: [page] });
   expect(await retries(page)).toBe(5);
   expect(storedThen500.length).toBeGreaterThan(0);
   // Exactly the batch answered 500 after it was stored came twice.
@@ -339,13 +393,9 @@ test('5xx answers, one after the receiver stored the batch', async ({ context, p
   expect(wire.resentAcked).toBe(0);
 });
 
-test('429 with Retry-After (seconds and an HTTP date): honoured, nothing lost', async ({ context, page, server }) => {
-  const wire = watchWire(context, isEndpoint);
-  let n = 0;
+test('429 with Retry-After (seconds and an HTTP date): honoured, nothing lost', async ({ context, page, server, wire }) => {
   const posts = [];
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
-    n += 1;
+  await routePosts(context, async (route, n) => {
     const at = Date.now();
     if (n === 2 || n === 5) {
       posts.push({ n, at, notBefore: at + 2_000 });
@@ -366,9 +416,7 @@ test('429 with Retry-After (seconds and an HTTP date): honoured, nothing lost', 
   });
   await openShop(page);
   const made = await recordMany(page, N, '429');
-  await settle('all stored', () => sqliteCount(server), N, { pages: [page] });
-  const row = await bookNpsServe('429 with Retry-After', { server, made, dead: (await deadLetters(page)).ids, wire });
-  await nothingPending([page]);
+  const { row } = await settleAndBook('429 with Retry-After', { server, wire, made, pages: [page] });
   // No POST went out before Retry-After had passed.
   for (const limited of posts.filter((p) => p.notBefore)) {
     const next = posts.find((p) => p.n === limited.n + 1);
@@ -376,22 +424,17 @@ test('429 with Retry-After (seconds and an HTTP date): honoured, nothing lost', 
     expect(next.at, `POST ${limited.n + 1} waited for Retry-After`).toBeGreaterThanOrEqual(limited.notBefore - 100);
   }
   expect(await retries(page, 429)).toBe(3);
-  expect(row.duplicates).toBe(0);
-  expect(row.dead).toBe(0);
-  expect(wire.resentAcked).toBe(0);
+  expectEachOnce(row, wire);
 });
 
 test('400 for one batch: exactly that batch is dead-lettered, never sent again, the rest stored', async ({
   context,
   page,
   server,
+  wire,
 }) => {
-  const wire = watchWire(context, isEndpoint);
-  let n = 0;
   const refused = [];
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
-    n += 1;
+  await routePosts(context, async (route, n) => {
     if (n === 3) {
       refused.push(...postIds(route));
       return route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"matrix: refused for good","field":"responses"}' });
@@ -402,10 +445,14 @@ test('400 for one batch: exactly that batch is dead-lettered, never sent again, 
   const made = await recordMany(page, N, '400');
   // The third POST may still be on its way when the recording ends (a loaded machine).
   await expect.poll(() => refused.length, { message: 'the third POST, refused', timeout: 30_000 }).toBeGreaterThan(0);
-  await settle('all but the refused batch stored', () => sqliteCount(server), N - refused.length, { pages: [page] });
-  const dead = await deadLetters(page);
-  const row = await bookNpsServe('400 for one batch', { server, made, dead: dead.ids, wire });
-  await nothingPending([page]);
+  const { row, dead } = await settleAndBook('400 for one batch', {
+    server,
+    wire,
+    made,
+    pages: [page],
+    expected: N - refused.length,
+    settled: 'all but the refused batch stored',
+  });
   expect(new Set(dead.ids)).toEqual(new Set(refused));
   for (const d of dead.all) {
     expect(d.status).toBe(400);
@@ -421,17 +468,14 @@ test('hanging endpoint: no answer at all, then an answer that never comes after 
   context,
   page,
   server,
+  wire,
 }) => {
-  const wire = watchWire(context, isEndpoint);
-  let n = 0;
   const at = [];
   const hung = [];
   const storedThenHung = [];
   // POST 2 hangs before the receiver; POST 5 reaches the receiver, whose answer never comes
   // back. Each time the widget gives up after 10 s and sends again.
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
-    n += 1;
+  await routePosts(context, async (route, n) => {
     at[n] = Date.now();
     if (n === 2) {
       hung.push(route);
@@ -449,9 +493,7 @@ test('hanging endpoint: no answer at all, then an answer that never comes after 
   try {
     await openShop(page);
     const made = await recordMany(page, N, 'hang');
-    await settle('all stored', () => sqliteCount(server), N, { pages: [page], timeout: 90_000 });
-    const row = await bookNpsServe('hanging endpoint (10 s timeout)', { server, made, dead: (await deadLetters(page)).ids, wire });
-    await nothingPending([page]);
+    const { row } = await settleAndBook('hanging endpoint (10 s timeout)', { server, wire, made, pages: [page], timeout: 90_000 });
     // The widget waited its 10 s for each hung answer before trying again.
     expect(at[3] - at[2], 'wait after the hang before the receiver').toBeGreaterThanOrEqual(9_500);
     expect(at[6] - at[5], 'wait after the hang after storing').toBeGreaterThanOrEqual(9_500);
@@ -467,12 +509,11 @@ test('page reloaded three times with a batch in flight; each late batch reaches 
   context,
   page,
   server,
+  wire,
 }) => {
-  const wire = watchWire(context, isEndpoint);
   let holdNext = false;
   const held = [];
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
+  await routePosts(context, async (route) => {
     if (holdNext) {
       holdNext = false;
       held.push(route);
@@ -489,30 +530,25 @@ test('page reloaded three times with a batch in flight; each late batch reaches 
     made.push(...(await recordMany(page, 50, `reload${round}-b`, 25)));
     await expect.poll(() => held.length, { message: 'a batch held in flight' }).toBe(round + 1);
     await page.reload();
-    await shop.widgetReady();
-    await collectEvents(page);
+    await shopReady(page, shop);
     // The old page's POST had left: it reaches the receiver now, and its answer reaches nobody.
     const route = held[round];
     const response = await route.fetch().catch(() => null);
     if (response && response.ok()) late += postIds(route).length;
     await route.abort().catch(() => {});
   }
-  await settle('all stored', () => sqliteCount(server), N, { pages: [page] });
-  const row = await bookNpsServe('reloads with a batch in flight', { server, made, dead: (await deadLetters(page)).ids, wire });
-  await nothingPending([page]);
+  const { row } = await settleAndBook('reloads with a batch in flight', { server, wire, made, pages: [page] });
   expect(late, 'late batches delivered after their page was gone').toBeGreaterThan(0);
   expect(row.duplicates).toBeGreaterThanOrEqual(late);
   expect(row.dead).toBe(0);
 });
 
-test('tab closed while its POST is in flight: the other tab sends everything', async ({ context, page, server }) => {
-  const wire = watchWire(context, isEndpoint);
+test('tab closed while its POST is in flight: the other tab sends everything', async ({ context, page, server, wire }) => {
   const tabA = page;
   const tabB = await context.newPage();
   let holdA = true;
   let held = null;
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
+  await routePosts(context, async (route) => {
     let from = null;
     try {
       from = route.request().frame().page();
@@ -541,21 +577,17 @@ test('tab closed while its POST is in flight: the other tab sends everything', a
   const late = response && response.ok() ? postIds(held).length : 0;
   await held.abort().catch(() => {});
   // No flush(): tab B gets the lock and sends A's answers and its own.
-  await settle('all stored', () => sqliteCount(server), N, { pages: [tabB] });
-  const row = await bookNpsServe('tab closed mid-flight', { server, made, dead: (await deadLetters(tabB)).ids, wire });
-  await nothingPending([tabB]);
+  const { row } = await settleAndBook('tab closed mid-flight', { server, wire, made, pages: [tabB] });
   expect(late).toBeGreaterThan(0);
   expect(row.duplicates).toBeGreaterThanOrEqual(late);
   expect(row.dead).toBe(0);
 });
 
-test('three tabs answering at once while 30 % of POSTs fail', async ({ context, page, server }) => {
-  const wire = watchWire(context, isEndpoint);
+test('three tabs answering at once while 30 % of POSTs fail', async ({ context, page, server, wire }) => {
   const random = mulberry32(0x5eed);
   let posts = 0;
   let failed = 0;
-  await context.route(ENDPOINT, async (route) => {
-    if (!isPost(route)) return route.continue();
+  await routePosts(context, async (route) => {
     posts += 1;
     if (random() < 0.3) {
       failed += 1;
@@ -566,22 +598,17 @@ test('three tabs answering at once while 30 % of POSTs fail', async ({ context, 
   const tabs = [page, await context.newPage(), await context.newPage()];
   for (const tab of tabs) await openShop(tab);
   const made = (await Promise.all(tabs.map((tab, i) => recordMany(tab, N / 3, `tab${i}`, 25)))).flat();
-  await settle('all stored', () => sqliteCount(server), N, { pages: tabs, timeout: 90_000 });
-  const dead = new Set();
-  for (const tab of tabs) for (const id of (await deadLetters(tab)).ids) dead.add(id);
-  const row = await bookNpsServe('three tabs at once, 30 % of POSTs fail', { server, made, dead: [...dead], wire });
-  await nothingPending(tabs);
+  const { row } = await settleAndBook('three tabs at once, 30 % of POSTs fail', { server, wire, made, pages: tabs, timeout: 90_000 });
   expect(failed, `failed POSTs (of ${posts})`).toBeGreaterThanOrEqual(5);
   expect(row.dead).toBe(0);
 });
 
 test('storage full: answers kept in memory for the page, reported once, all delivered', async ({
   page,
-  context,
   server,
   guard,
+  wire,
 }) => {
-  const wire = watchWire(context, isEndpoint);
   const shop = await openShop(page);
   const filled = await page.evaluate(() => {
     let size = 1 << 20;
@@ -605,25 +632,20 @@ test('storage full: answers kept in memory for the page, reported once, all deli
   });
   expect(filled.full, 'localStorage refuses even one more character').toBe(true);
   const made = await recordMany(page, N, 'full');
-  await settle('all stored', () => sqliteCount(server), N, { pages: [page] });
-  const row = await bookNpsServe('storage full (memory fallback)', { server, made, dead: (await deadLetters(page)).ids, wire });
-  await nothingPending([page]);
+  const { row } = await settleAndBook('storage full (memory fallback)', { server, wire, made, pages: [page] });
   const warnings = guard.console.filter((m) => m.text.includes('kept in memory'));
   expect(warnings.map((m) => m.type), 'the memory fallback is reported once').toEqual(['error']);
   // Nothing of the queue could be written to localStorage: it all went through memory.
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('nps-widget:queue:q:')).length)).toBe(0);
-  expect(row.duplicates).toBe(0);
-  expect(row.dead).toBe(0);
-  expect(wire.resentAcked).toBe(0);
+  expectEachOnce(row, wire);
   expect((await shop.stats()).n).toBe(N);
 });
 
 test("garbage in the widget's storage keys: kept aside as unreadable, every answer still arrives", async ({
-  context,
   page,
   server,
+  wire,
 }) => {
-  const wire = watchWire(context, isEndpoint);
   const garbage = {
     'nps-widget:queue': '{bad',
     'nps-widget:queue:q:x': '42',
@@ -634,27 +656,21 @@ test("garbage in the widget's storage keys: kept aside as unreadable, every answ
   };
   // Written before the widget loads: checkout.html (trigger manual) loads nothing for a
   // visitor with nothing queued, so the garbage is in place before the reload that loads it.
-  const first = new HostPage(page, { attributes: { 'data-trigger': 'manual', 'data-flush-ms': '200', 'data-batch-size': '25' } });
+  const first = shopPage(page);
   await first.goto();
   await page.evaluate((g) => {
     for (const [k, v] of Object.entries(g)) localStorage.setItem(k, v);
     localStorage.setItem('nps-widget:gate', 'not json');
   }, garbage);
   await page.reload();
-  await first.widgetReady();
-  await collectEvents(page);
+  await shopReady(page, first);
   const made = await recordMany(page, N, 'garbage');
-  await settle('all stored', () => sqliteCount(server), N, { pages: [page] });
-  const dead = await deadLetters(page);
-  const row = await bookNpsServe('garbage in the storage keys', { server, made, dead: dead.ids, wire });
-  await nothingPending([page]);
+  const { row, dead } = await settleAndBook('garbage in the storage keys', { server, wire, made, pages: [page] });
   const unreadable = Object.fromEntries(dead.all.filter((d) => d.reason === 'unreadable').map((d) => [d.key, d.stored]));
   expect(unreadable, 'each garbage value kept aside, byte for byte').toEqual(garbage);
   expect(dead.all.filter((d) => d.response), 'no answer among the dead letters').toEqual([]);
   expect((await first.stats()).n, 'stats() counts the answers of this run').toBe(N);
-  expect(row.duplicates).toBe(0);
-  expect(row.dead).toBe(0);
-  expect(wire.resentAcked).toBe(0);
+  expectEachOnce(row, wire);
 });
 
 for (const f of [
@@ -694,13 +710,12 @@ for (const f of [
       await page.unrouteAll({ behavior: 'wait' });
       const made = await recordMany(page, FORMAT_N, `format-${f.format}`);
       await settle('all stored', () => receiver.stored.size, FORMAT_N, { pages: [page] });
-      const row = book(`body format ${f.format} (${f.contentType})`, {
+      const row = await bookReceiver(`body format ${f.format} (${f.contentType})`, {
         made,
         stored: [...receiver.stored.keys()],
-        dead: (await deadLetters(page)).ids,
         duplicates: receiver.duplicates,
+        pages: [page],
       });
-      await nothingPending([page]);
       const storedThen503 = receiver.requests.filter((r) => r.stored && r.answer === 503).reduce((k, r) => k + r.ids.length, 0);
       expect(storedThen503).toBeGreaterThan(0);
       expect(row.duplicates, 'exactly the batches answered 503 after storing came again').toBe(storedThen503);
@@ -751,13 +766,12 @@ test('ClickHouse (ndjson as text/plain, ReplacingMergeTree): 503 after storing a
     await settle('all in ClickHouse (FINAL)', count, N, { pages: [page] });
     const stored = (await ch.rows('SELECT id FROM nps.responses FINAL')).map((r) => r.id);
     const [{ rows, ids }] = await ch.rows('SELECT count() AS rows, uniqExact(id) AS ids FROM nps.deliveries');
-    const row = book('ClickHouse (ndjson, text/plain)', {
+    const row = await bookReceiver('ClickHouse (ndjson, text/plain)', {
       made,
       stored,
-      dead: (await deadLetters(page)).ids,
       duplicates: Number(rows) - Number(ids),
+      pages: [page],
     });
-    await nothingPending([page]);
     expect(Number(ids)).toBe(row.stored);
     expect(row.duplicates, 'exactly the batches answered 503 after storing came again').toBe(storedThen503.length);
     expect(row.dead).toBe(0);
@@ -768,9 +782,9 @@ test('ClickHouse (ndjson as text/plain, ReplacingMergeTree): 503 after storing a
 });
 
 test('PostgreSQL (nps serve --db postgres://…): the database stopped mid-flight, started again', async ({
-  context,
   page,
   server,
+  wire,
 }) => {
   const pg = new PgCluster();
   let pgServer = null;
@@ -790,7 +804,6 @@ test('PostgreSQL (nps serve --db postgres://…): the database stopped mid-fligh
         return -1;
       }
     };
-    const wire = watchWire(context, isEndpoint);
     await openShop(page);
     // Answers keep coming and batches keep going out: PostgreSQL stops in the middle of them.
     const recording = recordMany(page, N / 2, 'pg-a', 10);
@@ -804,13 +817,12 @@ test('PostgreSQL (nps serve --db postgres://…): the database stopped mid-fligh
     await settle('all in PostgreSQL', count, N, { pages: [page], timeout: 75_000 });
     const stored = (await pg.query('nps_matrix', 'SELECT id FROM responses')).map((r) => r[0]);
     const [[rows, ids]] = await pg.query('nps_matrix', COUNT_SQL);
-    const row = book('PostgreSQL (stopped mid-flight)', {
+    const row = await bookReceiver('PostgreSQL (stopped mid-flight)', {
       made,
       stored,
-      dead: (await deadLetters(page)).ids,
       duplicates: Number(rows) - Number(ids),
+      pages: [page],
     });
-    await nothingPending([page]);
     expect(Number(ids), 'ids delivered = ids stored').toBe(row.stored);
     expect(wire.resentAcked).toBeLessThanOrEqual(row.duplicates);
     crossCheckLog('PostgreSQL (stopped mid-flight)', pgServer.log, row);
