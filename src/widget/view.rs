@@ -184,29 +184,33 @@ pub struct Events {
 
 impl Events {
     /// A `click`, `keydown` or `input` event ([`dom::listen`]), from anywhere inside the prompt.
+    ///
+    /// The event's types are taken as the listener's event names say, unchecked (each check is
+    /// an import and code in the wasm): inside the prompt's shadow root a click, key or input
+    /// targets an element, a `keydown` is a `KeyboardEvent` (the shell forwards the page's keys
+    /// as one), and the text area is the one element that fires `input`.
     pub fn handle(&self, ev: &Event) {
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        let Some(target) = ev.target() else {
             return;
         };
+        let target: Element = target.unchecked_into();
         match ev.type_().as_str() {
             "click" => self.click(&target),
             "keydown" => {
-                if let Some(key) = ev.dyn_ref::<KeyboardEvent>().map(KeyboardEvent::key) {
-                    if self.key(&key, target) {
-                        ev.prevent_default();
-                    }
+                let key = ev.unchecked_ref::<KeyboardEvent>().key();
+                if self.key(&key, target) {
+                    ev.prevent_default();
                 }
             }
             "input" => {
-                if let Some(ta) = target.dyn_ref::<HtmlTextAreaElement>() {
-                    let v = ta.value();
-                    let mut s = self.state.borrow_mut();
-                    s.set_comment(&v);
-                    if s.comment().len() != v.len() {
-                        ta.set_value(s.comment());
-                    }
-                    self.view.render(&s);
+                let ta = target.unchecked_ref::<HtmlTextAreaElement>();
+                let v = ta.value();
+                let mut s = self.state.borrow_mut();
+                s.set_comment(&v);
+                if s.comment().len() != v.len() {
+                    ta.set_value(s.comment());
                 }
+                self.view.render(&s);
             }
             _ => {}
         }
