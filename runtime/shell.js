@@ -152,7 +152,7 @@ export function connectShell(m, locales) {
   m.connect({ schedule, emit, arm, disarm, keys, catalog });
   addEventListener('online', () => schedule(0));
   // A score chosen on a prompt still open is an answer: recorded (durably) before the page goes.
-  addEventListener('pagehide', () => { m.pageHide(); flush(false, true); });
+  addEventListener('pagehide', () => { m.hide(); flush(false, true); });
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') flush(false, true);
   });

@@ -124,16 +124,10 @@ pub fn show(properties: JsValue, options: JsValue) {
 }
 
 /// `hide()`: close the prompt without recording a dismiss (a score chosen on it is an answer,
-/// recorded with the comment typed so far).
+/// recorded with the comment typed so far). The shell calls it too when the page is going,
+/// before its last flush.
 #[wasm_bindgen(js_name = hide)]
 pub fn hide() {
-    with_widget(Widget::close);
-}
-
-/// `pageHide()`: the page is going (called by the shell before its last flush). A prompt still
-/// open closes; a score chosen on it is recorded as an answer with the comment typed so far.
-#[wasm_bindgen(js_name = pageHide)]
-pub fn page_hide() {
     with_widget(Widget::close);
 }
 
