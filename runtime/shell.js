@@ -88,7 +88,7 @@ export function connectShell(m, locales) {
     triggers.push(() => target.removeEventListener(event, f));
   }
   function disarm() { triggers.forEach((off) => off()); triggers = []; }
-  function fire() { disarm(); setTimeout(m.autoShow); }
+  function fire() { disarm(); setTimeout(() => m.show()); }
   function arm(delay, scroll, exit) {
     disarm();
     if (scroll > 0) {

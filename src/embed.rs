@@ -108,7 +108,8 @@ pub fn init(options: JsValue) {
     }
 }
 
-/// `show(properties?, {force}?)`: open the prompt now.
+/// `show(properties?, {force}?)`: open the prompt now. The shell calls `show()` too when an
+/// auto-show trigger fires (it disarms them first): the visitor's eligibility is checked.
 #[wasm_bindgen(js_name = show)]
 pub fn show(properties: JsValue, options: JsValue) {
     if disabled() {
@@ -143,12 +144,6 @@ pub fn kiosk_reset() {
 #[wasm_bindgen(js_name = catalogLoaded)]
 pub fn catalog_loaded(tag: &str, text: Option<String>, why: Option<String>) {
     with_widget(|w| w.catalog_loaded(tag, text.as_deref(), why.as_deref()));
-}
-
-/// `autoShow()`: a trigger fired (called by the shell, which disarms first).
-#[wasm_bindgen(js_name = autoShow)]
-pub fn auto_show() {
-    with_widget(|w| w.show(Properties::new(), false));
 }
 
 /// `record({score, comment?, touchpoint?, properties?})`: record a response
@@ -211,17 +206,7 @@ pub fn dead_letters() -> JsValue {
     let list: Array = js::dead_letters_to_js(&q.dead_letters).unchecked_into();
     // What the widget found unreadable in its storage and kept aside (`<key>:corrupt`), byte
     // for byte: `{reason: "unreadable", key, stored}`.
-    for key in storage::keys("nps-widget:") {
-        let Some(original) = key.strip_suffix(storage::CORRUPT_SUFFIX) else {
-            continue;
-        };
-        let o = js_sys::Object::new();
-        js::set_str(&o, "reason", "unreadable");
-        js::set_str(&o, "key", original);
-        js::set_str(&o, "stored", &storage::get(&key).unwrap_or_default());
-        list.push(&o);
-    }
-    list.into()
+    list.concat(&storage::set_aside("nps-widget:")).into()
 }
 
 /// Renders the prompt inline inside `element` (the `<nps-survey>` custom

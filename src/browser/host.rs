@@ -19,7 +19,7 @@ extern "C" {
     /// Call the `on(event)` handlers with `detail`.
     #[wasm_bindgen(method)]
     fn emit(this: &Host, event: &str, detail: &JsValue);
-    /// Auto-show triggers: call `autoShow()` after `delay_ms`, or when the
+    /// Auto-show triggers: call `show()` after `delay_ms`, or when the
     /// page is scrolled to `scroll_percent` (> 0), or on exit intent.
     #[wasm_bindgen(method)]
     fn arm(this: &Host, delay_ms: f64, scroll_percent: f64, exit_intent: bool);

@@ -63,6 +63,10 @@ export function keys(prefix) {
   } catch (e) {}
   return out;
 }
+export function setAside(prefix, suffix) {
+  return keys(prefix).filter((k) => k.endsWith(suffix))
+    .map((k) => ({ reason: 'unreadable', key: k.slice(0, -suffix.length), stored: get(k) }));
+}
 export function entries(prefix, aside) {
   const found = [];
   for (const k of keys(prefix)) {
@@ -86,8 +90,10 @@ extern "C" {
     fn js_set(key: &str, value: &str) -> bool;
     #[wasm_bindgen(js_name = remove)]
     fn js_remove(key: &str);
-    #[wasm_bindgen(js_name = keys)]
-    fn js_keys(prefix: &str) -> Array;
+    /// `{reason: "unreadable", key, stored}` for every key under `prefix` that an unreadable
+    /// value was kept aside under (`<key><suffix>`).
+    #[wasm_bindgen(js_name = setAside)]
+    fn js_set_aside(prefix: &str, suffix: &str) -> Array;
     /// `[seq, key, stored text, parsed value or undefined]` of every entry under `prefix`
     /// (not the ones kept aside under `aside`), by `seq` then key.
     #[wasm_bindgen(js_name = entries)]
@@ -167,12 +173,10 @@ pub fn save(key: &str, value: &JsValue) {
     }
 }
 
-/// Every key (localStorage and the memory fallback) that starts with `prefix`.
-pub fn keys(prefix: &str) -> Vec<String> {
-    js_keys(prefix)
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect()
+/// What was found unreadable under keys starting with `prefix` and kept aside
+/// (`<key>:corrupt`), byte for byte: `[{reason: "unreadable", key, stored}]`.
+pub fn set_aside(prefix: &str) -> Array {
+    js_set_aside(prefix, CORRUPT_SUFFIX)
 }
 
 /// The delivery queue in localStorage, one key per entry so that tabs never

@@ -177,7 +177,7 @@ impl Widget {
     /// Shows a prompt. One is on screen at a time: without `force` a second call
     /// does nothing; with `force` the one on screen (even its thank-you) is
     /// replaced by a fresh prompt.
-    // Called from several exports (show, autoShow, mountSurvey, catalogLoaded): one copy.
+    // Called from several exports (show, mountSurvey, catalogLoaded, reset): one copy.
     #[inline(never)]
     pub(super) fn show(&mut self, props: Properties, force: bool) {
         if self.prompt.is_open() {
