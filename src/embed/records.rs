@@ -89,13 +89,12 @@ fn listed_from_js(v: &JsValue) -> Option<Vec<(String, u8)>> {
     if !Array::is_array(v) {
         return None;
     }
-    v.unchecked_ref::<Array>()
-        .iter()
-        .map(|e| {
-            let score = js::get_u64(&e, "score").filter(|s| *s <= 10)?;
-            Some((js::get_str(&e, "touchpoint")?, score as u8))
-        })
-        .collect()
+    let mut listed = Vec::new();
+    for e in v.unchecked_ref::<Array>().iter() {
+        let score = js::get_u64(&e, "score").filter(|s| *s <= 10)?;
+        listed.push((js::get_str(&e, "touchpoint")?, score as u8));
+    }
+    Some(listed)
 }
 
 /// The tallies, with any answers listed by the first release (or by a tab
