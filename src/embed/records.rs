@@ -72,12 +72,16 @@ fn tallies_from_js(v: &JsValue) -> Option<Tallies> {
     for entry in Object::entries(v.unchecked_ref()).iter() {
         let entry: Array = entry.unchecked_into();
         let list = entry.get(1);
-        if !Array::is_array(&list) || list.unchecked_ref::<Array>().length() != 11 {
+        if !Array::is_array(&list) {
+            return None;
+        }
+        let list: Array = list.unchecked_into();
+        if list.length() != 11 {
             return None;
         }
         let mut counts = [0; 11];
-        for (c, x) in counts.iter_mut().zip(list.unchecked_ref::<Array>().iter()) {
-            *c = js::as_u64(&x)?;
+        for (i, c) in (0..).zip(counts.iter_mut()) {
+            *c = js::as_u64(&list.get(i))?;
         }
         tallies.insert(entry.get(0).as_string()?, Tally::from_counts(counts));
     }
