@@ -211,9 +211,11 @@ pub fn preview_text(s: &Summary) -> String {
 pub fn bars(counts: &[u64; 11], scores: core::ops::RangeInclusive<u8>) -> String {
     const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let most = counts.iter().copied().max().unwrap_or(0).max(1);
-    scores
-        .map(|s| LEVELS[(counts[usize::from(s)] * 8).div_ceil(most) as usize])
-        .collect()
+    let mut bars = String::new();
+    for s in scores {
+        bars.push(LEVELS[(counts[usize::from(s)] * 8).div_ceil(most) as usize]);
+    }
+    bars
 }
 
 pub fn fmt_nps(nps: Option<f64>) -> String {
