@@ -106,8 +106,14 @@ pub fn parse(text: &str) -> Option<JsValue> {
     Some(js_parse(text)).filter(|v| !v.is_undefined())
 }
 
-fn array<T>(items: &[T], f: impl Fn(&T) -> JsValue) -> Array {
-    items.iter().map(f).collect()
+/// `items` as a JS array of `f(item)`. `Array::push` in a loop, not `collect()`, whose
+/// generic code weighs more in the embed's wasm.
+pub fn array<T>(items: &[T], f: impl Fn(&T) -> JsValue) -> Array {
+    let a = Array::new();
+    for item in items {
+        a.push(&f(item));
+    }
+    a
 }
 
 /// Properties as a plain object.

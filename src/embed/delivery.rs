@@ -2,7 +2,7 @@
 //! — `takeBatch()`, `fetch`, `batchDone()` — and the timers; every decision
 //! (what to send, backoff, retry or dead letter, the send lease) is made here.
 
-use js_sys::{Array, Object};
+use js_sys::Object;
 use nps_core::options::{Format, Options};
 use nps_core::queue::{classify, Outcome, QueueState, QueueStore, QUEUE_FULL};
 use nps_core::time::rfc3339_from_unix_ms;
@@ -227,11 +227,7 @@ impl Delivery {
 fn ids_detail(ids: &[String]) -> Object {
     let detail = Object::new();
     set(&detail, "count", &JsValue::from(ids.len() as u32));
-    set(
-        &detail,
-        "ids",
-        &ids.iter().map(|i| JsValue::from_str(i)).collect::<Array>(),
-    );
+    set(&detail, "ids", &js::array(ids, |i| JsValue::from_str(i)));
     detail
 }
 

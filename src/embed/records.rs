@@ -55,11 +55,7 @@ fn count(tallies: &mut Tallies, touchpoint: &str, score: u8) {
 
 fn tallies_to_js(tallies: &Tallies) -> JsValue {
     js::object_from(tallies.iter().map(|(touchpoint, tally)| {
-        let counts: Array = tally
-            .counts()
-            .iter()
-            .map(|c| JsValue::from_f64(*c as f64))
-            .collect();
+        let counts = js::array(&tally.counts(), |c| JsValue::from_f64(*c as f64));
         (touchpoint.as_str(), counts.into())
     }))
 }
