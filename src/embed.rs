@@ -31,7 +31,7 @@ static DISABLED: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
     /// The embed's one value: everything it holds between calls.
-    static WIDGET: RefCell<Widget> = RefCell::new(Widget::default());
+    static WIDGET: RefCell<Widget> = const { RefCell::new(Widget::new()) };
 }
 
 fn disabled() -> bool {

@@ -51,6 +51,14 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// No shell connected yet.
+    pub const fn new() -> Shell {
+        Shell {
+            host: None,
+            events: Vec::new(),
+        }
+    }
+
     /// Registers the shell (called once by `shell.js`).
     pub fn connect(&mut self, host: Host) {
         self.host = Some(host);

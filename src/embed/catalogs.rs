@@ -6,12 +6,21 @@ use crate::browser::js;
 use crate::widget::i18n::{cat, Strings, EN, LOCALES};
 
 /// The catalogs this page has, and those asked for.
-#[derive(Default)]
 pub(super) struct Catalogs {
     loaded: Vec<&'static Strings>,
     asked: Vec<&'static str>,
     /// Asked for, and could not be had: English is shown instead.
     failed: Vec<&'static str>,
+}
+
+impl Catalogs {
+    pub(super) const fn new() -> Catalogs {
+        Catalogs {
+            loaded: Vec::new(),
+            asked: Vec::new(),
+            failed: Vec::new(),
+        }
+    }
 }
 
 impl Catalogs {

@@ -2,6 +2,8 @@
 //! — `takeBatch()`, `fetch`, `batchDone()` — and the timers; every decision
 //! (what to send, backoff, retry or dead letter, the send lease) is made here.
 
+use std::cell::OnceCell;
+
 use js_sys::Object;
 use nps_core::options::{Format, Options};
 use nps_core::queue::{classify, Outcome, QueueState, QueueStore, QUEUE_FULL};
@@ -31,7 +33,8 @@ struct InFlight {
 /// This tab's side of delivery: the batch on the wire and the tab's id for the send lease.
 pub(super) struct Delivery {
     in_flight: Option<InFlight>,
-    tab_id: String,
+    /// This tab's id in the send lease, made on first use.
+    tab_id: OnceCell<String>,
     /// How many responses wait, as this tab knows: counted exactly whenever the queue is read
     /// whole (`init()`, a send loop's start, a full queue), raised by each answer this tab
     /// records (which appends without reading the queue) and lowered by each batch delivered
@@ -46,18 +49,20 @@ pub(super) struct Delivery {
     read: Option<(LocalQueueStore, QueueState)>,
 }
 
-impl Default for Delivery {
-    fn default() -> Self {
+impl Delivery {
+    pub(super) const fn new() -> Delivery {
         Delivery {
             in_flight: None,
-            tab_id: crate::browser::new_id(),
+            tab_id: OnceCell::new(),
             queued: 0,
             read: None,
         }
     }
-}
 
-impl Delivery {
+    fn tab_id(&self) -> &str {
+        self.tab_id.get_or_init(crate::browser::new_id)
+    }
+
     /// The next batch to POST ([`Post`]), or None: nothing pending, no endpoint, a
     /// backoff still running (unless `force`), or (automatic flushes) another tab holding the
     /// send lease — then a later flush is scheduled. `unleased`: no lease is needed (a
@@ -195,7 +200,7 @@ impl Delivery {
     /// compare-and-swap: it cuts duplicate POSTs from several open tabs, and the
     /// endpoint's dedupe by `id` covers the rest (delivery is at-least-once).
     fn take_lease(&self, now: u64) -> Result<(), u64> {
-        let me = &self.tab_id;
+        let me = self.tab_id();
         if let Some((owner, until)) = storage::get(LEASE_KEY)
             .as_deref()
             .and_then(|raw| nps_core::split_ascii(raw, b' '))
@@ -215,7 +220,7 @@ impl Delivery {
 
     fn release_lease(&self) {
         let mine = storage::get(LEASE_KEY)
-            .and_then(|raw| nps_core::split_ascii(&raw, b' ').map(|(o, _)| o == self.tab_id))
+            .and_then(|raw| nps_core::split_ascii(&raw, b' ').map(|(o, _)| o == self.tab_id()))
             .unwrap_or(false);
         if mine {
             storage::remove(LEASE_KEY);

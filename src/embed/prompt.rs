@@ -14,7 +14,6 @@ use crate::widget::{mount_prompt, Mounted, PromptConfig};
 
 /// The prompt on screen, if any, and how many have been shown (so a late timer closes only
 /// its own prompt).
-#[derive(Default)]
 pub(super) struct Prompt {
     mounted: Option<Mounted>,
     shown: u32,
@@ -23,6 +22,14 @@ pub(super) struct Prompt {
 }
 
 impl Prompt {
+    pub(super) const fn new() -> Prompt {
+        Prompt {
+            mounted: None,
+            shown: 0,
+            props: Properties::new(),
+        }
+    }
+
     pub(super) fn is_open(&self) -> bool {
         self.mounted.is_some()
     }

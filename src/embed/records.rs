@@ -18,10 +18,13 @@ use crate::widget::LiveTally;
 
 /// The live summary shown by the preview panel: reference-counted, not owned by any view
 /// (it outlives each prompt); created on first use.
-#[derive(Default)]
 pub(super) struct Preview(Option<LiveTally>);
 
 impl Preview {
+    pub(super) const fn new() -> Preview {
+        Preview(None)
+    }
+
     /// The live tally, with the current figures.
     pub(super) fn live(&mut self) -> LiveTally {
         let s = tally(None);

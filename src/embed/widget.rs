@@ -39,10 +39,8 @@ struct Live {
 
 // One value per page: boxing `Live` would only add an allocation.
 #[allow(clippy::large_enum_variant)]
-#[derive(Default)]
 enum Status {
     /// Not configured yet: the first use runs with the defaults (local-only, manual trigger).
-    #[default]
     Fresh,
     Active(Live),
     /// A fatal option error: every call does nothing.
@@ -72,7 +70,6 @@ impl Status {
 }
 
 /// The embed's one value (see the module docs).
-#[derive(Default)]
 pub(super) struct Widget {
     status: Status,
     pub(super) shell: Shell,
@@ -87,6 +84,21 @@ pub(super) struct Widget {
 }
 
 impl Widget {
+    /// The widget before its first call: a constant, so that the embed's one value needs no
+    /// lazy initialisation in the wasm.
+    pub(super) const fn new() -> Widget {
+        Widget {
+            status: Status::Fresh,
+            shell: Shell::new(),
+            prompt: Prompt::new(),
+            delivery: Delivery::new(),
+            preview: Preview::new(),
+            catalogs: Catalogs::new(),
+            waiting: None,
+            gate: JsValue::UNDEFINED,
+        }
+    }
+
     /// Parses options (one console.error per rejected option) and (re)starts the widget.
     /// The first `global` pairs (script tag / `init()`, not a `<nps-survey>`'s own
     /// attributes) are kept, minus rejected ones, for elements mounted later.
