@@ -101,13 +101,14 @@ impl Strings {
         let get: &mut dyn FnMut(&str) -> Option<String> = &mut get;
         // Every key but `locale` (given), in KEYS order; one loop, one call site in the wasm.
         let mut v = [""; KEYS.len()];
-        for (value, key) in v.iter_mut().zip(KEYS).skip(1) {
+        for i in 1..KEYS.len() {
+            let key = KEYS[i];
             let needs: &'static [&'static str] = match key {
                 "question" => &["{company}"],
                 "counter" => &["{count}", "{max}"],
                 _ => &[],
             };
-            *value = text(get, key, needs)?;
+            v[i] = text(get, key, needs)?;
         }
         let rtl = match v[1] {
             "rtl" => true,
