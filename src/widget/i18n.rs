@@ -203,8 +203,11 @@ pub fn cat(parts: &[&str]) -> String {
 /// `text` around the first `placeholder`. A byte loop, not `str::find`: the embed's wasm avoids
 /// the generic substring searcher (it weighs kilobytes).
 fn split<'a>(text: &'a str, placeholder: &str) -> Option<(&'a str, &'a str)> {
-    let p = placeholder.as_bytes();
-    let at = text.as_bytes().windows(p.len()).position(|w| w == p)?;
+    let (t, p) = (text.as_bytes(), placeholder.as_bytes());
+    let mut at = 0;
+    while t.get(at..at + p.len())? != p {
+        at += 1;
+    }
     // `placeholder` is ASCII, so both ends are char boundaries.
     Some((text.get(..at)?, text.get(at + p.len()..)?))
 }
