@@ -13,7 +13,7 @@ use nps_core::options::{Mode, Theme};
 use nps_core::scoring::{Summary, Tally};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, Element, Event, HtmlElement, ShadowRoot};
+use web_sys::{Element, Event, HtmlElement, ShadowRoot};
 
 use crate::browser::dom;
 
@@ -110,10 +110,6 @@ impl Drop for Mounted {
 
 pub const CSS: &str = include_str!("widget/widget.css");
 
-thread_local! {
-    static SHEET: Option<CssStyleSheet> = dom::sheet(CSS);
-}
-
 /// Appends a host element to `parent`, attaches an open shadow root with the
 /// widget's stylesheet, and mounts the prompt in it.
 pub fn mount_prompt(
@@ -126,14 +122,12 @@ pub fn mount_prompt(
     let mut attrs = String::from("data-nps-widget=");
     attrs.push_str(mode);
     let host = dom::add(parent, "div", &attrs, "");
-    let root = SHEET.with(|sheet| {
-        if sheet.is_none() {
-            crate::browser::console::error(
-                "constructable stylesheets are not supported; the prompt is unstyled",
-            );
-        }
-        dom::shadow(&host, sheet.as_ref())
-    });
+    let root = dom::shadow(&host, CSS);
+    if !dom::styled() {
+        crate::browser::console::error(
+            "constructable stylesheets are not supported; the prompt is unstyled",
+        );
+    }
     // The language and direction of the prompt.
     let mut attrs = String::from("lang=");
     attrs.push_str(config.strings.locale);

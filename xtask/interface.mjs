@@ -83,6 +83,35 @@ glue = glue.replace(entry, (block, name) => {
   return '';
 });
 
+// A function the wasm imports straight from a JavaScript snippet (`inline_js` with no value to
+// convert, e.g. `styled() -> bool`) has no shim in the glue: its module's namespace object
+// (`import * as importN from "<snippet>"`) is the import object's entry. That entry becomes an
+// object of the short names, and the snippet's path stays as it is.
+const direct = new Map();
+for (const [, namespace, module] of glue.matchAll(/^import \* as (import\d+) from "([^"]+)";?$/gm)) {
+  direct.set(module, namespace);
+}
+const directFields = new Map();
+for (const [field, short] of imports) {
+  const module = importModule.get(field);
+  if (!direct.has(module)) continue;
+  if (!directFields.has(module)) directFields.set(module, []);
+  directFields.get(module).push([field, short]);
+  imports.delete(field);
+}
+// wasm-opt gives every import the one module the shims have (checked below): the snippet's
+// functions join the shims' object under their short names.
+const SHIMS = '    const import0 = {\n        __proto__: null,\n';
+for (const [module, fields] of directFields) {
+  const namespace = direct.get(module);
+  const entry = `        ${JSON.stringify(module)}: ${namespace},\n`;
+  if (!glue.includes(entry)) fail(`the glue's import object has no entry for "${module}"`);
+  if (!glue.includes(SHIMS)) fail("the glue's import object does not start as this step expects");
+  glue = glue.replace(entry, () => '');
+  const added = fields.map(([field, short]) => `        ${short}: ${namespace}.${field},\n`).join('');
+  glue = glue.replace(SHIMS, () => SHIMS + added);
+}
+
 const modules = new Map();
 for (const [field, short] of imports) {
   const module = importModule.get(field);
@@ -92,6 +121,12 @@ for (const [field, short] of imports) {
   const to = moduleOf.get(short);
   if (modules.has(module) && modules.get(module) !== to) fail(`the import module "${module}" was split`);
   modules.set(module, to);
+}
+for (const fields of directFields.values()) {
+  for (const [field, short] of fields) {
+    const shim = modules.get('./nps_widget_bg.js');
+    if (moduleOf.get(short) !== shim) fail(`the import ${field} is not in the shims' module "${shim}"`);
+  }
 }
 for (const [from, to] of modules) {
   const quoted = new RegExp(`(["'])${from.replace(/[.$/]/g, '\\$&')}\\1`, 'g');

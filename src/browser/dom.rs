@@ -8,7 +8,7 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
-use web_sys::{CssStyleSheet, Element, Node, ShadowRoot};
+use web_sys::{Element, Node, ShadowRoot};
 
 #[wasm_bindgen(inline_js = "
 export function add(p, tag, attrs, text) {
@@ -19,14 +19,16 @@ export function add(p, tag, attrs, text) {
 }
 export function set(e, name, value) { e.setAttribute(name, value); }
 export function toggle(e, name, on) { e.toggleAttribute(name, on); }
-export function shadow(host, sheet) {
+let sheet;
+export function shadow(host, css) {
   const r = host.attachShadow({ mode: 'open' });
+  if (sheet === undefined) {
+    try { sheet = new CSSStyleSheet(); sheet.replaceSync(css); } catch (e) { sheet = null; }
+  }
   if (sheet) r.adoptedStyleSheets = [sheet];
   return r;
 }
-export function sheet(css) {
-  try { const s = new CSSStyleSheet(); s.replaceSync(css); return s; } catch (e) { return null; }
-}
+export function styled() { return !!sheet; }
 export function listen(el, f, on) {
   for (const t of ['click', 'keydown', 'input']) on ? el.addEventListener(t, f) : el.removeEventListener(t, f);
 }
@@ -50,11 +52,12 @@ extern "C" {
     /// `el.toggleAttribute(name, on)`.
     pub fn toggle(el: &Element, name: &str, on: bool);
 
-    /// Attaches an open shadow root to `host`, styled by `sheet` when there is one.
-    pub fn shadow(host: &Element, sheet: Option<&CssStyleSheet>) -> ShadowRoot;
+    /// Attaches an open shadow root to `host`, styled by a constructable stylesheet of `css`
+    /// (made once per page, shared by every prompt) where the browser has them.
+    pub fn shadow(host: &Element, css: &str) -> ShadowRoot;
 
-    /// A constructable stylesheet of `css`; None where the browser has none.
-    pub fn sheet(css: &str) -> Option<CssStyleSheet>;
+    /// Whether the prompts are styled: false where constructable stylesheets are missing.
+    pub fn styled() -> bool;
 
     /// Adds (`on`) or removes the prompt's one listener `f` for `click`, `keydown` and `input`.
     pub fn listen(el: &Element, f: &JsValue, on: bool);
