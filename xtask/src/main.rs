@@ -364,7 +364,8 @@ fn build_pkg(build: Build) -> Result<(), Failed> {
 }
 
 /// locales/*.json into pkg/locales/: the shell fetches the visitor's catalog from there
-/// (English is built into the wasm).
+/// (English is built into the wasm). Written without the whitespace between tokens
+/// ([`json_compact`]): 2 to 10 B of brotli less per catalog.
 fn copy_locales(pkg: &Path) -> Result<(), Failed> {
     let from = root().join("locales");
     let to = pkg.join("locales");
@@ -374,11 +375,30 @@ fn copy_locales(pkg: &Path) -> Result<(), Failed> {
         let path = entry.map_err(err)?.path();
         if path.extension().and_then(|e| e.to_str()) == Some("json") {
             if let Some(name) = path.file_name() {
-                fs::copy(&path, to.join(name)).map_err(err)?;
+                let text = fs::read_to_string(&path).map_err(err)?;
+                fs::write(to.join(name), json_compact(&text)).map_err(err)?;
             }
         }
     }
     Ok(())
+}
+
+/// `json` without the whitespace between its tokens (strings kept byte for byte, escapes
+/// included). The catalogs are checked as JSON by the widget's tests.
+fn json_compact(json: &str) -> String {
+    let (mut out, mut in_string, mut escaped) = (String::with_capacity(json.len()), false, false);
+    for c in json.chars() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c.is_ascii_whitespace() {
+            continue;
+        } else {
+            in_string = c == '"';
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `--remap-path-prefix` flags (joined by 0x1f, as `CARGO_ENCODED_RUSTFLAGS` takes them) that
@@ -739,5 +759,16 @@ fn test() -> Result<(), Failed> {
         Ok(())
     } else {
         Err(Failed(format!("failed: {}", failed.join(", "))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_compact;
+
+    #[test]
+    fn json_compact_drops_only_the_whitespace_between_tokens() {
+        let json = "{\n  \"a b\": \"x \\\" y\\\\\",\n  \"n\": [1, 2],\n  \"t\": \"\\\\\" }";
+        assert_eq!(json_compact(json), r#"{"a b":"x \" y\\","n":[1,2],"t":"\\"}"#);
     }
 }
