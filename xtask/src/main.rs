@@ -769,6 +769,9 @@ mod tests {
     #[test]
     fn json_compact_drops_only_the_whitespace_between_tokens() {
         let json = "{\n  \"a b\": \"x \\\" y\\\\\",\n  \"n\": [1, 2],\n  \"t\": \"\\\\\" }";
-        assert_eq!(json_compact(json), r#"{"a b":"x \" y\\","n":[1,2],"t":"\\"}"#);
+        assert_eq!(
+            json_compact(json),
+            r#"{"a b":"x \" y\\","n":[1,2],"t":"\\"}"#
+        );
     }
 }

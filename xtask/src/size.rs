@@ -34,12 +34,13 @@ const PEERS: [(&str, u64); 3] = [
     ("Sentry 11.12 feedback form (not NPS)", 44_490),
 ];
 
-/// The budget for the brotli total a visitor who is asked downloads: [`VISITOR_FILES`]. 64 KiB
-/// since issue 2; 50 000 B since the prompt's view left Leptos (49 690 B then); 46 500 B since
-/// the standard library is built with the embed, a panic is a trap and JS values live in the
-/// glue's heap, not an externref table (46 184 B then), so that no cut can creep back. Issue
-/// 11's goal is 40 000 B.
-pub const BUDGET_BROTLI: u64 = 46_500;
+/// The budget for the brotli total a visitor who is asked downloads: [`VISITOR_FILES`], and the
+/// same with the heaviest catalog of another language (the visitor's locale). 64 KiB since issue
+/// 2; 50 000 B since the prompt's view left Leptos (49 690 B then); 46 500 B since the standard
+/// library is built with the embed (46 184 B then); 40 000 B, issue 11's goal, since the browser
+/// calls are small JavaScript functions that cannot throw (39 573 B in English, 39 970 B with
+/// the heaviest catalog, then).
+pub const BUDGET_BROTLI: u64 = 40_000;
 
 /// The budget for the brotli total a visitor who is not asked downloads: the loader (issue 11).
 pub const BUDGET_NOT_ASKED_BROTLI: u64 = 2_000;
@@ -115,6 +116,8 @@ fn measure_in(dir: &str, files: &[&str]) -> Result<Vec<Row>, Failed> {
 /// The brotli totals the budgets are about.
 pub struct Weight {
     pub asked: u64,
+    /// Asked in the language whose catalog is the heaviest.
+    pub asked_heaviest: u64,
     pub not_asked: u64,
 }
 
@@ -195,13 +198,27 @@ pub fn report() -> Result<Weight, Failed> {
         asked,
         BUDGET_BROTLI,
     );
+    let heaviest = catalogs.iter().max_by_key(|r| r.brotli);
+    let asked_heaviest = asked + heaviest.map_or(0, |r| r.brotli);
+    budget_line(
+        &format!(
+            "asked, the same + the heaviest catalog ({})",
+            heaviest.map_or("none", |r| r.file.as_str())
+        ),
+        asked_heaviest,
+        BUDGET_BROTLI,
+    );
     budget_line(
         "not asked, brotli total of the loader",
         not_asked,
         BUDGET_NOT_ASKED_BROTLI,
     );
     println!();
-    Ok(Weight { asked, not_asked })
+    Ok(Weight {
+        asked,
+        asked_heaviest,
+        not_asked,
+    })
 }
 
 fn budget_line(what: &str, brotli: u64, budget: u64) {
@@ -261,6 +278,12 @@ pub fn report_and_check() -> Result<(), Failed> {
         over.push(format!(
             "a visitor who is asked: brotli total {} B > {BUDGET_BROTLI} B",
             weight.asked
+        ));
+    }
+    if weight.asked_heaviest > BUDGET_BROTLI {
+        over.push(format!(
+            "a visitor who is asked in the language of the heaviest catalog: brotli total {} B > {BUDGET_BROTLI} B",
+            weight.asked_heaviest
         ));
     }
     if weight.not_asked > BUDGET_NOT_ASKED_BROTLI {
