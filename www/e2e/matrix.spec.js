@@ -43,7 +43,7 @@ const ENDPOINT = 'http://127.0.0.1:8080/v1/responses';
 const N = 750;
 const FORMAT_N = 400;
 /** How many tests (rows) this file has: the total is checked only when all ran. */
-const SCENARIOS = 16;
+const SCENARIOS = 17;
 const RESULTS = path.join(WWW, 'test-results');
 const ROWS_FILE = path.join(RESULTS, 'fault-matrix.rows.jsonl');
 const TABLE_FILE = path.join(RESULTS, 'fault-matrix.md');
@@ -637,6 +637,30 @@ test('storage full: answers kept in memory for the page, reported once, all deli
   expect(warnings.map((m) => m.type), 'the memory fallback is reported once').toEqual(['error']);
   // Nothing of the queue could be written to localStorage: it all went through memory.
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('nps-widget:queue:q:')).length)).toBe(0);
+  expectEachOnce(row, wire);
+  expect((await shop.stats()).n).toBe(N);
+});
+
+test('storage blocked (localStorage throws, as in a sandboxed iframe): answers kept in memory, reported once, all delivered', async ({
+  page,
+  server,
+  guard,
+  wire,
+}) => {
+  // Before any script of the page: reading `localStorage` throws, as it does in a sandboxed
+  // iframe or with the browser's storage blocked.
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      get() {
+        throw new DOMException('The document is sandboxed', 'SecurityError');
+      },
+    });
+  });
+  const shop = await openShop(page);
+  const made = await recordMany(page, N, 'blocked');
+  const { row } = await settleAndBook('storage blocked (memory fallback)', { server, wire, made, pages: [page] });
+  const warnings = guard.console.filter((m) => m.text.includes('kept in memory'));
+  expect(warnings.map((m) => m.type), 'the memory fallback is reported once').toEqual(['error']);
   expectEachOnce(row, wire);
   expect((await shop.stats()).n).toBe(N);
 });
