@@ -719,7 +719,7 @@ fn test() -> Result<(), Failed> {
         );
         if built {
             step(
-                "size budgets (brotli: loader + module + wasm, and the loader alone)",
+                "size budgets (brotli: loader + module + wasm, with the heaviest catalog, the loader alone)",
                 &mut || size::report_and_check(),
             );
             step(
