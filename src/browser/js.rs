@@ -27,10 +27,12 @@ export function stringify(v) { try { return JSON.stringify(v); } catch (e) {} }
 export function parse(t) { try { return JSON.parse(t); } catch (e) {} }
 ")]
 extern "C" {
-    #[wasm_bindgen(js_name = get)]
-    fn js_get(v: &JsValue, key: &str) -> JsValue;
+    /// `v[key]`, or undefined when `v` is not an object or the getter throws.
+    pub fn get(v: &JsValue, key: &str) -> JsValue;
+    /// Gives `o` the own property `key`, whatever the key: defined, where an assignment with
+    /// `"__proto__"` would change the prototype instead (and `JSON.stringify` would drop it).
     #[wasm_bindgen(js_name = put)]
-    fn js_put(o: &Object, key: &str, value: &JsValue);
+    pub fn set(o: &Object, key: &str, value: &JsValue);
     #[wasm_bindgen(js_name = stringify)]
     fn js_stringify(v: &JsValue) -> Option<String>;
     #[wasm_bindgen(js_name = parse)]
@@ -40,12 +42,6 @@ extern "C" {
 /// A new empty object.
 pub fn obj() -> Object {
     Object::new()
-}
-
-/// Gives `o` the own property `key`, whatever the key: defined, where an assignment with
-/// `"__proto__"` would change the prototype instead (and `JSON.stringify` would drop it).
-pub fn set(o: &Object, key: &str, value: &JsValue) {
-    js_put(o, key, value);
 }
 
 /// An object with these own properties ([`set`]): for objects whose keys come from the site
@@ -74,11 +70,7 @@ fn set_opt(o: &Object, key: &str, value: Option<f64>) {
     );
 }
 
-/// `v[key]`, or undefined when `v` is not an object.
-pub fn get(v: &JsValue, key: &str) -> JsValue {
-    js_get(v, key)
-}
-
+/// `v[key]` if it is a string.
 pub fn get_str(v: &JsValue, key: &str) -> Option<String> {
     get(v, key).as_string()
 }

@@ -88,8 +88,8 @@ extern "C" {
     /// Whether it went to `localStorage` (else it is kept in memory).
     #[wasm_bindgen(js_name = set)]
     fn js_set(key: &str, value: &str) -> bool;
-    #[wasm_bindgen(js_name = remove)]
-    fn js_remove(key: &str);
+    /// Removes a key (from the memory fallback too).
+    pub fn remove(key: &str);
     /// `{reason: "unreadable", key, stored}` for every key under `prefix` that an unreadable
     /// value was kept aside under (`<key><suffix>`).
     #[wasm_bindgen(js_name = setAside)]
@@ -127,11 +127,6 @@ pub fn set(key: &str, value: &str) {
     if !js_set(key, value) {
         fall_back();
     }
-}
-
-/// Removes a key.
-pub fn remove(key: &str) {
-    js_remove(key);
 }
 
 /// Reads a JSON value and converts it with `from`. Missing → `T::default()`.
