@@ -128,14 +128,15 @@ test('a visitor with an answer still queued loads the rest and delivers it', asy
   // Next page, receiver back: answered (so not asked), but the queue needs the widget.
   await page.goto('about:blank');
   await server.start();
-  // The page's requests, served from the browser's cache too (the first page loaded the same
-  // files): resource timing can leave a memory-cache hit out, the request events do not.
   const requests = pkgRequests(page);
   await shop.goto();
-  // Delivered: only the wasm sends, so the loader loaded the rest.
-  await expectOneRowWithComment(expect, rows, comment);
-  expect(requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
+  // The loader loads the rest. (Polled, and the row checked only after: the first page's pagehide
+  // keepalive POST, sent while the receiver was down, can reach it once it is back — seen 2 runs
+  // in 30, the row stored before this page had even fetched the wasm.)
+  await expect.poll(() => requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
+  // This page's wasm sends the queue and empties it (pending() is asked only now: it loads too).
   await expect.poll(() => shop.pending()).toBe(0);
+  await expectOneRowWithComment(expect, rows, comment);
   await expect
     .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('nps-widget:gate')).queued))
     .toBe(0);
@@ -169,6 +170,8 @@ test('no record but a queue (left by a release without the record): trigger manu
   await server.start();
   const requests = pkgRequests(page);
   await shop.goto();
+  // As above: the loads polled, the row checked once this page has emptied the queue.
+  await expect.poll(() => requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
+  await expect.poll(() => shop.pending()).toBe(0);
   await expectOneRowWithComment(expect, rows, comment);
-  expect(requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
 });
