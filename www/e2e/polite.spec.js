@@ -18,6 +18,19 @@ async function reloadAndWait(page) {
   await page.waitForTimeout(4_000);
 }
 
+/**
+ * The page just opened loads the rest and its wasm sends what the last page left queued.
+ * Polled, and the row checked only after this page's queue is empty: the last page's pagehide
+ * keepalive POST, sent while the receiver was down, can reach it once it is back (seen 2 runs in
+ * 30, the row stored before this page had even fetched the wasm). pending() is asked only once
+ * the loads are seen: it loads the rest too.
+ */
+async function expectLoadedAndDelivered(shop, requests, rows, comment) {
+  await expect.poll(() => requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
+  await expect.poll(() => shop.pending()).toBe(0);
+  await expectOneRowWithComment(expect, rows, comment);
+}
+
 test('an answered visitor downloads the loader only; the API still loads the rest on demand', async ({
   page,
   rows,
@@ -130,13 +143,7 @@ test('a visitor with an answer still queued loads the rest and delivers it', asy
   await server.start();
   const requests = pkgRequests(page);
   await shop.goto();
-  // The loader loads the rest. (Polled, and the row checked only after: the first page's pagehide
-  // keepalive POST, sent while the receiver was down, can reach it once it is back — seen 2 runs
-  // in 30, the row stored before this page had even fetched the wasm.)
-  await expect.poll(() => requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
-  // This page's wasm sends the queue and empties it (pending() is asked only now: it loads too).
-  await expect.poll(() => shop.pending()).toBe(0);
-  await expectOneRowWithComment(expect, rows, comment);
+  await expectLoadedAndDelivered(shop, requests, rows, comment);
   await expect
     .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('nps-widget:gate')).queued))
     .toBe(0);
@@ -170,8 +177,5 @@ test('no record but a queue (left by a release without the record): trigger manu
   await server.start();
   const requests = pkgRequests(page);
   await shop.goto();
-  // As above: the loads polled, the row checked once this page has emptied the queue.
-  await expect.poll(() => requests).toEqual(expect.arrayContaining([LOADER, ...REST]));
-  await expect.poll(() => shop.pending()).toBe(0);
-  await expectOneRowWithComment(expect, rows, comment);
+  await expectLoadedAndDelivered(shop, requests, rows, comment);
 });
